@@ -267,6 +267,9 @@ func (e *emitter) encodeField(f *field, v string) {
 			if !ptr {
 				val = "&" + val
 			}
+			if len(f.CT.allAttrs()) > 0 {
+				return "b = ocixml.AppendAttrElement(b, " + name + ", " + val + ")"
+			}
 			return "b = ocixml.AppendElement(b, " + name + ", " + val + ")"
 		}
 	}

@@ -200,6 +200,26 @@ func AppendElement(b []byte, name string, e Element) []byte {
 	return Close(b, m, name)
 }
 
+// AttrElement is an element type that carries attributes of its own
+// (the schema's few data types deriving from OCIRequest).
+type AttrElement interface {
+	Element
+	AppendAttrs(b []byte) []byte
+}
+
+// AppendAttrElement appends <name attrs…>content</name>.
+//
+//go:noinline // see At
+func AppendAttrElement(b []byte, name string, e AttrElement) []byte {
+	b = append(b, '<')
+	b = append(b, name...)
+	b = e.AppendAttrs(b)
+	b = append(b, '>')
+	m := len(b)
+	b = e.AppendXML(b)
+	return Close(b, m, name)
+}
+
 // AppendTyped appends an element of an abstract type with its xsi:type.
 //
 //go:noinline // generated code calls this at thousands of sites; inlining them all bloats compile memory

@@ -45100,7 +45100,7 @@ func (v *UserCallCenterModifyRequest19) AppendXML(b []byte) []byte {
 		b = ocixml.AppendNil(b, "outgoingCallDNIS")
 	}
 	for i := range v.CallCenterAgentSettings {
-		b = ocixml.AppendElement(b, "callCenterAgentSettings", &v.CallCenterAgentSettings[i])
+		b = ocixml.AppendAttrElement(b, "callCenterAgentSettings", &v.CallCenterAgentSettings[i])
 	}
 	if v.UseSystemDefaultWrapUpDestination != nil {
 		b = ocixml.AppendBool(b, "useSystemDefaultWrapUpDestination", bool(*v.UseSystemDefaultWrapUpDestination))

@@ -7724,7 +7724,7 @@ func (v *UserCallCenterModifyAvailabilityListRequest) DecodeXML(d *ocixml.Decode
 func (v *UserCallCenterModifyAvailabilityListRequest) AppendXML(b []byte) []byte {
 	b = ocixml.AppendString(b, "userId", string(v.UserID))
 	for i := range v.CallCenterAvailability {
-		b = ocixml.AppendElement(b, "callCenterAvailability", &v.CallCenterAvailability[i])
+		b = ocixml.AppendAttrElement(b, "callCenterAvailability", &v.CallCenterAvailability[i])
 	}
 	return b
 }
@@ -7915,7 +7915,7 @@ func (v *UserCallCenterModifyRequest) AppendXML(b []byte) []byte {
 		b = ocixml.AppendNil(b, "outgoingCallDNIS")
 	}
 	for i := range v.CallCenterAvailability {
-		b = ocixml.AppendElement(b, "callCenterAvailability", &v.CallCenterAvailability[i])
+		b = ocixml.AppendAttrElement(b, "callCenterAvailability", &v.CallCenterAvailability[i])
 	}
 	return b
 }
@@ -8147,7 +8147,7 @@ func (v *UserCallCenterModifyRequest17sp4) AppendXML(b []byte) []byte {
 		b = ocixml.AppendNil(b, "outgoingCallDNIS")
 	}
 	for i := range v.CallCenterAvailability {
-		b = ocixml.AppendElement(b, "callCenterAvailability", &v.CallCenterAvailability[i])
+		b = ocixml.AppendAttrElement(b, "callCenterAvailability", &v.CallCenterAvailability[i])
 	}
 	return b
 }

@@ -1,0 +1,301 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/switchboard/switchboard/ocip/schema"
+)
+
+// envPrefix prefixes the environment variable that backs each flag, e.g.
+// --data-dir falls back to SWITCHBOARD_DATA_DIR.
+const envPrefix = "SWITCHBOARD_"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes the CLI with args (without the program name) and returns the
+// process exit code, so tests can drive it without exiting.
+func run(args []string, stdout, stderr io.Writer) int {
+	root := newRootCmd(stdout, stderr)
+	root.SetArgs(args)
+	if err := root.Execute(); err != nil {
+		// Cobra's own printing is silenced so every error appears once, here.
+		fmt.Fprintf(stderr, "switchboard: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// newRootCmd builds the command tree, reading the environment through
+// os.LookupEnv.
+func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+	return newRootCmdEnv(stdout, stderr, os.LookupEnv)
+}
+
+// newRootCmdEnv is newRootCmd with the environment lookup injected, so tests
+// need not touch the process environment.
+func newRootCmdEnv(stdout, stderr io.Writer, lookupEnv func(string) (string, bool)) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "switchboard",
+		Short: "Open telephony control plane: BroadWorks OCI-P and ALE O2G APIs, OCI-P client and CLI",
+		// A failing command's usage would bury the error message.
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.AddCommand(
+		newServeCmd(lookupEnv),
+		newOCICmd(),
+		newVersionCmd(),
+	)
+	return root
+}
+
+// serveOptions is the configuration the future server will take.
+type serveOptions struct {
+	DataDir       string
+	Store         string
+	PostgresURL   string
+	OCIPAddr      string
+	OCIPTLSAddr   string
+	HTTPAddr      string
+	HTTPSAddr     string
+	TLSCert       string
+	TLSKey        string
+	AdminUser     string
+	AdminPassword string
+}
+
+// errServeNotImplemented is returned by serve until the server lands.
+var errServeNotImplemented = errors.New("serve: the server is not implemented in this build yet")
+
+func newServeCmd(lookupEnv func(string) (string, bool)) *cobra.Command {
+	cmd, _ := serveCommand(lookupEnv)
+	return cmd
+}
+
+// serveCommand builds serve and returns the options its flags fill.
+func serveCommand(lookupEnv func(string) (string, bool)) (*cobra.Command, *serveOptions) {
+	opts := new(serveOptions)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the OCI-P and O2G server (not implemented in this build yet)",
+		Long: "Run the OCI-P and O2G server (not implemented in this build yet).\n\n" +
+			"The flags below are the server's configuration contract. Every flag not\n" +
+			"given on the command line is read from the environment variable\n" +
+			envPrefix + "<FLAG_NAME> (upper case, dashes as underscores), e.g. " + envVarName("data-dir") + ".",
+		Args: cobra.NoArgs,
+		PreRunE: func(cmd *cobra.Command, _ []string) error {
+			return resolveServeOptions(cmd.Flags(), opts, lookupEnv)
+		},
+		RunE: func(*cobra.Command, []string) error {
+			return errServeNotImplemented
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.DataDir, "data-dir", "./switchboard-data", "directory for the server's state")
+	f.StringVar(&opts.Store, "store", "sqlite", "storage backend: sqlite or postgres")
+	f.StringVar(&opts.PostgresURL, "postgres-url", "", "PostgreSQL connection URL, for --store=postgres")
+	f.StringVar(&opts.OCIPAddr, "ocip-addr", ":2208", "OCI-P listen address (plain TCP)")
+	f.StringVar(&opts.OCIPTLSAddr, "ocip-tls-addr", ":2209", "OCI-P listen address (TLS)")
+	f.StringVar(&opts.HTTPAddr, "http-addr", ":8080", "HTTP listen address (O2G and OCI-P over HTTP)")
+	f.StringVar(&opts.HTTPSAddr, "https-addr", ":8443", "HTTPS listen address")
+	f.StringVar(&opts.TLSCert, "tls-cert", "", "TLS certificate file (PEM)")
+	f.StringVar(&opts.TLSKey, "tls-key", "", "TLS private key file (PEM)")
+	f.StringVar(&opts.AdminUser, "admin-user", "", "initial administrator user name")
+	f.StringVar(&opts.AdminPassword, "admin-password", "", "initial administrator password (prefer the environment variable)")
+	documentEnv(f)
+	return cmd, opts
+}
+
+// resolveServeOptions fills unset flags from the environment and checks the
+// values that can be checked before the server exists.
+func resolveServeOptions(fs *pflag.FlagSet, opts *serveOptions, lookupEnv func(string) (string, bool)) error {
+	if err := applyEnv(fs, lookupEnv); err != nil {
+		return err
+	}
+	switch opts.Store {
+	case "sqlite", "postgres":
+	default:
+		return fmt.Errorf("--store (or %s): %q is not a store; want sqlite or postgres", envVarName("store"), opts.Store)
+	}
+	return nil
+}
+
+// parseServeFlags parses serve's flags and environment without running the
+// command; tests use it to check the configuration contract.
+func parseServeFlags(args []string, lookupEnv func(string) (string, bool)) (serveOptions, error) {
+	cmd, opts := serveCommand(lookupEnv)
+	if err := cmd.ParseFlags(args); err != nil {
+		return serveOptions{}, err
+	}
+	if err := cmd.PreRunE(cmd, cmd.Flags().Args()); err != nil {
+		return serveOptions{}, err
+	}
+	return *opts, nil
+}
+
+// envVarName is the environment variable backing a flag.
+func envVarName(flag string) string {
+	return envPrefix + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+}
+
+// documentEnv appends each flag's environment variable to its help text, so
+// --help shows the whole contract.
+func documentEnv(fs *pflag.FlagSet) {
+	fs.VisitAll(func(f *pflag.Flag) {
+		f.Usage += " (env " + envVarName(f.Name) + ")"
+	})
+}
+
+// applyEnv sets every flag not given on the command line from its
+// environment variable, when that is set. The command line wins.
+func applyEnv(fs *pflag.FlagSet, lookupEnv func(string) (string, bool)) error {
+	given := map[string]bool{}
+	fs.Visit(func(f *pflag.Flag) { given[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *pflag.Flag) {
+		if err != nil || given[f.Name] || f.Name == "help" {
+			return
+		}
+		name := envVarName(f.Name)
+		v, ok := lookupEnv(name)
+		if !ok {
+			return
+		}
+		if serr := fs.Set(f.Name, v); serr != nil {
+			err = fmt.Errorf("%s: %w", name, serr)
+		}
+	})
+	return err
+}
+
+func newOCICmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "oci",
+		Short: "BroadWorks OCI-P tools",
+	}
+	cmd.AddCommand(newOCICommandsCmd())
+	return cmd
+}
+
+type commandsOptions struct {
+	search     string
+	deprecated bool
+	count      bool
+	describe   string
+}
+
+func newOCICommandsCmd() *cobra.Command {
+	var opts commandsOptions
+	cmd := &cobra.Command{
+		Use:   "commands",
+		Short: "List the OCI-P request commands and what answers them",
+		Long: "List the OCI-P request commands, sorted by name, one a line:\n\n" +
+			"  <Request> <DataResponse|Success/Error>[ deprecated]\n\n" +
+			"Success/Error means the request is answered by SuccessResponse or ErrorResponse.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Flags().Changed("describe") {
+				// Issue 4 adds per-command descriptions.
+				return fmt.Errorf("oci commands --describe %s: describe is not available in this build yet", opts.describe)
+			}
+			return listCommands(cmd.OutOrStdout(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.search, "search", "", "show only commands whose name contains this text (case-insensitive)")
+	f.BoolVar(&opts.deprecated, "deprecated", true, "include deprecated commands (--deprecated=false hides them)")
+	f.BoolVar(&opts.count, "count", false, "print only the number of matching requests and data responses")
+	f.StringVar(&opts.describe, "describe", "", "describe one command (not available yet)")
+	return cmd
+}
+
+// listCommands writes the request list, or with opts.count the counts of
+// matching requests and data responses, to w.
+func listCommands(w io.Writer, opts commandsOptions) error {
+	search := strings.ToLower(opts.search)
+	match := func(c *schema.Command) bool {
+		if c.Deprecated && !opts.deprecated {
+			return false
+		}
+		return search == "" || strings.Contains(strings.ToLower(c.Name), search)
+	}
+	bw := bufio.NewWriter(w)
+	all := schema.All()
+	if opts.count {
+		var requests, dataResponses int
+		for i := range all {
+			c := &all[i]
+			if !match(c) {
+				continue
+			}
+			switch c.Kind {
+			case schema.KindRequest:
+				requests++
+			case schema.KindDataResponse:
+				dataResponses++
+			}
+		}
+		fmt.Fprintf(bw, "requests: %d\ndata responses: %d\n", requests, dataResponses)
+		return bw.Flush()
+	}
+	for i := range all {
+		c := &all[i]
+		if c.Kind != schema.KindRequest || !match(c) {
+			continue
+		}
+		resp := c.Response
+		if resp == "" {
+			resp = "Success/Error"
+		}
+		bw.WriteString(c.Name)
+		bw.WriteByte(' ')
+		bw.WriteString(resp)
+		if c.Deprecated {
+			bw.WriteString(" deprecated")
+		}
+		bw.WriteByte('\n')
+	}
+	// bufio keeps the first write error, so checking Flush covers them all.
+	return bw.Flush()
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the switchboard version and the Go version it was built with",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintln(cmd.OutOrStdout(), versionString())
+			return err
+		},
+	}
+}
+
+// versionString is "switchboard <version> <go version>"; the version is the
+// main module's, "(devel)" when built from a work tree.
+func versionString() string {
+	version, goVersion := "(devel)", runtime.Version()
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" {
+			version = bi.Main.Version
+		}
+		if bi.GoVersion != "" {
+			goVersion = bi.GoVersion
+		}
+	}
+	return "switchboard " + version + " " + goVersion
+}

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the CLI with args and returns exit code, stdout and stderr.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func lines(s string) []string {
+	return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+}
+
+func TestOCICommandsList(t *testing.T) {
+	code, out, errOut := runCLI(t, "oci", "commands")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	ls := lines(out)
+	have := map[string]bool{}
+	for _, l := range ls {
+		have[l] = true
+		first, _, _ := strings.Cut(l, " ")
+		for _, bad := range []string{"CallCenterAgentSettings", "SearchCriteria"} {
+			if strings.HasPrefix(l, bad) {
+				t.Errorf("non-request line %q", l)
+			}
+		}
+		if strings.HasSuffix(first, "Response") {
+			t.Errorf("response listed as a request: %q", l)
+		}
+		if n := len(strings.Fields(l)); n < 2 || n > 3 {
+			t.Errorf("malformed line %q", l)
+		}
+	}
+	for _, want := range []string{
+		"UserConsolidatedAddRequest22 Success/Error",
+		"UserGetRequest23V2 UserGetResponse23V2",
+		"LoginRequest14sp4 LoginResponse14sp4 deprecated",
+		"AuthenticationRequest AuthenticationResponse deprecated",
+	} {
+		if !have[want] {
+			t.Errorf("missing line %q", want)
+		}
+	}
+	if len(ls) != 3987 {
+		t.Errorf("got %d lines, want 3987", len(ls))
+	}
+	for i := 1; i < len(ls); i++ {
+		if ls[i-1] >= ls[i] {
+			t.Fatalf("not sorted at %q, %q", ls[i-1], ls[i])
+		}
+	}
+}
+
+func TestOCICommandsCount(t *testing.T) {
+	code, out, errOut := runCLI(t, "oci", "commands", "--count")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if want := "requests: 3987\ndata responses: 2161\n"; out != want {
+		t.Errorf("got %q, want %q", out, want)
+	}
+}
+
+func TestOCICommandsSearch(t *testing.T) {
+	code, out, errOut := runCLI(t, "oci", "commands", "--search", "usergetrequest23")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	ls := lines(out)
+	if len(ls) == 0 || ls[0] == "" {
+		t.Fatal("no matches")
+	}
+	found := false
+	for _, l := range ls {
+		if !strings.Contains(strings.ToLower(l), "usergetrequest23") {
+			t.Errorf("unfiltered line %q", l)
+		}
+		found = found || l == "UserGetRequest23V2 UserGetResponse23V2"
+	}
+	if !found {
+		t.Errorf("UserGetRequest23V2 not in %q", out)
+	}
+}
+
+func TestOCICommandsHideDeprecated(t *testing.T) {
+	code, out, errOut := runCLI(t, "oci", "commands", "--deprecated=false")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if strings.Contains(out, "deprecated") {
+		t.Error("deprecated command listed")
+	}
+	if !strings.Contains(out, "UserGetRequest23V2 UserGetResponse23V2\n") {
+		t.Error("current command missing")
+	}
+}
+
+func TestOCICommandsDescribeNotYet(t *testing.T) {
+	code, out, errOut := runCLI(t, "oci", "commands", "--describe", "UserGetRequest23V2")
+	if code == 0 || out != "" {
+		t.Fatalf("exit %d, stdout %q: want failure and no output", code, out)
+	}
+	if !strings.Contains(errOut, "not available") {
+		t.Errorf("stderr %q", errOut)
+	}
+}
+
+func TestServeNotImplemented(t *testing.T) {
+	code, _, errOut := runCLI(t, "serve")
+	if code == 0 {
+		t.Fatal("serve succeeded")
+	}
+	if !strings.Contains(errOut, "not implemented in this build yet") {
+		t.Errorf("stderr %q", errOut)
+	}
+	if strings.Count(errOut, "not implemented") != 1 {
+		t.Errorf("error not printed exactly once: %q", errOut)
+	}
+}
+
+func TestServeHelpShowsContract(t *testing.T) {
+	code, out, _ := runCLI(t, "serve", "--help")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{
+		"--data-dir", "./switchboard-data", "--store", "--postgres-url",
+		"--ocip-addr", ":2208", "--ocip-tls-addr", ":2209", "--http-addr", ":8080",
+		"--https-addr", ":8443", "--tls-cert", "--tls-key", "--admin-user",
+		"--admin-password", "SWITCHBOARD_ADMIN_PASSWORD", "SWITCHBOARD_DATA_DIR",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("help lacks %q", want)
+		}
+	}
+}
+
+func TestServeDefaults(t *testing.T) {
+	opts, err := parseServeFlags(nil, func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := serveOptions{
+		DataDir: "./switchboard-data", Store: "sqlite",
+		OCIPAddr: ":2208", OCIPTLSAddr: ":2209", HTTPAddr: ":8080", HTTPSAddr: ":8443",
+	}
+	if opts != want {
+		t.Errorf("got %+v, want %+v", opts, want)
+	}
+}
+
+func TestServeEnvFallback(t *testing.T) {
+	env := map[string]string{
+		"SWITCHBOARD_DATA_DIR":       "/var/lib/sb",
+		"SWITCHBOARD_STORE":          "postgres",
+		"SWITCHBOARD_POSTGRES_URL":   "postgres://db/sb",
+		"SWITCHBOARD_OCIP_TLS_ADDR":  ":3209",
+		"SWITCHBOARD_HTTP_ADDR":      ":9090", // overridden on the command line
+		"SWITCHBOARD_ADMIN_PASSWORD": "from-env",
+	}
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	opts, err := parseServeFlags([]string{"--http-addr", ":7070"}, lookup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := serveOptions{
+		DataDir: "/var/lib/sb", Store: "postgres", PostgresURL: "postgres://db/sb",
+		OCIPAddr: ":2208", OCIPTLSAddr: ":3209", HTTPAddr: ":7070", HTTPSAddr: ":8443",
+		AdminPassword: "from-env",
+	}
+	if opts != want {
+		t.Errorf("got %+v, want %+v", opts, want)
+	}
+}
+
+func TestServeEnvFallbackThroughRun(t *testing.T) {
+	// A bad store from the environment must be rejected, which proves run
+	// reads the process environment.
+	t.Setenv("SWITCHBOARD_STORE", "mysql")
+	code, _, errOut := runCLI(t, "serve")
+	if code == 0 || !strings.Contains(errOut, "mysql") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestServeBadStore(t *testing.T) {
+	_, err := parseServeFlags([]string{"--store", "oracle"}, func(string) (string, bool) { return "", false })
+	if err == nil {
+		t.Fatal("bad store accepted")
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, out, errOut := runCLI(t, "version")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	f := strings.Fields(out)
+	if len(f) != 3 || f[0] != "switchboard" || f[1] == "" || !strings.HasPrefix(f[2], "go") {
+		t.Errorf("version output %q", out)
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	code, _, errOut := runCLI(t, "frobnicate")
+	if code == 0 {
+		t.Fatal("unknown command succeeded")
+	}
+	if !strings.Contains(errOut, "unknown command") {
+		t.Errorf("stderr %q", errOut)
+	}
+}
