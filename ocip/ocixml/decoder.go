@@ -315,16 +315,17 @@ func (d *Decoder) End() error {
 // Mark is a saved decoder position, used to try several interpretations of
 // one element (xsi:type inference).
 type Mark struct {
-	pos     int
-	stack   int
-	top     frame
-	ns      int
-	selfEnd bool
+	pos      int
+	stack    int
+	top      frame
+	ns       int
+	selfEnd  bool
+	rootDone bool
 }
 
 // Mark saves the position at the current element's start.
 func (d *Decoder) Mark() Mark {
-	m := Mark{pos: d.pos, stack: len(d.stack), ns: len(d.ns), selfEnd: d.selfEnd}
+	m := Mark{pos: d.pos, stack: len(d.stack), ns: len(d.ns), selfEnd: d.selfEnd, rootDone: d.rootDone}
 	if len(d.stack) > 0 {
 		m.top = d.stack[len(d.stack)-1]
 	}
@@ -333,7 +334,7 @@ func (d *Decoder) Mark() Mark {
 
 // Rewind returns to m and clears any error met since.
 func (d *Decoder) Rewind(m Mark) {
-	d.pos, d.selfEnd, d.err = m.pos, m.selfEnd, nil
+	d.pos, d.selfEnd, d.rootDone, d.err = m.pos, m.selfEnd, m.rootDone, nil
 	d.stack = d.stack[:m.stack]
 	if m.stack > 0 {
 		d.stack[m.stack-1] = m.top
@@ -514,8 +515,8 @@ func (d *Decoder) scanStart() int {
 	for j < len(s) && !isNameEnd(s[j]) {
 		j++
 	}
-	if j == i {
-		d.fail(RuleSyntax, "malformed start tag")
+	if j == i || !validName(s[i:j]) {
+		d.fail(RuleSyntax, "malformed element name")
 		return kindEOF
 	}
 	if len(d.stack) >= d.maxDepth {
@@ -556,7 +557,7 @@ func (d *Decoder) scanStart() int {
 		for k < len(s) && isSpaceByte(s[k]) {
 			k++
 		}
-		if name == "" || k >= len(s) || s[k] != '=' {
+		if !validName(name) || k >= len(s) || s[k] != '=' {
 			d.fail(RuleSyntax, "malformed attribute")
 			return kindEOF
 		}
@@ -822,6 +823,34 @@ func localPart(q string) string {
 		return q[i+1:]
 	}
 	return q
+}
+
+// validName checks an element or attribute name: a namespace-style QName
+// (at most one colon, both sides non-empty) whose ASCII characters are
+// name characters. Non-ASCII letters are let through unchecked.
+func validName(n string) bool {
+	if n == "" {
+		return false
+	}
+	switch c := n[0]; {
+	case c >= '0' && c <= '9', c == '-', c == '.', c == ':':
+		return false
+	}
+	colon := -1
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		switch {
+		case c >= 0x80, c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_', c == '-', c == '.':
+		case c == ':':
+			if colon >= 0 {
+				return false
+			}
+			colon = i
+		default:
+			return false
+		}
+	}
+	return colon != len(n)-1 && (colon < 0 || n[colon+1] < '0' || n[colon+1] > '9')
 }
 
 func isNameEnd(c byte) bool {
