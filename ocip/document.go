@@ -44,6 +44,10 @@ type DecodeOptions struct {
 	StrictCharset bool
 	// MaxDepth bounds element nesting; 0 means ocixml.DefaultMaxDepth.
 	MaxDepth int
+	// MaxSize bounds the document in bytes; 0 means
+	// ocixml.DefaultMaxDocumentSize. The TCP framer enforces the same limit
+	// while reading; this covers documents that arrive another way (SOAP).
+	MaxSize int
 }
 
 var decoderPool = sync.Pool{New: func() any { return new(ocixml.Decoder) }}
@@ -56,6 +60,9 @@ func newCommand(name string) (ocixml.Command, bool) { return schema.New(name) }
 // server echoes in its error reply), and the error is an *ocixml.Error
 // naming the element path and the rule broken.
 func Decode(data []byte, opt DecodeOptions) (*Document, error) {
+	if err := checkSize(len(data), opt); err != nil {
+		return &Document{}, err
+	}
 	text, err := ocixml.ToUTF8(data, ocixml.CharsetOptions{PreferUTF8: !opt.StrictCharset})
 	if err != nil {
 		return &Document{}, err
@@ -66,6 +73,9 @@ func Decode(data []byte, opt DecodeOptions) (*Document, error) {
 // DecodeString is Decode for a document already held as UTF-8 text.
 func DecodeString(text string, opt DecodeOptions) (*Document, error) {
 	doc := &Document{}
+	if err := checkSize(len(text), opt); err != nil {
+		return doc, err
+	}
 	maxCmd := opt.MaxCommands
 	if maxCmd <= 0 {
 		maxCmd = MaxCommands
@@ -131,6 +141,17 @@ func DecodeString(text string, opt DecodeOptions) (*Document, error) {
 		}
 	}
 	return doc, nil
+}
+
+func checkSize(n int, opt DecodeOptions) error {
+	limit := opt.MaxSize
+	if limit <= 0 {
+		limit = ocixml.DefaultMaxDocumentSize
+	}
+	if n > limit {
+		return &ocixml.Error{Rule: ocixml.RuleSize, Detail: "document of " + strconv.Itoa(n) + " bytes exceeds the limit of " + strconv.Itoa(limit)}
+	}
+	return nil
 }
 
 // Declaration is the XML declaration of the canonical form: every byte the

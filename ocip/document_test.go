@@ -213,6 +213,7 @@ func TestDecodeRejects(t *testing.T) {
 		{"mismatched tag", docWith(`<command xmlns="" xsi:type="UserGetRequest23V2"><userId>u</user></command>`), ocixml.RuleSyntax, "", DecodeOptions{}},
 		{"wrong root", `<Envelope><sessionId>s</sessionId></Envelope>`, ocixml.RuleRootElement, "Envelope", DecodeOptions{}},
 		{"no command", docWith(``), ocixml.RuleRequired, "BroadsoftDocument", DecodeOptions{}},
+		{"too large", docWith(get), ocixml.RuleSize, "", DecodeOptions{MaxSize: 100}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -227,7 +228,7 @@ func TestDecodeRejects(t *testing.T) {
 			if tc.path != "" && e.Path != tc.path {
 				t.Fatalf("path %q, want %q (%v)", e.Path, tc.path, err)
 			}
-			if strings.Contains(tc.doc, "<sessionId") && strings.Index(tc.doc, "<sessionId") < strings.Index(tc.doc, "<command") && d.SessionID == "" && tc.rule != ocixml.RuleDoctype && tc.rule != ocixml.RuleRootElement {
+			if strings.Contains(tc.doc, "<sessionId") && strings.Index(tc.doc, "<sessionId") < strings.Index(tc.doc, "<command") && d.SessionID == "" && tc.rule != ocixml.RuleDoctype && tc.rule != ocixml.RuleRootElement && tc.rule != ocixml.RuleSize {
 				t.Fatal("session id not kept for the error reply")
 			}
 			// The 6004 reply carries the detail.

@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard/switchboard/ocip/schema/group"
 	"github.com/switchboard/switchboard/ocip/schema/provider"
 	"github.com/switchboard/switchboard/ocip/schema/service"
+	"github.com/switchboard/switchboard/ocip/schema/system"
 	"github.com/switchboard/switchboard/ocip/schema/user"
 )
 
@@ -123,13 +124,21 @@ func TestRepeatedChoiceKeepsOrder(t *testing.T) {
 	}
 }
 
-func TestOptionalChoice(t *testing.T) {
-	// UserModifyRequest22/endpoint is an anonymous type holding a choice;
-	// the request itself is valid with no endpoint at all.
-	c := decode(t, `<command xmlns="" xsi:type="UserModifyRequest22"><userId>u@x</userId></command>`, "").(*user.UserModifyRequest22)
-	if c.Endpoint.IsSet() {
-		t.Fatal("endpoint set")
+func TestOptionalChoiceInTheMiddle(t *testing.T) {
+	// SystemAccessDeviceGetPagedSortedListRequest: responsePagingControl?,
+	// choice?(sortByDeviceName | sortByDeviceType | ...), searchCriteria*.
+	const h = `<command xmlns="" xsi:type="SystemAccessDeviceGetPagedSortedListRequest">`
+	const sortName = `<sortByDeviceName><isAscending>true</isAscending><isCaseSensitive>false</isCaseSensitive></sortByDeviceName>`
+	const sortType = `<sortByDeviceType><isAscending>false</isAscending><isCaseSensitive>false</isCaseSensitive></sortByDeviceType>`
+	c := decode(t, h+`</command>`, "").(*system.SystemAccessDeviceGetPagedSortedListRequest)
+	if c.SortByDeviceName != nil || c.SortByDeviceType != nil {
+		t.Fatal("absent choice set")
 	}
+	c = decode(t, h+sortName+`<searchCriteriaModeOr>true</searchCriteriaModeOr></command>`, "").(*system.SystemAccessDeviceGetPagedSortedListRequest)
+	if c.SortByDeviceName == nil || !c.SortByDeviceName.IsAscending || !c.SearchCriteriaModeOr {
+		t.Fatalf("%+v", c)
+	}
+	decode(t, h+sortName+sortType+`</command>`, ocixml.RuleChoice)
 }
 
 func TestMinOccursAboveOne(t *testing.T) {
