@@ -722,37 +722,9 @@ func (d *Decoder) entity(buf []byte, raw string, i, at int) ([]byte, int, bool) 
 		d.entityError(at, i, "unknown entity &"+name+";")
 		return buf, i, false
 	}
-	var r rune
-	digits := name[1:]
-	base := rune(10)
-	if digits[0] == 'x' {
-		base, digits = 16, digits[1:]
-	}
-	if digits == "" {
-		d.entityError(at, i, "malformed character reference")
-		return buf, i, false
-	}
-	for k := 0; k < len(digits); k++ {
-		c := digits[k]
-		var v rune
-		switch {
-		case c >= '0' && c <= '9':
-			v = rune(c - '0')
-		case base == 16 && c >= 'a' && c <= 'f':
-			v = rune(c-'a') + 10
-		case base == 16 && c >= 'A' && c <= 'F':
-			v = rune(c-'A') + 10
-		default:
-			d.entityError(at, i, "malformed character reference")
-			return buf, i, false
-		}
-		r = r*base + v
-		if r > utf8.MaxRune {
-			break
-		}
-	}
-	if !isXMLChar(r) {
-		d.entityError(at, i, "character reference to a character not allowed in XML")
+	r, ok := parseCharRef(name)
+	if !ok {
+		d.entityError(at, i, "malformed character reference, or one to a character not allowed in XML")
 		return buf, i, false
 	}
 	return utf8.AppendRune(buf, r), j, true
@@ -766,42 +738,93 @@ func (d *Decoder) entityError(at, i int, msg string) {
 	}
 }
 
+// parseCharRef decodes "#N" or "#xH" to an XML character.
+func parseCharRef(name string) (rune, bool) {
+	if len(name) < 2 || name[0] != '#' {
+		return 0, false
+	}
+	digits, base := name[1:], rune(10)
+	if digits[0] == 'x' {
+		digits, base = digits[1:], 16
+	}
+	if digits == "" {
+		return 0, false
+	}
+	var r rune
+	for i := 0; i < len(digits); i++ {
+		c := digits[i]
+		var v rune
+		switch {
+		case c >= '0' && c <= '9':
+			v = rune(c - '0')
+		case base == 16 && c >= 'a' && c <= 'f':
+			v = rune(c-'a') + 10
+		case base == 16 && c >= 'A' && c <= 'F':
+			v = rune(c-'A') + 10
+		default:
+			return 0, false
+		}
+		if r = r*base + v; r > utf8.MaxRune {
+			return 0, false
+		}
+	}
+	return r, isXMLChar(r)
+}
+
 func isXMLChar(r rune) bool {
 	return r == 0x09 || r == 0x0A || r == 0x0D ||
 		(r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
 }
 
 // checkChars returns the offset of the first byte sequence that is not an
-// XML character, or -1. Eight bytes at a time: most documents are ASCII.
+// XML character, or -1. Documents are mostly ASCII with the odd newline, so
+// plain ASCII is skipped 32 bytes at a time, and after a control or
+// non-ASCII byte has been looked at closely the fast path resumes (a single
+// newline after the declaration must not slow down the whole document).
 func checkChars(s string) int {
-	const lo = 0x0101010101010101
+	const lo = 0x0101010101010101 * 0x20
 	const hi = 0x8080808080808080
 	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		// Any byte >= 0x80, or < 0x20, needs a closer look.
-		if (w&hi) == 0 && ((w-lo*0x20)&^w&hi) == 0 {
-			continue
-		}
-		break
-	}
 	for i < len(s) {
-		c := s[i]
-		if c < 0x80 {
-			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+		// A byte >= 0x80 sets its high bit in w; a byte < 0x20 borrows
+		// into it in w-lo. Either needs a closer look.
+		for i+32 <= len(s) {
+			w0, w1, w2, w3 := load64(s, i), load64(s, i+8), load64(s, i+16), load64(s, i+24)
+			if (w0|(w0-lo)|w1|(w1-lo)|w2|(w2-lo)|w3|(w3-lo))&hi != 0 {
+				break
+			}
+			i += 32
+		}
+		for i+8 <= len(s) {
+			if w := load64(s, i); (w|(w-lo))&hi != 0 {
+				break
+			}
+			i += 8
+		}
+		for end := min(i+8, len(s)); i < end; {
+			c := s[i]
+			if c < 0x80 {
+				if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+					return i
+				}
+				i++
+				continue
+			}
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && n == 1 || !isXMLChar(r) {
 				return i
 			}
-			i++
-			continue
+			i += n
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 || !isXMLChar(r) {
-			return i
-		}
-		i += n
 	}
 	return -1
+}
+
+// load64 reads s[i:i+8] little-endian; the compiler turns it into one load.
+func load64(s string, i int) uint64 {
+	_ = s[i+7]
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 }
 
 func normalizeNewlines(buf []byte, s string) []byte {

@@ -424,36 +424,3 @@ func unescapeRefs(s string) (string, bool) {
 	}
 	return string(append(b, s...)), true
 }
-
-// parseCharRef decodes "#N" or "#xH" to an XML character.
-func parseCharRef(name string) (rune, bool) {
-	if len(name) < 2 || name[0] != '#' {
-		return 0, false
-	}
-	digits, base := name[1:], rune(10)
-	if digits[0] == 'x' {
-		digits, base = digits[1:], 16
-	}
-	if digits == "" {
-		return 0, false
-	}
-	var r rune
-	for i := 0; i < len(digits); i++ {
-		c := digits[i]
-		var v rune
-		switch {
-		case c >= '0' && c <= '9':
-			v = rune(c - '0')
-		case base == 16 && c >= 'a' && c <= 'f':
-			v = rune(c-'a') + 10
-		case base == 16 && c >= 'A' && c <= 'F':
-			v = rune(c-'A') + 10
-		default:
-			return 0, false
-		}
-		if r = r*base + v; r > utf8.MaxRune {
-			return 0, false
-		}
-	}
-	return r, isXMLChar(r)
-}
