@@ -253,3 +253,30 @@ func TestSignedPasswordVectors(t *testing.T) {
 		}
 	}
 }
+
+func TestErrorTable(t *testing.T) {
+	if got := CodeUserNotFound.Summary("bob@example.com"); got != "[Error 4008] User not found: bob@example.com" {
+		t.Fatal(got)
+	}
+	if got := CodeDomainAlreadyAssigned.Summary("example.com"); got != "[Error 4267] Error assigning domain since the domain is already assigned: example.com" {
+		t.Fatal(got)
+	}
+	if got := CodeNotFound.Summary("Group", "hq"); got != "[Error 9002] Group not found: hq" {
+		t.Fatal(got)
+	}
+	if got := CodeNotFound.Summary(); got != "[Error 9002]  not found: " {
+		t.Fatalf("missing args must not leak placeholders: %q", got)
+	}
+	r := CodeUnauthorized.Response()
+	if r.Summary != "[Error 5404] Unauthorized transaction." || r.SummaryEnglish != r.Summary || *r.ErrorCode != 5404 || r.Type != "Error" {
+		t.Fatalf("%+v", r)
+	}
+	if CodeInvalidPassword.Name() != "InvalidPassword" || ErrorCode(1234).Name() != "" {
+		t.Fatal("names")
+	}
+	for c, s := range errorTable {
+		if strings.Count(s.text, "{") != s.placeholders {
+			t.Errorf("%d: placeholder count", c)
+		}
+	}
+}
