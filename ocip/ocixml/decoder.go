@@ -35,6 +35,8 @@ const (
 	kindEOF
 )
 
+// frame is one open element. push writes it field by field (see push): a
+// field added here must be added there too.
 type frame struct {
 	qname   string // raw name as written, for matching the end tag
 	local   string
@@ -70,7 +72,8 @@ type Decoder struct {
 	selfEnd  bool // the last start tag was self-closing: its end is pending
 	rootSeen bool
 	rootDone bool
-	// lastClosed names the element most recently closed, for errors about
+	// lastClosed names the element most recently closed (local and xsiType
+	// only; pop leaves the other fields unset), for errors about
 	// missing children reported after its end tag.
 	lastClosed frame
 
@@ -452,7 +455,7 @@ func (d *Decoder) scanText() int {
 		d.text, d.textWS = raw, isSpace(raw)
 		return kindText
 	}
-	if strings.IndexByte(raw, '&') < 0 && strings.IndexByte(raw, '\r') < 0 {
+	if !needsUnescape(raw) {
 		d.text, d.textWS = raw, isSpace(raw)
 		return kindText
 	}
@@ -466,9 +469,33 @@ func (d *Decoder) scanText() int {
 	return kindText
 }
 
+// needsUnescape reports whether raw holds '&' or '\r'. Most values are a
+// few bytes long, where one plain loop beats two calls to IndexByte.
+func needsUnescape(raw string) bool {
+	if len(raw) > 32 {
+		return strings.IndexByte(raw, '&') >= 0 || strings.IndexByte(raw, '\r') >= 0
+	}
+	for i := 0; i < len(raw); i++ {
+		if c := raw[i]; c == '&' || c == '\r' {
+			return true
+		}
+	}
+	return false
+}
+
 func (d *Decoder) scanEnd() int {
 	s := d.src
 	i := d.pos + 2
+	// Fast path: the end tag names the open element, directly followed by
+	// '>'. Anything else takes the general path below, which reports errors.
+	if n := len(d.stack); n > 0 {
+		q := d.stack[n-1].qname
+		if e := i + len(q); e < len(s) && s[e] == '>' && s[i:e] == q {
+			d.pos = e + 1
+			d.pop()
+			return kindEnd
+		}
+	}
 	j := i
 	for j < len(s) && !isNameEnd(s[j]) {
 		j++
@@ -485,7 +512,7 @@ func (d *Decoder) scanEnd() int {
 		d.fail(RuleSyntax, "end tag without start tag")
 		return kindEOF
 	}
-	if top := d.stack[len(d.stack)-1]; top.qname != name {
+	if top := &d.stack[len(d.stack)-1]; top.qname != name {
 		d.fail(RuleSyntax, "end tag </"+name+"> does not match <"+top.qname+">")
 		return kindEOF
 	}
@@ -494,9 +521,34 @@ func (d *Decoder) scanEnd() int {
 	return kindEnd
 }
 
+// push opens an element. The frame is written field by field in place:
+// building it in a local and appending it made the CPU reload the fresh
+// 8-byte stores as 16-byte words, a store-forwarding stall that cost more
+// than the rest of scanStart. An empty xsiType is not written over an empty
+// one: while the GC marks, every pointer store goes through its write
+// barrier, and most elements have no xsi:type.
+func (d *Decoder) push(qname, local, xsiType string, nsLen int, isNil bool) {
+	n := len(d.stack)
+	if n < cap(d.stack) {
+		d.stack = d.stack[:n+1]
+	} else {
+		d.stack = append(d.stack, frame{})
+	}
+	f := &d.stack[n]
+	f.qname, f.local, f.nsLen, f.isNil = qname, local, nsLen, isNil
+	if xsiType != "" || f.xsiType != "" {
+		f.xsiType = xsiType
+	}
+}
+
 func (d *Decoder) pop() {
-	top := d.stack[len(d.stack)-1]
-	d.lastClosed = top
+	// lastClosed keeps only what closedPath reads (local and xsiType), with
+	// the same care for pointer stores as push.
+	top, last := &d.stack[len(d.stack)-1], &d.lastClosed
+	last.local = top.local
+	if top.xsiType != "" || last.xsiType != "" {
+		last.xsiType = top.xsiType
+	}
 	d.ns = d.ns[:top.nsLen]
 	d.stack = d.stack[:len(d.stack)-1]
 	if len(d.stack) == 0 {
@@ -511,11 +563,8 @@ func (d *Decoder) scanStart() int {
 		return kindEOF
 	}
 	i := d.pos + 1
-	j := i
-	for j < len(s) && !isNameEnd(s[j]) {
-		j++
-	}
-	if j == i || !validName(s[i:j]) {
+	j, colon, ok := scanName(s, i)
+	if !ok {
 		d.fail(RuleSyntax, "malformed element name")
 		return kindEOF
 	}
@@ -523,8 +572,13 @@ func (d *Decoder) scanStart() int {
 		d.fail(RuleDepth, "element nesting deeper than the limit")
 		return kindEOF
 	}
-	qname := s[i:j]
-	f := frame{qname: qname, local: localPart(qname), nsLen: len(d.ns)}
+	qname, local := s[i:j], s[i:j]
+	if colon >= 0 {
+		local = s[colon+1 : j]
+	}
+	nsLen := len(d.ns)
+	var xsiType string
+	isNil := false
 	d.attrs = d.attrs[:0]
 	self := false
 	for {
@@ -549,15 +603,15 @@ func (d *Decoder) scanStart() int {
 			return kindEOF
 		}
 		// attribute
-		k := j
-		for k < len(s) && !isNameEnd(s[k]) && s[k] != '=' {
-			k++
+		k, colon, ok := scanName(s, j)
+		name, prefix, local := s[j:k], "", s[j:k]
+		if ok && colon >= 0 {
+			prefix, local = s[j:colon], s[colon+1:k]
 		}
-		name := s[j:k]
 		for k < len(s) && isSpaceByte(s[k]) {
 			k++
 		}
-		if !validName(name) || k >= len(s) || s[k] != '=' {
+		if !ok || k >= len(s) || s[k] != '=' {
 			d.fail(RuleSyntax, "malformed attribute")
 			return kindEOF
 		}
@@ -585,10 +639,6 @@ func (d *Decoder) scanStart() int {
 			d.fail(RuleSyntax, "missing space between attributes")
 			return kindEOF
 		}
-		prefix, local := "", name
-		if c := strings.IndexByte(name, ':'); c >= 0 {
-			prefix, local = name[:c], name[c+1:]
-		}
 		for _, a := range d.attrs {
 			if a.prefix == prefix && a.local == local {
 				d.fail(RuleSyntax, "duplicate attribute "+name)
@@ -613,16 +663,16 @@ func (d *Decoder) scanStart() int {
 			return kindEOF
 		}
 		if a.local == "type" {
-			f.xsiType = localPart(trimSpace(v))
+			xsiType = localPart(trimSpace(v))
 		} else {
 			switch trimSpace(v) {
 			case "true", "1":
-				f.isNil = true
+				isNil = true
 			}
 		}
 	}
 	d.pos = j
-	d.stack = append(d.stack, f)
+	d.push(qname, local, xsiType, nsLen, isNil)
 	d.rootSeen = true
 	d.selfEnd = self
 	return kindStart
@@ -848,37 +898,65 @@ func localPart(q string) string {
 	return q
 }
 
-// validName checks an element or attribute name: a namespace-style QName
-// (at most one colon, both sides non-empty) whose ASCII characters are
-// name characters. Non-ASCII letters are let through unchecked.
-func validName(n string) bool {
-	if n == "" {
-		return false
-	}
-	switch c := n[0]; {
-	case c >= '0' && c <= '9', c == '-', c == '.', c == ':':
-		return false
-	}
-	colon := -1
-	for i := 0; i < len(n); i++ {
-		c := n[i]
-		switch {
-		case c >= 0x80, c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_', c == '-', c == '.':
-		case c == ':':
+// scanName reads the element or attribute name starting at s[i] and
+// returns the index of the byte that ends it (whitespace, '>', '/', '=' or
+// the end of s), the index of its colon (-1 if none) and whether it is
+// valid: a namespace-style QName (at most one colon, both sides non-empty)
+// whose ASCII characters are name characters; non-ASCII letters are let
+// through unchecked. One pass over the name does all three; callers only
+// use the indexes of a valid name.
+func scanName(s string, i int) (end, colon int, ok bool) {
+	j := i
+	colon = -1
+scan:
+	for ; j < len(s); j++ {
+		switch byteClass[s[j]] {
+		case clsName:
+		case clsColon:
 			if colon >= 0 {
-				return false
+				return j, colon, false
 			}
-			colon = i
+			colon = j
+		case clsEnd:
+			break scan
 		default:
-			return false
+			return j, colon, false
 		}
 	}
-	return colon != len(n)-1 && (colon < 0 || n[colon+1] < '0' || n[colon+1] > '9')
+	if j == i {
+		return j, colon, false
+	}
+	switch c := s[i]; {
+	case c >= '0' && c <= '9', c == '-', c == '.', c == ':':
+		return j, colon, false
+	}
+	return j, colon, colon != j-1 && (colon < 0 || s[colon+1] < '0' || s[colon+1] > '9')
 }
 
-func isNameEnd(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '>' || c == '/' || c == '='
-}
+// Byte classes of the tag scanner. Every byte of every tag is classified,
+// and one table load is cheaper than the chains of comparisons it replaces.
+const (
+	clsOther = iota // neither a name character nor a name end
+	clsName         // ASCII letter, digit, '_', '-', '.', or any byte >= 0x80
+	clsColon        // ':'
+	clsEnd          // ends a name: whitespace, '>', '/', '='
+)
+
+var byteClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case c >= 0x80, c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_', c == '-', c == '.':
+			t[c] = clsName
+		case c == ':':
+			t[c] = clsColon
+		case c == ' ', c == '\t', c == '\n', c == '\r', c == '>', c == '/', c == '=':
+			t[c] = clsEnd
+		}
+	}
+	return t
+}()
+
+func isNameEnd(c byte) bool { return byteClass[c] == clsEnd }
 
 func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
