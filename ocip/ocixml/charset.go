@@ -16,6 +16,11 @@ type CharsetOptions struct {
 	// while declaring ISO-8859-1; genuine Latin-1 text is almost never valid
 	// UTF-8 by accident, so the guess is safe.
 	PreferUTF8 bool
+	// Default names the encoding of a document whose XML declaration names
+	// none (or that has no declaration): the charset parameter of an HTTP
+	// Content-Type, for SOAP clients that send Latin-1 bodies without a
+	// declaration. Empty means UTF-8, as XML prescribes.
+	Default string
 }
 
 // charset is an encoding ToUTF8 can read.
@@ -25,6 +30,7 @@ const (
 	charsetUTF8 charset = iota
 	charsetLatin1
 	charsetCP1252
+	charsetUndeclared // no encoding in the document: CharsetOptions.Default or UTF-8
 )
 
 // charsetNames maps lower-cased encoding names (IANA names and the aliases
@@ -86,6 +92,15 @@ func ToUTF8(doc []byte, opt CharsetOptions) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if cs == charsetUndeclared {
+		cs = charsetUTF8
+		if opt.Default != "" {
+			var ok bool
+			if cs, ok = lookupCharset([]byte(opt.Default)); !ok {
+				return "", &Error{Rule: RuleEncoding, Detail: "unsupported encoding " + strconv.Quote(opt.Default) + "; send UTF-8 or ISO-8859-1"}
+			}
+		}
+	}
 	if bom {
 		cs = charsetUTF8
 	}
@@ -117,7 +132,7 @@ func declaredCharset(doc []byte, start int) (charset, error) {
 		i++
 	}
 	if len(doc)-i < 6 || !strings.EqualFold(string(doc[i:i+5]), "<?xml") || !isSpaceByte(doc[i+5]) && doc[i+5] != '?' {
-		return charsetUTF8, nil
+		return charsetUndeclared, nil
 	}
 	declAt := i
 	i += 5
@@ -126,7 +141,7 @@ func declaredCharset(doc []byte, start int) (charset, error) {
 			i++
 		}
 		if i+1 < len(doc) && doc[i] == '?' && doc[i+1] == '>' {
-			return charsetUTF8, nil
+			return charsetUndeclared, nil
 		}
 		n := i
 		for n < len(doc) && doc[n] != '=' && doc[n] != '?' && !isSpaceByte(doc[n]) {

@@ -202,3 +202,35 @@ func BenchmarkToUTF8(b *testing.B) {
 		})
 	}
 }
+
+// A charset from outside the document (HTTP Content-Type) applies only when
+// the document names none itself.
+func TestToUTF8DefaultCharset(t *testing.T) {
+	latin1 := []byte("<a>M\xfcller</a>")
+	got, err := ToUTF8(latin1, CharsetOptions{Default: "ISO-8859-1"})
+	if err != nil || got != "<a>M\u00fcller</a>" {
+		t.Fatalf("%q %v", got, err)
+	}
+	if _, err := ToUTF8(latin1, CharsetOptions{}); err == nil {
+		t.Fatal("Latin-1 bytes accepted as UTF-8 without a default")
+	}
+	declared := []byte("<?xml version=\"1.0\" encoding=\"UTF-8\"?><a>\u00fc</a>")
+	if got, err := ToUTF8(declared, CharsetOptions{Default: "ISO-8859-1"}); err != nil || got != string(declared) {
+		t.Fatalf("declaration must win over the default: %q %v", got, err)
+	}
+	var e *Error
+	if _, err := ToUTF8(latin1, CharsetOptions{Default: "EBCDIC"}); !errors.As(err, &e) || e.Rule != RuleEncoding {
+		t.Fatalf("unknown default: %v", err)
+	}
+}
+
+func TestUnwrapSOAPRequestHTTPCharset(t *testing.T) {
+	body := []byte(`<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><web:processOCIMessage xmlns:web="urn:com:broadsoft:webservice"><in0><![CDATA[<BroadsoftDocument><x>M` + "\xfc" + `ller</x></BroadsoftDocument>]]></in0></web:processOCIMessage></soapenv:Body></soapenv:Envelope>`)
+	got, err := UnwrapSOAPRequestCharset(body, "ISO-8859-1")
+	if err != nil || got != "<BroadsoftDocument><x>M\u00fcller</x></BroadsoftDocument>" {
+		t.Fatalf("%q %v", got, err)
+	}
+	if _, err := UnwrapSOAPRequest(body); err == nil {
+		t.Fatal("without the HTTP charset the Latin-1 byte is invalid UTF-8")
+	}
+}

@@ -180,7 +180,14 @@ func appendSOAPText(dst []byte, s []byte) []byte {
 // encoding, which the Decoder ignores, so it must not go through ToUTF8
 // again.
 func UnwrapSOAPRequest(body []byte) (string, error) {
-	d, err := soapOpenBody(body)
+	return UnwrapSOAPRequestCharset(body, "")
+}
+
+// UnwrapSOAPRequestCharset is UnwrapSOAPRequest for a body whose charset the
+// HTTP Content-Type names: it applies when the body has no XML declaration
+// naming one (a hand-built client sends Latin-1 that way).
+func UnwrapSOAPRequestCharset(body []byte, httpCharset string) (string, error) {
+	d, err := soapOpenBody(body, httpCharset)
 	if err != nil {
 		return "", err
 	}
@@ -225,7 +232,7 @@ func UnwrapSOAPRequest(body []byte) (string, error) {
 // found by local name anywhere under the Body's first child, which covers
 // both SOAPResponseForm shapes and other servers' variants.
 func UnwrapSOAPResponse(body []byte) (string, error) {
-	d, err := soapOpenBody(body)
+	d, err := soapOpenBody(body, "")
 	if err != nil {
 		return "", err
 	}
@@ -256,8 +263,8 @@ func UnwrapSOAPResponse(body []byte) (string, error) {
 
 // soapOpenBody transcodes body and positions a decoder inside the Body
 // element of its Envelope.
-func soapOpenBody(body []byte) (*Decoder, error) {
-	src, err := ToUTF8(body, CharsetOptions{PreferUTF8: true})
+func soapOpenBody(body []byte, httpCharset string) (*Decoder, error) {
+	src, err := ToUTF8(body, CharsetOptions{PreferUTF8: true, Default: httpCharset})
 	if err != nil {
 		return nil, err
 	}
