@@ -15,7 +15,6 @@ const ocixmlPath = "github.com/switchboard/switchboard/ocip/ocixml"
 
 // emitter writes the Go code of one package.
 type emitter struct {
-	m       *schemaModel
 	pkg     string
 	base    string          // import path prefix of the schema packages
 	imports map[string]bool // per output file
@@ -31,8 +30,8 @@ type emitter struct {
 	typeNames    map[string]bool
 }
 
-func newEmitter(m *schemaModel, pkg, base string) *emitter {
-	return &emitter{m: m, pkg: pkg, base: base, imports: map[string]bool{},
+func newEmitter(pkg, base string) *emitter {
+	return &emitter{pkg: pkg, base: base, imports: map[string]bool{},
 		headingNames: map[string]string{}, regexes: map[string]string{}, consts: map[string]bool{}}
 }
 

@@ -208,7 +208,7 @@ func generate(m *schemaModel, base string) (map[string][]byte, error) {
 	}
 	sort.Strings(pkgNames)
 	for _, p := range pkgNames {
-		e := newEmitter(m, p, base)
+		e := newEmitter(p, base)
 		e.typeNames = map[string]bool{}
 		for _, ct := range m.types {
 			if ct.Pkg == p {

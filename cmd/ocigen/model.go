@@ -152,13 +152,11 @@ type choiceGroup struct {
 }
 
 type schemaModel struct {
-	files    []*schemaFile
-	simple   map[[2]string]*simpleType
-	complex  map[[2]string]*complexType
-	types    []*complexType // every complex type, anonymous ones included, in a stable order
-	simples  []*simpleType
-	pkgOf    func(file, typeName string) string
-	headings func(typeName, element, typeDoc, elemDoc string, siblings []string) ([]string, error)
+	simple  map[[2]string]*simpleType
+	complex map[[2]string]*complexType
+	types   []*complexType // every complex type, anonymous ones included, in a stable order
+	simples []*simpleType
+	pkgOf   func(file, typeName string) string
 }
 
 func builtinGo(b string) (string, error) {
@@ -180,7 +178,7 @@ func builtinGo(b string) (string, error) {
 }
 
 func buildModel(files []*schemaFile, pkgOf func(string, string) string) (*schemaModel, error) {
-	m := &schemaModel{files: files, simple: map[[2]string]*simpleType{}, complex: map[[2]string]*complexType{}, pkgOf: pkgOf}
+	m := &schemaModel{simple: map[[2]string]*simpleType{}, complex: map[[2]string]*complexType{}, pkgOf: pkgOf}
 	// Pass 1: register named types.
 	for _, f := range files {
 		for _, n := range f.Root.Kids {

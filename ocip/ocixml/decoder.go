@@ -70,7 +70,6 @@ type Decoder struct {
 	ns       []nsBinding
 	attrs    []attr
 	selfEnd  bool // the last start tag was self-closing: its end is pending
-	rootSeen bool
 	rootDone bool
 	// lastClosed names the element most recently closed (local and xsiType
 	// only; pop leaves the other fields unset), for errors about
@@ -105,7 +104,7 @@ func (d *Decoder) Reset(src string, opts DecodeOptions) {
 		d.stack, d.ns, d.attrs = d.stackBuf[:0], d.nsBuf[:0], d.attrBuf[:0]
 	}
 	d.stack, d.ns, d.attrs = d.stack[:0], d.ns[:0], d.attrs[:0]
-	d.selfEnd, d.rootSeen, d.rootDone = false, false, false
+	d.selfEnd, d.rootDone = false, false
 	d.text, d.textWS = "", false
 	if i := checkChars(src); i >= 0 {
 		d.failAt(i, RuleSyntax, "character not allowed in XML")
@@ -673,7 +672,6 @@ func (d *Decoder) scanStart() int {
 	}
 	d.pos = j
 	d.push(qname, local, xsiType, nsLen, isNil)
-	d.rootSeen = true
 	d.selfEnd = self
 	return kindStart
 }

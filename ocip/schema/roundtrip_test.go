@@ -106,8 +106,6 @@ func (s *sampler) fill(v reflect.Value, depth int) {
 				v.Addr().MethodByName("SetNil").Call(nil)
 				return
 			}
-			x := reflect.New(v.Type().Method(0).Type.In(0)) // placeholder, replaced below
-			_ = x
 			val := reflect.New(nillableElem(v.Type())).Elem()
 			s.fill(val, depth+1)
 			v.Addr().MethodByName("Set").Call([]reflect.Value{val})
