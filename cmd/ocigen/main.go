@@ -25,9 +25,10 @@ import (
 const modulePath = "github.com/switchboard/switchboard"
 
 // packageRules maps schema files to Go packages, by domain. The split keeps
-// the cold build's memory bounded (one package holding every type needs
-// about 3 GB to compile, as measured in the go-stack research notes) and follows the include graph, so imports stay
-// acyclic; the generator checks that and fails if a change breaks it.
+// the cold build's memory bounded (the go-stack research notes measured
+// about 3 GB for one package of this size) and follows the include graph,
+// so imports stay acyclic; the generator checks that and fails if a change
+// breaks it.
 // Deprecated and DeprecatedAS refer to each other and must share a package.
 var packageRules = []struct{ file, pkg string }{
 	{"OCISchemaBASE.xsd", "core"},
