@@ -505,6 +505,18 @@ func (e *emitter) emitComplex(ct *complexType) {
 		e.p("return b")
 		e.p("}")
 		e.p("")
+		for _, a := range attrs {
+			if a.Name == "echo" {
+				// A server copies a request's echo onto its response
+				// without knowing either concrete type.
+				e.p("// EchoAttr returns the echo attribute.")
+				e.p("func (v *%s) EchoAttr() string { return string(v.Echo) }", ct.Name)
+				e.p("")
+				e.p("// SetEchoAttr sets the echo attribute.")
+				e.p("func (v *%s) SetEchoAttr(s string) { v.Echo = s }", ct.Name)
+				e.p("")
+			}
+		}
 	}
 	// DecodeXML.
 	e.p("// DecodeXML reads the element the decoder is on into v.")

@@ -1,16 +1,18 @@
 // Command switchboard is the single binary of Switchboard, an open telephony
-// control plane. It will serve the BroadWorks OCI-P and ALE O2G APIs and
+// control plane. It serves the BroadWorks OCI-P API (O2G is planned) and
 // carries the OCI-P client tooling.
 //
 // Subcommands:
 //
-//	serve          run the OCI-P and O2G server (not implemented in this
-//	               build yet: it exits non-zero). Its flags are the server's
-//	               configuration contract; each falls back to the environment
-//	               variable SWITCHBOARD_<FLAG> (e.g. SWITCHBOARD_DATA_DIR).
+//	serve          run the server: OCI-P over TCP, TLS and SOAP on the
+//	               embedded SQLite store (or PostgreSQL), /healthz and
+//	               /metrics. Each flag falls back to the environment variable
+//	               SWITCHBOARD_<FLAG> (e.g. SWITCHBOARD_DATA_DIR). SIGTERM
+//	               drains in-flight requests and exits 0.
 //	oci commands   list the OCI-P requests, one a line:
 //	               "<Request> <DataResponse|Success/Error>[ deprecated]";
-//	               --search, --deprecated=false and --count narrow or
+//	               --search, --deprecated=false, --implemented (only the
+//	               commands the server executes) and --count narrow or
 //	               summarise the list.
 //	version        print the switchboard version and the Go version.
 //

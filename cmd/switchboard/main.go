@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/switchboard/switchboard/internal/ocipserver"
 	"github.com/switchboard/switchboard/ocip/schema"
 )
 
@@ -63,7 +64,7 @@ func newRootCmdEnv(stdout, stderr io.Writer, lookupEnv func(string) (string, boo
 	return root
 }
 
-// serveOptions is the configuration the future server will take.
+// serveOptions is the server's configuration.
 type serveOptions struct {
 	DataDir       string
 	Store         string
@@ -78,11 +79,13 @@ type serveOptions struct {
 	AdminPassword string
 }
 
-// errServeNotImplemented is returned by serve until the server lands.
-var errServeNotImplemented = errors.New("serve: the server is not implemented in this build yet")
-
 func newServeCmd(lookupEnv func(string) (string, bool)) *cobra.Command {
-	cmd, _ := serveCommand(lookupEnv)
+	cmd, opts := serveCommand(lookupEnv)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		ctx, stop := signalContext()
+		defer stop()
+		return runServe(ctx, *opts, cmd.ErrOrStderr())
+	}
 	return cmd
 }
 
@@ -91,9 +94,12 @@ func serveCommand(lookupEnv func(string) (string, bool)) (*cobra.Command, *serve
 	opts := new(serveOptions)
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Run the OCI-P and O2G server (not implemented in this build yet)",
-		Long: "Run the OCI-P and O2G server (not implemented in this build yet).\n\n" +
-			"The flags below are the server's configuration contract. Every flag not\n" +
+		Short: "Run the server: OCI-P over TCP, TLS and SOAP, health and metrics",
+		Long: "Run the server: OCI-P over TCP (--ocip-addr), TLS (--ocip-tls-addr) and SOAP\n" +
+			"(/webservice/services/ProvisioningService on --http-addr and --https-addr),\n" +
+			"with /healthz and /metrics on --http-addr. An empty address disables that\n" +
+			"listener. SIGTERM drains in-flight requests and exits 0.\n\n" +
+			"Every flag not\n" +
 			"given on the command line is read from the environment variable\n" +
 			envPrefix + "<FLAG_NAME> (upper case, dashes as underscores), e.g. " + envVarName("data-dir") + ".",
 		Args: cobra.NoArgs,
@@ -101,7 +107,7 @@ func serveCommand(lookupEnv func(string) (string, bool)) (*cobra.Command, *serve
 			return resolveServeOptions(cmd.Flags(), opts, lookupEnv)
 		},
 		RunE: func(*cobra.Command, []string) error {
-			return errServeNotImplemented
+			return errors.New("serve: internal: run function not set")
 		},
 	}
 	f := cmd.Flags()
@@ -192,10 +198,11 @@ func newOCICmd() *cobra.Command {
 }
 
 type commandsOptions struct {
-	search     string
-	deprecated bool
-	count      bool
-	describe   string
+	search      string
+	deprecated  bool
+	count       bool
+	describe    string
+	implemented bool
 }
 
 func newOCICommandsCmd() *cobra.Command {
@@ -218,6 +225,7 @@ func newOCICommandsCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&opts.search, "search", "", "show only commands whose name contains this text (case-insensitive)")
 	f.BoolVar(&opts.deprecated, "deprecated", true, "include deprecated commands (--deprecated=false hides them)")
+	f.BoolVar(&opts.implemented, "implemented", false, "show only the commands the server executes (the rest are answered as not supported)")
 	f.BoolVar(&opts.count, "count", false, "print only the number of matching requests and data responses")
 	f.StringVar(&opts.describe, "describe", "", "describe one command (not available yet)")
 	return cmd
@@ -229,6 +237,9 @@ func listCommands(w io.Writer, opts commandsOptions) error {
 	search := strings.ToLower(opts.search)
 	match := func(c *schema.Command) bool {
 		if c.Deprecated && !opts.deprecated {
+			return false
+		}
+		if opts.implemented && !ocipserver.Implemented(c.Name) {
 			return false
 		}
 		return search == "" || strings.Contains(strings.ToLower(c.Name), search)

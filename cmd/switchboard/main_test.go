@@ -114,16 +114,25 @@ func TestOCICommandsDescribeNotYet(t *testing.T) {
 	}
 }
 
-func TestServeNotImplemented(t *testing.T) {
-	code, _, errOut := runCLI(t, "serve")
-	if code == 0 {
-		t.Fatal("serve succeeded")
+func TestOCICommandsImplemented(t *testing.T) {
+	code, out, errOut := runCLI(t, "oci", "commands", "--implemented")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(errOut, "not implemented in this build yet") {
-		t.Errorf("stderr %q", errOut)
+	for _, want := range []string{"UserConsolidatedAddRequest22 Success/Error", "UserGetRequest23V2 UserGetResponse23V2", "LoginRequest22V5 LoginResponse22V5"} {
+		if !strings.Contains(out, want+"\n") {
+			t.Errorf("missing %q", want)
+		}
 	}
-	if strings.Count(errOut, "not implemented") != 1 {
-		t.Errorf("error not printed exactly once: %q", errOut)
+	if strings.Contains(out, "SystemAccessDeviceTypeGetListRequest") {
+		t.Error("lists a command the server does not execute")
+	}
+}
+
+func TestServePostgresNeedsURL(t *testing.T) {
+	code, _, errOut := runCLI(t, "serve", "--store", "postgres", "--postgres-url", "", "--data-dir", t.TempDir(), "--ocip-addr", "", "--ocip-tls-addr", "", "--http-addr", "", "--https-addr", "")
+	if code == 0 || !strings.Contains(errOut, "--postgres-url") {
+		t.Fatalf("exit %d: %s", code, errOut)
 	}
 }
 

@@ -977,6 +977,12 @@ func (v *CallCenterAgentAvailability) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *CallCenterAgentAvailability) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *CallCenterAgentAvailability) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *CallCenterAgentAvailability) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1053,6 +1059,12 @@ func (v *CallCenterAgentSettings) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *CallCenterAgentSettings) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *CallCenterAgentSettings) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *CallCenterAgentSettings) DecodeXML(d *ocixml.Decoder) error {
@@ -3349,6 +3361,16 @@ func (v *EnterpriseCallCenterAgentThresholdDefaultProfileGetRequest) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdDefaultProfileGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdDefaultProfileGetRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterAgentThresholdDefaultProfileGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3534,6 +3556,16 @@ func (v *EnterpriseCallCenterAgentThresholdDefaultProfileGetResponse) AppendAttr
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdDefaultProfileGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdDefaultProfileGetResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -3797,6 +3829,16 @@ func (v *EnterpriseCallCenterAgentThresholdProfileAddAgentListRequest) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileAddAgentListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileAddAgentListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterAgentThresholdProfileAddAgentListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3908,6 +3950,14 @@ func (v *EnterpriseCallCenterAgentThresholdProfileAddRequest) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileAddRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterAgentThresholdProfileAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -4180,6 +4230,16 @@ func (v *EnterpriseCallCenterAgentThresholdProfileDeleteAgentListRequest) Append
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileDeleteAgentListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileDeleteAgentListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterAgentThresholdProfileDeleteAgentListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4276,6 +4336,14 @@ func (v *EnterpriseCallCenterAgentThresholdProfileDeleteRequest) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterAgentThresholdProfileDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4366,6 +4434,16 @@ func (v *EnterpriseCallCenterAgentThresholdProfileGetAvailableAgentListRequest) 
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileGetAvailableAgentListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileGetAvailableAgentListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -4554,6 +4632,16 @@ func (v *EnterpriseCallCenterAgentThresholdProfileGetAvailableAgentListResponse)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileGetAvailableAgentListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileGetAvailableAgentListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterAgentThresholdProfileGetAvailableAgentListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4636,6 +4724,16 @@ func (v *EnterpriseCallCenterAgentThresholdProfileGetAvailableAgentPagedSortedLi
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileGetAvailableAgentPagedSortedListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileGetAvailableAgentPagedSortedListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -4857,6 +4955,16 @@ func (v *EnterpriseCallCenterAgentThresholdProfileGetAvailableAgentPagedSortedLi
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileGetAvailableAgentPagedSortedListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileGetAvailableAgentPagedSortedListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterAgentThresholdProfileGetAvailableAgentPagedSortedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4925,6 +5033,14 @@ func (v *EnterpriseCallCenterAgentThresholdProfileGetListRequest) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterAgentThresholdProfileGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -4995,6 +5111,14 @@ func (v *EnterpriseCallCenterAgentThresholdProfileGetListResponse) AppendAttrs(b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterAgentThresholdProfileGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -5076,6 +5200,16 @@ func (v *EnterpriseCallCenterAgentThresholdProfileGetPagedSortedRequest) AppendA
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileGetPagedSortedRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileGetPagedSortedRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -5308,6 +5442,16 @@ func (v *EnterpriseCallCenterAgentThresholdProfileGetPagedSortedResponse) Append
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileGetPagedSortedResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileGetPagedSortedResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -5557,6 +5701,14 @@ func (v *EnterpriseCallCenterAgentThresholdProfileGetRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterAgentThresholdProfileGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5654,6 +5806,14 @@ func (v *EnterpriseCallCenterAgentThresholdProfileGetResponse) AppendAttrs(b []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterAgentThresholdProfileGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -5918,6 +6078,14 @@ func (v *EnterpriseCallCenterAgentThresholdProfileModifyRequest) AppendAttrs(b [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentThresholdProfileModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterAgentThresholdProfileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -6312,6 +6480,12 @@ func (v *EnterpriseCallCenterAgentUnavailableCodeAddRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterAgentUnavailableCodeAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6415,6 +6589,14 @@ func (v *EnterpriseCallCenterAgentUnavailableCodeDeleteRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterAgentUnavailableCodeDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6497,6 +6679,14 @@ func (v *EnterpriseCallCenterAgentUnavailableCodeGetListRequest) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterAgentUnavailableCodeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6567,6 +6757,14 @@ func (v *EnterpriseCallCenterAgentUnavailableCodeGetListResponse) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterAgentUnavailableCodeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -6636,6 +6834,12 @@ func (v *EnterpriseCallCenterAgentUnavailableCodeGetRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterAgentUnavailableCodeGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -6721,6 +6925,14 @@ func (v *EnterpriseCallCenterAgentUnavailableCodeGetResponse) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterAgentUnavailableCodeGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -6799,6 +7011,14 @@ func (v *EnterpriseCallCenterAgentUnavailableCodeModifyRequest) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterAgentUnavailableCodeModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -6908,6 +7128,16 @@ func (v *EnterpriseCallCenterAgentUnavailableCodeSettingsGetRequest17sp4) Append
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeSettingsGetRequest17sp4) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeSettingsGetRequest17sp4) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterAgentUnavailableCodeSettingsGetRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6982,6 +7212,16 @@ func (v *EnterpriseCallCenterAgentUnavailableCodeSettingsGetResponse17sp4) Appen
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeSettingsGetResponse17sp4) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeSettingsGetResponse17sp4) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -7122,6 +7362,16 @@ func (v *EnterpriseCallCenterAgentUnavailableCodeSettingsModifyRequest) AppendAt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeSettingsModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeSettingsModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -7319,6 +7569,12 @@ func (v *EnterpriseCallCenterCallDispositionCodeAddRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterCallDispositionCodeAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterCallDispositionCodeAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterCallDispositionCodeAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7422,6 +7678,14 @@ func (v *EnterpriseCallCenterCallDispositionCodeDeleteRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterCallDispositionCodeDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterCallDispositionCodeDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterCallDispositionCodeDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7504,6 +7768,14 @@ func (v *EnterpriseCallCenterCallDispositionCodeGetListRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterCallDispositionCodeGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterCallDispositionCodeGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterCallDispositionCodeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7574,6 +7846,14 @@ func (v *EnterpriseCallCenterCallDispositionCodeGetListResponse) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterCallDispositionCodeGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterCallDispositionCodeGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterCallDispositionCodeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -7643,6 +7923,12 @@ func (v *EnterpriseCallCenterCallDispositionCodeGetRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterCallDispositionCodeGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterCallDispositionCodeGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterCallDispositionCodeGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -7728,6 +8014,12 @@ func (v *EnterpriseCallCenterCallDispositionCodeGetResponse) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterCallDispositionCodeGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterCallDispositionCodeGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterCallDispositionCodeGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -7803,6 +8095,16 @@ func (v *EnterpriseCallCenterCallDispositionCodeGetUsageListRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterCallDispositionCodeGetUsageListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterCallDispositionCodeGetUsageListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -7888,6 +8190,16 @@ func (v *EnterpriseCallCenterCallDispositionCodeGetUsageListResponse) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterCallDispositionCodeGetUsageListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterCallDispositionCodeGetUsageListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterCallDispositionCodeGetUsageListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -7956,6 +8268,16 @@ func (v *EnterpriseCallCenterCallDispositionCodeModifyActiveListRequest) AppendA
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterCallDispositionCodeModifyActiveListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterCallDispositionCodeModifyActiveListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -8043,6 +8365,14 @@ func (v *EnterpriseCallCenterCallDispositionCodeModifyRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterCallDispositionCodeModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterCallDispositionCodeModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterCallDispositionCodeModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -8158,6 +8488,14 @@ func (v *EnterpriseCallCenterCurrentAndPastAgentGetListRequest) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterCurrentAndPastAgentGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterCurrentAndPastAgentGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterCurrentAndPastAgentGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -8310,6 +8648,14 @@ func (v *EnterpriseCallCenterCurrentAndPastAgentGetListResponse) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterCurrentAndPastAgentGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterCurrentAndPastAgentGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterCurrentAndPastAgentGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -8394,6 +8740,16 @@ func (v *EnterpriseCallCenterCurrentAndPastCallCenterGetListRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterCurrentAndPastCallCenterGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterCurrentAndPastCallCenterGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -8512,6 +8868,16 @@ func (v *EnterpriseCallCenterCurrentAndPastCallCenterGetListResponse) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterCurrentAndPastCallCenterGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterCurrentAndPastCallCenterGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterCurrentAndPastCallCenterGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -8587,6 +8953,14 @@ func (v *EnterpriseCallCenterCurrentAndPastDNISGetListRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterCurrentAndPastDNISGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterCurrentAndPastDNISGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterCurrentAndPastDNISGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -8672,6 +9046,14 @@ func (v *EnterpriseCallCenterCurrentAndPastDNISGetListResponse) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterCurrentAndPastDNISGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterCurrentAndPastDNISGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterCurrentAndPastDNISGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -8747,6 +9129,14 @@ func (v *EnterpriseCallCenterEnhancedReportingBrandingGetRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingBrandingGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingBrandingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterEnhancedReportingBrandingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8817,6 +9207,14 @@ func (v *EnterpriseCallCenterEnhancedReportingBrandingGetResponse) AppendAttrs(b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingBrandingGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingBrandingGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterEnhancedReportingBrandingGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -8899,6 +9297,16 @@ func (v *EnterpriseCallCenterEnhancedReportingBrandingModifyRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingBrandingModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingBrandingModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -8995,6 +9403,16 @@ func (v *EnterpriseCallCenterEnhancedReportingGetAvailableReportTemplateListRequ
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingGetAvailableReportTemplateListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingGetAvailableReportTemplateListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterEnhancedReportingGetAvailableReportTemplateListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9066,6 +9484,16 @@ func (v *EnterpriseCallCenterEnhancedReportingGetAvailableReportTemplateListResp
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingGetAvailableReportTemplateListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingGetAvailableReportTemplateListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterEnhancedReportingGetAvailableReportTemplateListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -9134,6 +9562,12 @@ func (v *EnterpriseCallCenterEnhancedReportingGetRequest19) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingGetRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingGetRequest19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterEnhancedReportingGetRequest19) DecodeXML(d *ocixml.Decoder) error {
@@ -9205,6 +9639,12 @@ func (v *EnterpriseCallCenterEnhancedReportingGetResponse19) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingGetResponse19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingGetResponse19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterEnhancedReportingGetResponse19) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -9274,6 +9714,14 @@ func (v *EnterpriseCallCenterEnhancedReportingModifyRequest19) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingModifyRequest19) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingModifyRequest19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterEnhancedReportingModifyRequest19) DecodeXML(d *ocixml.Decoder) error {
@@ -9371,6 +9819,16 @@ func (v *EnterpriseCallCenterEnhancedReportingReportTemplateAddRequest) AppendAt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingReportTemplateAddRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingReportTemplateAddRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -9643,6 +10101,16 @@ func (v *EnterpriseCallCenterEnhancedReportingReportTemplateDeleteRequest) Appen
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingReportTemplateDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingReportTemplateDeleteRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterEnhancedReportingReportTemplateDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9725,6 +10193,16 @@ func (v *EnterpriseCallCenterEnhancedReportingReportTemplateGetListRequest) Appe
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingReportTemplateGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingReportTemplateGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterEnhancedReportingReportTemplateGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9795,6 +10273,16 @@ func (v *EnterpriseCallCenterEnhancedReportingReportTemplateGetListResponse) App
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingReportTemplateGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingReportTemplateGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterEnhancedReportingReportTemplateGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -9863,6 +10351,16 @@ func (v *EnterpriseCallCenterEnhancedReportingReportTemplateGetRequest) AppendAt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingReportTemplateGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingReportTemplateGetRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -9961,6 +10459,16 @@ func (v *EnterpriseCallCenterEnhancedReportingReportTemplateGetResponse) AppendA
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingReportTemplateGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingReportTemplateGetResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -10215,6 +10723,16 @@ func (v *EnterpriseCallCenterEnhancedReportingReportTemplateModifyRequest) Appen
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingReportTemplateModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingReportTemplateModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterEnhancedReportingReportTemplateModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10426,6 +10944,16 @@ func (v *EnterpriseCallCenterEnhancedReportingScheduledReportAddRequest) AppendA
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportAddRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportAddRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -10777,6 +11305,16 @@ func (v *EnterpriseCallCenterEnhancedReportingScheduledReportDeleteRequest) Appe
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportDeleteRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterEnhancedReportingScheduledReportDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10861,6 +11399,16 @@ func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetActiveListReques
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetActiveListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetActiveListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -10983,6 +11531,16 @@ func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetActiveListRespon
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetActiveListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetActiveListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetActiveListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -11054,6 +11612,16 @@ func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetCompletedListReq
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetCompletedListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetCompletedListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -11177,6 +11745,16 @@ func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetCompletedListRes
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetCompletedListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetCompletedListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetCompletedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -11248,6 +11826,16 @@ func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetListRequest) App
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -11369,6 +11957,16 @@ func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetListResponse) Ap
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -11439,6 +12037,16 @@ func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetReportTemplateUs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetReportTemplateUsageListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetReportTemplateUsageListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -11527,6 +12135,16 @@ func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetReportTemplateUs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetReportTemplateUsageListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetReportTemplateUsageListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetReportTemplateUsageListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -11595,6 +12213,16 @@ func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetRequest) AppendA
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -11697,6 +12325,16 @@ func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetResponse) Append
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportGetResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -12040,6 +12678,16 @@ func (v *EnterpriseCallCenterEnhancedReportingScheduledReportModifyRequest) Appe
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingScheduledReportModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -12397,6 +13045,12 @@ func (v *EnterpriseCallCenterGetRequest23) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterGetRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterGetRequest23) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterGetRequest23) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -12475,6 +13129,12 @@ func (v *EnterpriseCallCenterGetResponse23) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterGetResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterGetResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterGetResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -12620,6 +13280,12 @@ func (v *EnterpriseCallCenterGetRoutingPolicyRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterGetRoutingPolicyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterGetRoutingPolicyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterGetRoutingPolicyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -12690,6 +13356,12 @@ func (v *EnterpriseCallCenterGetRoutingPolicyResponse) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterGetRoutingPolicyResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterGetRoutingPolicyResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterGetRoutingPolicyResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -12782,6 +13454,12 @@ func (v *EnterpriseCallCenterModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -12946,6 +13624,12 @@ func (v *EnterpriseCallCenterModifyRoutingPolicyRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterModifyRoutingPolicyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterModifyRoutingPolicyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterModifyRoutingPolicyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -13039,6 +13723,12 @@ func (v *GroupCallCenterAddAgentListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAddAgentListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAddAgentListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAddAgentListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -13154,6 +13844,12 @@ func (v *GroupCallCenterAddDNISRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAddDNISRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAddDNISRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAddDNISRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -13346,6 +14042,12 @@ func (v *GroupCallCenterAddInstanceRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAddInstanceRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAddInstanceRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAddInstanceRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -13689,6 +14391,12 @@ func (v *GroupCallCenterAddSupervisorListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAddSupervisorListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAddSupervisorListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAddSupervisorListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -13779,6 +14487,14 @@ func (v *GroupCallCenterAgentThresholdDefaultProfileGetRequest) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentThresholdDefaultProfileGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentThresholdDefaultProfileGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentThresholdDefaultProfileGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -13966,6 +14682,14 @@ func (v *GroupCallCenterAgentThresholdDefaultProfileGetResponse) AppendAttrs(b [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentThresholdDefaultProfileGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentThresholdDefaultProfileGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentThresholdDefaultProfileGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -14229,6 +14953,14 @@ func (v *GroupCallCenterAgentThresholdProfileAddAgentListRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileAddAgentListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileAddAgentListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentThresholdProfileAddAgentListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14354,6 +15086,12 @@ func (v *GroupCallCenterAgentThresholdProfileAddRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentThresholdProfileAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -14640,6 +15378,16 @@ func (v *GroupCallCenterAgentThresholdProfileDeleteAgentListRequest) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileDeleteAgentListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileDeleteAgentListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentThresholdProfileDeleteAgentListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14750,6 +15498,12 @@ func (v *GroupCallCenterAgentThresholdProfileDeleteRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentThresholdProfileDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14853,6 +15607,16 @@ func (v *GroupCallCenterAgentThresholdProfileGetAvailableAgentListRequest) Appen
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileGetAvailableAgentListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileGetAvailableAgentListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -15041,6 +15805,16 @@ func (v *GroupCallCenterAgentThresholdProfileGetAvailableAgentListResponse) Appe
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileGetAvailableAgentListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileGetAvailableAgentListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentThresholdProfileGetAvailableAgentListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -15121,6 +15895,16 @@ func (v *GroupCallCenterAgentThresholdProfileGetAvailableAgentPagedSortedListReq
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileGetAvailableAgentPagedSortedListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileGetAvailableAgentPagedSortedListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -15343,6 +16127,16 @@ func (v *GroupCallCenterAgentThresholdProfileGetAvailableAgentPagedSortedListRes
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileGetAvailableAgentPagedSortedListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileGetAvailableAgentPagedSortedListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentThresholdProfileGetAvailableAgentPagedSortedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -15412,6 +16206,12 @@ func (v *GroupCallCenterAgentThresholdProfileGetListRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentThresholdProfileGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -15496,6 +16296,14 @@ func (v *GroupCallCenterAgentThresholdProfileGetListResponse) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentThresholdProfileGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -15576,6 +16384,14 @@ func (v *GroupCallCenterAgentThresholdProfileGetPagedSortedRequest) AppendAttrs(
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileGetPagedSortedRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileGetPagedSortedRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentThresholdProfileGetPagedSortedRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -15798,6 +16614,16 @@ func (v *GroupCallCenterAgentThresholdProfileGetPagedSortedResponse) AppendAttrs
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileGetPagedSortedResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileGetPagedSortedResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -16048,6 +16874,12 @@ func (v *GroupCallCenterAgentThresholdProfileGetRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentThresholdProfileGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -16158,6 +16990,12 @@ func (v *GroupCallCenterAgentThresholdProfileGetResponse) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentThresholdProfileGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -16423,6 +17261,12 @@ func (v *GroupCallCenterAgentThresholdProfileModifyRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentThresholdProfileModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentThresholdProfileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -16831,6 +17675,12 @@ func (v *GroupCallCenterAgentUnavailableCodeAddRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentUnavailableCodeAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -16948,6 +17798,12 @@ func (v *GroupCallCenterAgentUnavailableCodeDeleteRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentUnavailableCodeDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -17044,6 +17900,12 @@ func (v *GroupCallCenterAgentUnavailableCodeGetListRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentUnavailableCodeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -17127,6 +17989,12 @@ func (v *GroupCallCenterAgentUnavailableCodeGetListResponse) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentUnavailableCodeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -17197,6 +18065,12 @@ func (v *GroupCallCenterAgentUnavailableCodeGetRequest) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentUnavailableCodeGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -17295,6 +18169,12 @@ func (v *GroupCallCenterAgentUnavailableCodeGetResponse) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentUnavailableCodeGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -17374,6 +18254,12 @@ func (v *GroupCallCenterAgentUnavailableCodeModifyRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentUnavailableCodeModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -17497,6 +18383,16 @@ func (v *GroupCallCenterAgentUnavailableCodeSettingsGetRequest17sp4) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeSettingsGetRequest17sp4) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeSettingsGetRequest17sp4) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentUnavailableCodeSettingsGetRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -17584,6 +18480,16 @@ func (v *GroupCallCenterAgentUnavailableCodeSettingsGetResponse17sp4) AppendAttr
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeSettingsGetResponse17sp4) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeSettingsGetResponse17sp4) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -17726,6 +18632,14 @@ func (v *GroupCallCenterAgentUnavailableCodeSettingsModifyRequest) AppendAttrs(b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeSettingsModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeSettingsModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentUnavailableCodeSettingsModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -17932,6 +18846,12 @@ func (v *GroupCallCenterBouncedCallGetRequest17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterBouncedCallGetRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterBouncedCallGetRequest17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterBouncedCallGetRequest17) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18009,6 +18929,12 @@ func (v *GroupCallCenterBouncedCallGetResponse17) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterBouncedCallGetResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterBouncedCallGetResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterBouncedCallGetResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -18159,6 +19085,12 @@ func (v *GroupCallCenterBouncedCallModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterBouncedCallModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterBouncedCallModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterBouncedCallModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -18323,6 +19255,12 @@ func (v *GroupCallCenterCallDispositionCodeAddRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterCallDispositionCodeAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterCallDispositionCodeAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterCallDispositionCodeAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18440,6 +19378,12 @@ func (v *GroupCallCenterCallDispositionCodeDeleteRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterCallDispositionCodeDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterCallDispositionCodeDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterCallDispositionCodeDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18536,6 +19480,12 @@ func (v *GroupCallCenterCallDispositionCodeGetListRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterCallDispositionCodeGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterCallDispositionCodeGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterCallDispositionCodeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18619,6 +19569,12 @@ func (v *GroupCallCenterCallDispositionCodeGetListResponse) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterCallDispositionCodeGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterCallDispositionCodeGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterCallDispositionCodeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -18689,6 +19645,12 @@ func (v *GroupCallCenterCallDispositionCodeGetRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterCallDispositionCodeGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterCallDispositionCodeGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterCallDispositionCodeGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -18787,6 +19749,12 @@ func (v *GroupCallCenterCallDispositionCodeGetResponse) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterCallDispositionCodeGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterCallDispositionCodeGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterCallDispositionCodeGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -18864,6 +19832,14 @@ func (v *GroupCallCenterCallDispositionCodeGetUsageListRequest) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterCallDispositionCodeGetUsageListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterCallDispositionCodeGetUsageListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterCallDispositionCodeGetUsageListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -18961,6 +19937,14 @@ func (v *GroupCallCenterCallDispositionCodeGetUsageListResponse) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterCallDispositionCodeGetUsageListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterCallDispositionCodeGetUsageListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterCallDispositionCodeGetUsageListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -19031,6 +20015,14 @@ func (v *GroupCallCenterCallDispositionCodeModifyActiveListRequest) AppendAttrs(
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterCallDispositionCodeModifyActiveListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterCallDispositionCodeModifyActiveListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterCallDispositionCodeModifyActiveListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -19131,6 +20123,12 @@ func (v *GroupCallCenterCallDispositionCodeModifyRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterCallDispositionCodeModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterCallDispositionCodeModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterCallDispositionCodeModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -19253,6 +20251,12 @@ func (v *GroupCallCenterComfortMessageBypassGetRequest20) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterComfortMessageBypassGetRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterComfortMessageBypassGetRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterComfortMessageBypassGetRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -19331,6 +20335,12 @@ func (v *GroupCallCenterComfortMessageBypassGetResponse20) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterComfortMessageBypassGetResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterComfortMessageBypassGetResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterComfortMessageBypassGetResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -19517,6 +20527,12 @@ func (v *GroupCallCenterComfortMessageBypassModifyRequest20) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterComfortMessageBypassModifyRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterComfortMessageBypassModifyRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterComfortMessageBypassModifyRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -19708,6 +20724,12 @@ func (v *GroupCallCenterCurrentAndPastAgentGetListRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterCurrentAndPastAgentGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterCurrentAndPastAgentGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterCurrentAndPastAgentGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -19859,6 +20881,12 @@ func (v *GroupCallCenterCurrentAndPastAgentGetListResponse) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterCurrentAndPastAgentGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterCurrentAndPastAgentGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterCurrentAndPastAgentGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -19944,6 +20972,14 @@ func (v *GroupCallCenterCurrentAndPastCallCenterGetListRequest) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterCurrentAndPastCallCenterGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterCurrentAndPastCallCenterGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterCurrentAndPastCallCenterGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -20061,6 +21097,14 @@ func (v *GroupCallCenterCurrentAndPastCallCenterGetListResponse) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterCurrentAndPastCallCenterGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterCurrentAndPastCallCenterGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterCurrentAndPastCallCenterGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -20137,6 +21181,12 @@ func (v *GroupCallCenterCurrentAndPastDNISGetListRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterCurrentAndPastDNISGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterCurrentAndPastDNISGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterCurrentAndPastDNISGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -20235,6 +21285,12 @@ func (v *GroupCallCenterCurrentAndPastDNISGetListResponse) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterCurrentAndPastDNISGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterCurrentAndPastDNISGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterCurrentAndPastDNISGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -20310,6 +21366,12 @@ func (v *GroupCallCenterDeleteAgentListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterDeleteAgentListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterDeleteAgentListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterDeleteAgentListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -20391,6 +21453,12 @@ func (v *GroupCallCenterDeleteDNISRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterDeleteDNISRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterDeleteDNISRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterDeleteDNISRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -20459,6 +21527,12 @@ func (v *GroupCallCenterDeleteInstanceRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterDeleteInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterDeleteInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterDeleteInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -20529,6 +21603,12 @@ func (v *GroupCallCenterDeleteSupervisorListRequest) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterDeleteSupervisorListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterDeleteSupervisorListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterDeleteSupervisorListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -20612,6 +21692,12 @@ func (v *GroupCallCenterDistinctiveRingingGetRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterDistinctiveRingingGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterDistinctiveRingingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterDistinctiveRingingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -20683,6 +21769,12 @@ func (v *GroupCallCenterDistinctiveRingingGetResponse) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterDistinctiveRingingGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterDistinctiveRingingGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterDistinctiveRingingGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -20775,6 +21867,12 @@ func (v *GroupCallCenterDistinctiveRingingModifyRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterDistinctiveRingingModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterDistinctiveRingingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterDistinctiveRingingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -20877,6 +21975,12 @@ func (v *GroupCallCenterEnhancedReportingBrandingGetRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingBrandingGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingBrandingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingBrandingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -20961,6 +22065,14 @@ func (v *GroupCallCenterEnhancedReportingBrandingGetResponse) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingBrandingGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingBrandingGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingBrandingGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -21044,6 +22156,14 @@ func (v *GroupCallCenterEnhancedReportingBrandingModifyRequest) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingBrandingModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingBrandingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingBrandingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -21153,6 +22273,16 @@ func (v *GroupCallCenterEnhancedReportingGetAvailableReportTemplateListRequest) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingGetAvailableReportTemplateListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingGetAvailableReportTemplateListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingGetAvailableReportTemplateListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -21236,6 +22366,16 @@ func (v *GroupCallCenterEnhancedReportingGetAvailableReportTemplateListResponse)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingGetAvailableReportTemplateListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingGetAvailableReportTemplateListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingGetAvailableReportTemplateListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -21305,6 +22445,12 @@ func (v *GroupCallCenterEnhancedReportingGetRequest19) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingGetRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingGetRequest19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingGetRequest19) DecodeXML(d *ocixml.Decoder) error {
@@ -21389,6 +22535,12 @@ func (v *GroupCallCenterEnhancedReportingGetResponse19) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingGetResponse19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingGetResponse19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingGetResponse19) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -21459,6 +22611,12 @@ func (v *GroupCallCenterEnhancedReportingModifyRequest19) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingModifyRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingModifyRequest19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingModifyRequest19) DecodeXML(d *ocixml.Decoder) error {
@@ -21571,6 +22729,14 @@ func (v *GroupCallCenterEnhancedReportingReportTemplateAddRequest) AppendAttrs(b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingReportTemplateAddRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingReportTemplateAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingReportTemplateAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -21856,6 +23022,16 @@ func (v *GroupCallCenterEnhancedReportingReportTemplateDeleteRequest) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingReportTemplateDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingReportTemplateDeleteRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingReportTemplateDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -21952,6 +23128,16 @@ func (v *GroupCallCenterEnhancedReportingReportTemplateGetListRequest) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingReportTemplateGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingReportTemplateGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingReportTemplateGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -22035,6 +23221,16 @@ func (v *GroupCallCenterEnhancedReportingReportTemplateGetListResponse) AppendAt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingReportTemplateGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingReportTemplateGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingReportTemplateGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -22105,6 +23301,14 @@ func (v *GroupCallCenterEnhancedReportingReportTemplateGetRequest) AppendAttrs(b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingReportTemplateGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingReportTemplateGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingReportTemplateGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -22216,6 +23420,14 @@ func (v *GroupCallCenterEnhancedReportingReportTemplateGetResponse) AppendAttrs(
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingReportTemplateGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingReportTemplateGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingReportTemplateGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -22470,6 +23682,16 @@ func (v *GroupCallCenterEnhancedReportingReportTemplateModifyRequest) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingReportTemplateModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingReportTemplateModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingReportTemplateModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -22696,6 +23918,14 @@ func (v *GroupCallCenterEnhancedReportingScheduledReportAddRequest) AppendAttrs(
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportAddRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingScheduledReportAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -23060,6 +24290,16 @@ func (v *GroupCallCenterEnhancedReportingScheduledReportDeleteRequest) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportDeleteRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingScheduledReportDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -23158,6 +24398,16 @@ func (v *GroupCallCenterEnhancedReportingScheduledReportGetActiveListRequest) Ap
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportGetActiveListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportGetActiveListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -23292,6 +24542,16 @@ func (v *GroupCallCenterEnhancedReportingScheduledReportGetActiveListResponse) A
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportGetActiveListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportGetActiveListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingScheduledReportGetActiveListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -23364,6 +24624,16 @@ func (v *GroupCallCenterEnhancedReportingScheduledReportGetCompletedListRequest)
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportGetCompletedListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportGetCompletedListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -23498,6 +24768,16 @@ func (v *GroupCallCenterEnhancedReportingScheduledReportGetCompletedListResponse
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportGetCompletedListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportGetCompletedListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingScheduledReportGetCompletedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -23570,6 +24850,16 @@ func (v *GroupCallCenterEnhancedReportingScheduledReportGetListRequest) AppendAt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -23704,6 +24994,16 @@ func (v *GroupCallCenterEnhancedReportingScheduledReportGetListResponse) AppendA
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingScheduledReportGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -23775,6 +25075,16 @@ func (v *GroupCallCenterEnhancedReportingScheduledReportGetReportTemplateUsageLi
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportGetReportTemplateUsageListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportGetReportTemplateUsageListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -23876,6 +25186,16 @@ func (v *GroupCallCenterEnhancedReportingScheduledReportGetReportTemplateUsageLi
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportGetReportTemplateUsageListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportGetReportTemplateUsageListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingScheduledReportGetReportTemplateUsageListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -23946,6 +25266,14 @@ func (v *GroupCallCenterEnhancedReportingScheduledReportGetRequest) AppendAttrs(
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingScheduledReportGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -24060,6 +25388,16 @@ func (v *GroupCallCenterEnhancedReportingScheduledReportGetResponse) AppendAttrs
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportGetResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -24404,6 +25742,16 @@ func (v *GroupCallCenterEnhancedReportingScheduledReportModifyRequest) AppendAtt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingScheduledReportModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -24776,6 +26124,12 @@ func (v *GroupCallCenterForcedForwardingGetRequest20) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterForcedForwardingGetRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterForcedForwardingGetRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterForcedForwardingGetRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -24854,6 +26208,12 @@ func (v *GroupCallCenterForcedForwardingGetResponse20) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterForcedForwardingGetResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterForcedForwardingGetResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterForcedForwardingGetResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -25034,6 +26394,12 @@ func (v *GroupCallCenterForcedForwardingModifyRequest20) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterForcedForwardingModifyRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterForcedForwardingModifyRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterForcedForwardingModifyRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -25229,6 +26595,12 @@ func (v *GroupCallCenterGetAgentListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAgentListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAgentListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAgentListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -25405,6 +26777,12 @@ func (v *GroupCallCenterGetAgentListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAgentListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAgentListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAgentListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -25484,6 +26862,12 @@ func (v *GroupCallCenterGetAgentPagedSortedListRequest) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAgentPagedSortedListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAgentPagedSortedListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAgentPagedSortedListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -25675,6 +27059,12 @@ func (v *GroupCallCenterGetAgentPagedSortedListResponse) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAgentPagedSortedListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAgentPagedSortedListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAgentPagedSortedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -25743,6 +27133,12 @@ func (v *GroupCallCenterGetAnnouncementRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAnnouncementRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAnnouncementRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAnnouncementRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -25840,6 +27236,12 @@ func (v *GroupCallCenterGetAnnouncementResponse22) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAnnouncementResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAnnouncementResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAnnouncementResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -26235,6 +27637,12 @@ func (v *GroupCallCenterGetAvailableAgentListRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAvailableAgentListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAvailableAgentListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAvailableAgentListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -26424,6 +27832,12 @@ func (v *GroupCallCenterGetAvailableAgentListResponse) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAvailableAgentListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAvailableAgentListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAvailableAgentListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -26505,6 +27919,14 @@ func (v *GroupCallCenterGetAvailableAgentPagedSortedListRequest) AppendAttrs(b [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAvailableAgentPagedSortedListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAvailableAgentPagedSortedListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAvailableAgentPagedSortedListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -26725,6 +28147,14 @@ func (v *GroupCallCenterGetAvailableAgentPagedSortedListResponse) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAvailableAgentPagedSortedListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAvailableAgentPagedSortedListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAvailableAgentPagedSortedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -26802,6 +28232,12 @@ func (v *GroupCallCenterGetAvailableSupervisorListRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAvailableSupervisorListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAvailableSupervisorListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAvailableSupervisorListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -26979,6 +28415,12 @@ func (v *GroupCallCenterGetAvailableSupervisorListResponse) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAvailableSupervisorListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAvailableSupervisorListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAvailableSupervisorListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -27047,6 +28489,12 @@ func (v *GroupCallCenterGetDNISAgentListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetDNISAgentListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetDNISAgentListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetDNISAgentListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -27118,6 +28566,12 @@ func (v *GroupCallCenterGetDNISAgentListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetDNISAgentListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetDNISAgentListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetDNISAgentListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -27186,6 +28640,12 @@ func (v *GroupCallCenterGetDNISAnnouncementRequest22) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetDNISAnnouncementRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetDNISAnnouncementRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetDNISAnnouncementRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -27281,6 +28741,12 @@ func (v *GroupCallCenterGetDNISAnnouncementResponse22) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetDNISAnnouncementResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetDNISAnnouncementResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetDNISAnnouncementResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -27648,6 +29114,12 @@ func (v *GroupCallCenterGetDNISListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetDNISListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetDNISListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetDNISListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -27725,6 +29197,12 @@ func (v *GroupCallCenterGetDNISListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetDNISListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetDNISListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetDNISListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -27872,6 +29350,12 @@ func (v *GroupCallCenterGetDNISRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetDNISRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetDNISRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetDNISRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -27947,6 +29431,12 @@ func (v *GroupCallCenterGetDNISResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetDNISResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetDNISResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetDNISResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -28101,6 +29591,12 @@ func (v *GroupCallCenterGetDistinctiveRingingRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetDistinctiveRingingRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetDistinctiveRingingRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetDistinctiveRingingRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -28172,6 +29668,12 @@ func (v *GroupCallCenterGetDistinctiveRingingResponse) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetDistinctiveRingingResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetDistinctiveRingingResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetDistinctiveRingingResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -28263,6 +29765,12 @@ func (v *GroupCallCenterGetInstanceListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -28359,6 +29867,12 @@ func (v *GroupCallCenterGetInstanceListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -28439,6 +29953,12 @@ func (v *GroupCallCenterGetInstancePagedSortedListRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstancePagedSortedListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstancePagedSortedListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstancePagedSortedListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -28648,6 +30168,12 @@ func (v *GroupCallCenterGetInstancePagedSortedListResponse) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstancePagedSortedListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstancePagedSortedListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstancePagedSortedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -28716,6 +30242,12 @@ func (v *GroupCallCenterGetInstanceQueueStatusRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceQueueStatusRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceQueueStatusRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceQueueStatusRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -28787,6 +30319,12 @@ func (v *GroupCallCenterGetInstanceQueueStatusResponse) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceQueueStatusResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceQueueStatusResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceQueueStatusResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -28864,6 +30402,12 @@ func (v *GroupCallCenterGetInstanceRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -28958,6 +30502,12 @@ func (v *GroupCallCenterGetInstanceResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -29268,6 +30818,14 @@ func (v *GroupCallCenterGetInstanceStatisticsReportingRequest17sp1) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceStatisticsReportingRequest17sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceStatisticsReportingRequest17sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceStatisticsReportingRequest17sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -29340,6 +30898,16 @@ func (v *GroupCallCenterGetInstanceStatisticsReportingResponse17sp1) AppendAttrs
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceStatisticsReportingResponse17sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceStatisticsReportingResponse17sp1) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -29457,6 +31025,12 @@ func (v *GroupCallCenterGetInstanceStatisticsRequest14sp9) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceStatisticsRequest14sp9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceStatisticsRequest14sp9) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceStatisticsRequest14sp9) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -29541,6 +31115,12 @@ func (v *GroupCallCenterGetInstanceStatisticsResponse14sp9) AppendAttrs(b []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceStatisticsResponse14sp9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceStatisticsResponse14sp9) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceStatisticsResponse14sp9) DecodeXML(d *ocixml.Decoder) error {
@@ -29634,6 +31214,12 @@ func (v *GroupCallCenterGetRequest23) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetRequest23) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetRequest23) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -29723,6 +31309,12 @@ func (v *GroupCallCenterGetResponse23) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -29869,6 +31461,12 @@ func (v *GroupCallCenterGetRoutingPolicyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetRoutingPolicyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetRoutingPolicyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetRoutingPolicyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -29953,6 +31551,12 @@ func (v *GroupCallCenterGetRoutingPolicyResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetRoutingPolicyResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetRoutingPolicyResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetRoutingPolicyResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -30035,6 +31639,12 @@ func (v *GroupCallCenterGetSupervisorListRequest16) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetSupervisorListRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetSupervisorListRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetSupervisorListRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -30105,6 +31715,12 @@ func (v *GroupCallCenterGetSupervisorListResponse16) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetSupervisorListResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetSupervisorListResponse16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetSupervisorListResponse16) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -30174,6 +31790,12 @@ func (v *GroupCallCenterGetUnlicensedAgentListRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetUnlicensedAgentListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetUnlicensedAgentListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetUnlicensedAgentListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -30258,6 +31880,12 @@ func (v *GroupCallCenterGetUnlicensedAgentListResponse) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetUnlicensedAgentListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetUnlicensedAgentListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetUnlicensedAgentListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -30326,6 +31954,12 @@ func (v *GroupCallCenterHolidayServiceGetRequest20) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterHolidayServiceGetRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterHolidayServiceGetRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterHolidayServiceGetRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -30405,6 +32039,12 @@ func (v *GroupCallCenterHolidayServiceGetResponse20) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterHolidayServiceGetResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterHolidayServiceGetResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterHolidayServiceGetResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -30595,6 +32235,12 @@ func (v *GroupCallCenterHolidayServiceModifyRequest20) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterHolidayServiceModifyRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterHolidayServiceModifyRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterHolidayServiceModifyRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -30800,6 +32446,12 @@ func (v *GroupCallCenterModifyActiveInstanceListRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyActiveInstanceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyActiveInstanceListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifyActiveInstanceListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -30867,6 +32519,12 @@ func (v *GroupCallCenterModifyAgentListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyAgentListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyAgentListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifyAgentListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -31008,6 +32666,12 @@ func (v *GroupCallCenterModifyAnnouncementRequest20) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyAnnouncementRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyAnnouncementRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifyAnnouncementRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -31425,6 +33089,12 @@ func (v *GroupCallCenterModifyDNISAnnouncementRequest20) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyDNISAnnouncementRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyDNISAnnouncementRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifyDNISAnnouncementRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -31803,6 +33473,12 @@ func (v *GroupCallCenterModifyDNISParametersRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyDNISParametersRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyDNISParametersRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifyDNISParametersRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -31950,6 +33626,12 @@ func (v *GroupCallCenterModifyDNISRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyDNISRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyDNISRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifyDNISRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -32163,6 +33845,12 @@ func (v *GroupCallCenterModifyDistinctiveRingingRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyDistinctiveRingingRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyDistinctiveRingingRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifyDistinctiveRingingRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32286,6 +33974,12 @@ func (v *GroupCallCenterModifyInstanceRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyInstanceRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyInstanceRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifyInstanceRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -32616,6 +34310,16 @@ func (v *GroupCallCenterModifyInstanceStatisticsReportingRequest17sp1) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyInstanceStatisticsReportingRequest17sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyInstanceStatisticsReportingRequest17sp1) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifyInstanceStatisticsReportingRequest17sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32755,6 +34459,16 @@ func (v *GroupCallCenterModifyInstanceWeightedCallDistributionRequest) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyInstanceWeightedCallDistributionRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyInstanceWeightedCallDistributionRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifyInstanceWeightedCallDistributionRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32843,6 +34557,12 @@ func (v *GroupCallCenterModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -33021,6 +34741,12 @@ func (v *GroupCallCenterModifyRoutingPolicyRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyRoutingPolicyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyRoutingPolicyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifyRoutingPolicyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -33127,6 +34853,12 @@ func (v *GroupCallCenterModifySupervisorListRequest16) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifySupervisorListRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifySupervisorListRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifySupervisorListRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -33217,6 +34949,12 @@ func (v *GroupCallCenterNightServiceGetRequest20) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterNightServiceGetRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterNightServiceGetRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterNightServiceGetRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -33304,6 +35042,12 @@ func (v *GroupCallCenterNightServiceGetResponse20) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterNightServiceGetResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterNightServiceGetResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterNightServiceGetResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -33611,6 +35355,12 @@ func (v *GroupCallCenterNightServiceModifyRequest20) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterNightServiceModifyRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterNightServiceModifyRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterNightServiceModifyRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -33917,6 +35667,12 @@ func (v *GroupCallCenterOverflowGetRequest20) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterOverflowGetRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterOverflowGetRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterOverflowGetRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -33996,6 +35752,12 @@ func (v *GroupCallCenterOverflowGetResponse20) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterOverflowGetResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterOverflowGetResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterOverflowGetResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -34194,6 +35956,12 @@ func (v *GroupCallCenterOverflowModifyRequest20) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterOverflowModifyRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterOverflowModifyRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterOverflowModifyRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -34400,6 +36168,12 @@ func (v *GroupCallCenterQueueCallDispositionCodeAddRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterQueueCallDispositionCodeAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterQueueCallDispositionCodeAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterQueueCallDispositionCodeAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -34503,6 +36277,14 @@ func (v *GroupCallCenterQueueCallDispositionCodeDeleteRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterQueueCallDispositionCodeDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterQueueCallDispositionCodeDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterQueueCallDispositionCodeDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -34585,6 +36367,14 @@ func (v *GroupCallCenterQueueCallDispositionCodeGetListRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterQueueCallDispositionCodeGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterQueueCallDispositionCodeGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterQueueCallDispositionCodeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -34655,6 +36445,14 @@ func (v *GroupCallCenterQueueCallDispositionCodeGetListResponse) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterQueueCallDispositionCodeGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterQueueCallDispositionCodeGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterQueueCallDispositionCodeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -34724,6 +36522,12 @@ func (v *GroupCallCenterQueueCallDispositionCodeGetRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterQueueCallDispositionCodeGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterQueueCallDispositionCodeGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterQueueCallDispositionCodeGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -34809,6 +36613,12 @@ func (v *GroupCallCenterQueueCallDispositionCodeGetResponse) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterQueueCallDispositionCodeGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterQueueCallDispositionCodeGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterQueueCallDispositionCodeGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -34887,6 +36697,14 @@ func (v *GroupCallCenterQueueCallDispositionCodeModifyRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterQueueCallDispositionCodeModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterQueueCallDispositionCodeModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterQueueCallDispositionCodeModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -34996,6 +36814,14 @@ func (v *GroupCallCenterQueueCallDispositionCodeSettingsGetRequest) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterQueueCallDispositionCodeSettingsGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterQueueCallDispositionCodeSettingsGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterQueueCallDispositionCodeSettingsGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -35067,6 +36893,16 @@ func (v *GroupCallCenterQueueCallDispositionCodeSettingsGetResponse) AppendAttrs
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterQueueCallDispositionCodeSettingsGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterQueueCallDispositionCodeSettingsGetResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -35165,6 +37001,16 @@ func (v *GroupCallCenterQueueCallDispositionCodeSettingsModifyRequest) AppendAtt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterQueueCallDispositionCodeSettingsModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterQueueCallDispositionCodeSettingsModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -35292,6 +37138,12 @@ func (v *GroupCallCenterQueueStatusNotificationGetRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterQueueStatusNotificationGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterQueueStatusNotificationGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterQueueStatusNotificationGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -35365,6 +37217,12 @@ func (v *GroupCallCenterQueueStatusNotificationGetResponse) AppendAttrs(b []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterQueueStatusNotificationGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterQueueStatusNotificationGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterQueueStatusNotificationGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -35476,6 +37334,14 @@ func (v *GroupCallCenterQueueStatusNotificationModifyRequest) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterQueueStatusNotificationModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterQueueStatusNotificationModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterQueueStatusNotificationModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -35591,6 +37457,12 @@ func (v *GroupCallCenterQueueThresholdsGetRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterQueueThresholdsGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterQueueThresholdsGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterQueueThresholdsGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -35672,6 +37544,12 @@ func (v *GroupCallCenterQueueThresholdsGetResponse) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterQueueThresholdsGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterQueueThresholdsGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterQueueThresholdsGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -35890,6 +37768,12 @@ func (v *GroupCallCenterQueueThresholdsModifyRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterQueueThresholdsModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterQueueThresholdsModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterQueueThresholdsModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -36185,6 +38069,12 @@ func (v *GroupCallCenterStrandedCallGetRequest20) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterStrandedCallGetRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterStrandedCallGetRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterStrandedCallGetRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -36261,6 +38151,12 @@ func (v *GroupCallCenterStrandedCallGetResponse20) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterStrandedCallGetResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterStrandedCallGetResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterStrandedCallGetResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -36426,6 +38322,12 @@ func (v *GroupCallCenterStrandedCallModifyRequest20) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterStrandedCallModifyRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterStrandedCallModifyRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterStrandedCallModifyRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -36603,6 +38505,12 @@ func (v *GroupCallCenterStrandedCallUnavailableGetRequest20) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterStrandedCallUnavailableGetRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterStrandedCallUnavailableGetRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterStrandedCallUnavailableGetRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -36682,6 +38590,14 @@ func (v *GroupCallCenterStrandedCallUnavailableGetResponse20) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterStrandedCallUnavailableGetResponse20) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterStrandedCallUnavailableGetResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterStrandedCallUnavailableGetResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -36882,6 +38798,14 @@ func (v *GroupCallCenterStrandedCallUnavailableModifyRequest20) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterStrandedCallUnavailableModifyRequest20) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterStrandedCallUnavailableModifyRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterStrandedCallUnavailableModifyRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -37102,6 +39026,12 @@ func (v *ResellerCallCenterGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerCallCenterGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerCallCenterGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerCallCenterGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -37170,6 +39100,12 @@ func (v *ResellerCallCenterGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerCallCenterGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerCallCenterGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerCallCenterGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -37236,6 +39172,12 @@ func (v *ResellerCallCenterModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerCallCenterModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerCallCenterModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerCallCenterModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -38282,6 +40224,14 @@ func (v *SystemCallCenterEnhancedReportingBrandingGetRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingBrandingGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingBrandingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterEnhancedReportingBrandingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -38328,6 +40278,14 @@ func (v *SystemCallCenterEnhancedReportingBrandingGetResponse) AppendAttrs(b []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingBrandingGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingBrandingGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterEnhancedReportingBrandingGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -38411,6 +40369,14 @@ func (v *SystemCallCenterEnhancedReportingBrandingModifyRequest) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingBrandingModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingBrandingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterEnhancedReportingBrandingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -38491,6 +40457,16 @@ func (v *SystemCallCenterEnhancedReportingDataTemplateGetListRequest) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingDataTemplateGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingDataTemplateGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterEnhancedReportingDataTemplateGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -38537,6 +40513,16 @@ func (v *SystemCallCenterEnhancedReportingDataTemplateGetListResponse) AppendAtt
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingDataTemplateGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingDataTemplateGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -38604,6 +40590,12 @@ func (v *SystemCallCenterEnhancedReportingGetRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterEnhancedReportingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -38651,6 +40643,12 @@ func (v *SystemCallCenterEnhancedReportingGetResponse) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterEnhancedReportingGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -38741,6 +40739,12 @@ func (v *SystemCallCenterEnhancedReportingModifyRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterEnhancedReportingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -38858,6 +40862,14 @@ func (v *SystemCallCenterEnhancedReportingReportTemplateAddRequest) AppendAttrs(
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingReportTemplateAddRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingReportTemplateAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterEnhancedReportingReportTemplateAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -39115,6 +41127,16 @@ func (v *SystemCallCenterEnhancedReportingReportTemplateDeleteRequest) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingReportTemplateDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingReportTemplateDeleteRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterEnhancedReportingReportTemplateDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -39183,6 +41205,16 @@ func (v *SystemCallCenterEnhancedReportingReportTemplateGetListRequest) AppendAt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingReportTemplateGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingReportTemplateGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterEnhancedReportingReportTemplateGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -39229,6 +41261,16 @@ func (v *SystemCallCenterEnhancedReportingReportTemplateGetListResponse) AppendA
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingReportTemplateGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingReportTemplateGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -39299,6 +41341,14 @@ func (v *SystemCallCenterEnhancedReportingReportTemplateGetRequest) AppendAttrs(
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingReportTemplateGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingReportTemplateGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterEnhancedReportingReportTemplateGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -39383,6 +41433,16 @@ func (v *SystemCallCenterEnhancedReportingReportTemplateGetResponse) AppendAttrs
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingReportTemplateGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingReportTemplateGetResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -39636,6 +41696,16 @@ func (v *SystemCallCenterEnhancedReportingReportTemplateModifyRequest) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingReportTemplateModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingReportTemplateModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterEnhancedReportingReportTemplateModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -39821,6 +41891,16 @@ func (v *SystemCallCenterEnhancedReportingScheduledReportGetActiveListRequest) A
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingScheduledReportGetActiveListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingScheduledReportGetActiveListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterEnhancedReportingScheduledReportGetActiveListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -39960,6 +42040,16 @@ func (v *SystemCallCenterEnhancedReportingScheduledReportGetActiveListResponse) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingScheduledReportGetActiveListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingScheduledReportGetActiveListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterEnhancedReportingScheduledReportGetActiveListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -40033,6 +42123,16 @@ func (v *SystemCallCenterEnhancedReportingScheduledReportGetCompletedListRequest
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingScheduledReportGetCompletedListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingScheduledReportGetCompletedListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -40175,6 +42275,16 @@ func (v *SystemCallCenterEnhancedReportingScheduledReportGetCompletedListRespons
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingScheduledReportGetCompletedListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingScheduledReportGetCompletedListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterEnhancedReportingScheduledReportGetCompletedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -40248,6 +42358,16 @@ func (v *SystemCallCenterEnhancedReportingScheduledReportGetListRequest) AppendA
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingScheduledReportGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingScheduledReportGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -40389,6 +42509,16 @@ func (v *SystemCallCenterEnhancedReportingScheduledReportGetListResponse) Append
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingScheduledReportGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingScheduledReportGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterEnhancedReportingScheduledReportGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -40458,6 +42588,16 @@ func (v *SystemCallCenterEnhancedReportingScheduledReportGetReportTemplateUsageL
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingScheduledReportGetReportTemplateUsageListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingScheduledReportGetReportTemplateUsageListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -40533,6 +42673,16 @@ func (v *SystemCallCenterEnhancedReportingScheduledReportGetReportTemplateUsageL
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingScheduledReportGetReportTemplateUsageListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingScheduledReportGetReportTemplateUsageListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterEnhancedReportingScheduledReportGetReportTemplateUsageListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -40601,6 +42751,16 @@ func (v *SystemCallCenterEnhancedReportingScheduledTaskParametersGetRequest25) A
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingScheduledTaskParametersGetRequest25) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingScheduledTaskParametersGetRequest25) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterEnhancedReportingScheduledTaskParametersGetRequest25) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -40651,6 +42811,16 @@ func (v *SystemCallCenterEnhancedReportingScheduledTaskParametersGetResponse25) 
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingScheduledTaskParametersGetResponse25) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingScheduledTaskParametersGetResponse25) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -40773,6 +42943,16 @@ func (v *SystemCallCenterEnhancedReportingScheduledTaskParametersModifyRequest) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEnhancedReportingScheduledTaskParametersModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEnhancedReportingScheduledTaskParametersModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterEnhancedReportingScheduledTaskParametersModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -40883,6 +43063,14 @@ func (v *SystemCallCenterEventRecordingFileParametersGetRequest) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEventRecordingFileParametersGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEventRecordingFileParametersGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterEventRecordingFileParametersGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -40932,6 +43120,14 @@ func (v *SystemCallCenterEventRecordingFileParametersGetResponse) AppendAttrs(b 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEventRecordingFileParametersGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEventRecordingFileParametersGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterEventRecordingFileParametersGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -41056,6 +43252,14 @@ func (v *SystemCallCenterEventRecordingFileParametersModifyRequest) AppendAttrs(
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterEventRecordingFileParametersModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterEventRecordingFileParametersModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterEventRecordingFileParametersModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -41203,6 +43407,12 @@ func (v *SystemCallCenterGetRequest21) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterGetRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterGetRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterGetRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -41262,6 +43472,12 @@ func (v *SystemCallCenterGetResponse21) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterGetResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterGetResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterGetResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -41514,6 +43730,12 @@ func (v *SystemCallCenterModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallCenterModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallCenterModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallCenterModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -41736,6 +43958,12 @@ func (v *UserCallCenterAddSupervisedAgentListRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterAddSupervisedAgentListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterAddSupervisedAgentListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterAddSupervisedAgentListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -41831,6 +44059,12 @@ func (v *UserCallCenterAgentDetailsGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterAgentDetailsGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterAgentDetailsGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterAgentDetailsGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -41902,6 +44136,12 @@ func (v *UserCallCenterAgentDetailsGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterAgentDetailsGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterAgentDetailsGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterAgentDetailsGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -41983,6 +44223,12 @@ func (v *UserCallCenterAgentSignOutRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterAgentSignOutRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterAgentSignOutRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterAgentSignOutRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -42053,6 +44299,12 @@ func (v *UserCallCenterAgentSignOutResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterAgentSignOutResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterAgentSignOutResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterAgentSignOutResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -42121,6 +44373,14 @@ func (v *UserCallCenterCallDispositionCodeGetAvailableListRequest) AppendAttrs(b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterCallDispositionCodeGetAvailableListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterCallDispositionCodeGetAvailableListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterCallDispositionCodeGetAvailableListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -42192,6 +44452,14 @@ func (v *UserCallCenterCallDispositionCodeGetAvailableListResponse) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterCallDispositionCodeGetAvailableListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterCallDispositionCodeGetAvailableListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterCallDispositionCodeGetAvailableListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -42262,6 +44530,12 @@ func (v *UserCallCenterDeleteSupervisedAgentListRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterDeleteSupervisedAgentListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterDeleteSupervisedAgentListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterDeleteSupervisedAgentListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -42358,6 +44632,16 @@ func (v *UserCallCenterEnhancedReportingReportTemplateParamInfoGetRequest) Appen
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterEnhancedReportingReportTemplateParamInfoGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterEnhancedReportingReportTemplateParamInfoGetRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterEnhancedReportingReportTemplateParamInfoGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -42438,6 +44722,16 @@ func (v *UserCallCenterEnhancedReportingReportTemplateParamInfoGetResponse) Appe
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterEnhancedReportingReportTemplateParamInfoGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterEnhancedReportingReportTemplateParamInfoGetResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -42633,6 +44927,16 @@ func (v *UserCallCenterEnhancedReportingScheduledReportDeleteRequest) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterEnhancedReportingScheduledReportDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterEnhancedReportingScheduledReportDeleteRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterEnhancedReportingScheduledReportDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -42715,6 +45019,14 @@ func (v *UserCallCenterEnhancedReportingScheduledReportGetRequest) AppendAttrs(b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterEnhancedReportingScheduledReportGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterEnhancedReportingScheduledReportGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterEnhancedReportingScheduledReportGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -42817,6 +45129,14 @@ func (v *UserCallCenterEnhancedReportingScheduledReportGetResponse) AppendAttrs(
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterEnhancedReportingScheduledReportGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterEnhancedReportingScheduledReportGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterEnhancedReportingScheduledReportGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -43159,6 +45479,16 @@ func (v *UserCallCenterEnhancedReportingScheduledReportModifyRequest) AppendAttr
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterEnhancedReportingScheduledReportModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterEnhancedReportingScheduledReportModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -43519,6 +45849,12 @@ func (v *UserCallCenterGetAgentSupervisorListRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetAgentSupervisorListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetAgentSupervisorListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetAgentSupervisorListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -43602,6 +45938,12 @@ func (v *UserCallCenterGetAgentSupervisorListResponse) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetAgentSupervisorListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetAgentSupervisorListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetAgentSupervisorListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -43670,6 +46012,12 @@ func (v *UserCallCenterGetAvailableCallCenterListRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetAvailableCallCenterListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetAvailableCallCenterListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetAvailableCallCenterListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -43740,6 +46088,12 @@ func (v *UserCallCenterGetAvailableCallCenterListResponse) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetAvailableCallCenterListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetAvailableCallCenterListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetAvailableCallCenterListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -43812,6 +46166,16 @@ func (v *UserCallCenterGetAvailableCallCenterPagedSortedListRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetAvailableCallCenterPagedSortedListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetAvailableCallCenterPagedSortedListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -43929,6 +46293,16 @@ func (v *UserCallCenterGetAvailableCallCenterPagedSortedListResponse) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetAvailableCallCenterPagedSortedListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetAvailableCallCenterPagedSortedListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetAvailableCallCenterPagedSortedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -43997,6 +46371,12 @@ func (v *UserCallCenterGetAvailableDNISListRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetAvailableDNISListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetAvailableDNISListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetAvailableDNISListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -44068,6 +46448,12 @@ func (v *UserCallCenterGetAvailableDNISListResponse) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetAvailableDNISListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetAvailableDNISListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetAvailableDNISListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -44131,6 +46517,12 @@ func (v *UserCallCenterGetRequest23) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetRequest23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetRequest23) DecodeXML(d *ocixml.Decoder) error {
@@ -44215,6 +46607,12 @@ func (v *UserCallCenterGetResponse23) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -44446,6 +46844,12 @@ func (v *UserCallCenterGetSupervisedAgentListRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetSupervisedAgentListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetSupervisedAgentListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetSupervisedAgentListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -44628,6 +47032,12 @@ func (v *UserCallCenterGetSupervisedAgentListResponse) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetSupervisedAgentListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetSupervisedAgentListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetSupervisedAgentListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -44696,6 +47106,12 @@ func (v *UserCallCenterGetSupervisorCallCenterListRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetSupervisorCallCenterListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetSupervisorCallCenterListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetSupervisorCallCenterListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -44767,6 +47183,12 @@ func (v *UserCallCenterGetSupervisorCallCenterListResponse) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetSupervisorCallCenterListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetSupervisorCallCenterListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetSupervisorCallCenterListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -44836,6 +47258,12 @@ func (v *UserCallCenterModifyCallCenterListRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterModifyCallCenterListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterModifyCallCenterListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterModifyCallCenterListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -44941,6 +47369,12 @@ func (v *UserCallCenterModifyRequest19) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterModifyRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterModifyRequest19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterModifyRequest19) DecodeXML(d *ocixml.Decoder) error {
@@ -45193,6 +47627,12 @@ func (v *UserCallCenterModifySupervisedAgentListRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterModifySupervisedAgentListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterModifySupervisedAgentListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterModifySupervisedAgentListRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -54,6 +54,12 @@ func (v *GroupRoutePointAddDNISRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointAddDNISRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointAddDNISRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointAddDNISRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -226,6 +232,12 @@ func (v *GroupRoutePointAddInstanceRequest23) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointAddInstanceRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointAddInstanceRequest23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointAddInstanceRequest23) DecodeXML(d *ocixml.Decoder) error {
@@ -516,6 +528,12 @@ func (v *GroupRoutePointBouncedCallGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointBouncedCallGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointBouncedCallGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointBouncedCallGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -589,6 +607,12 @@ func (v *GroupRoutePointBouncedCallGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointBouncedCallGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointBouncedCallGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointBouncedCallGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -698,6 +722,12 @@ func (v *GroupRoutePointBouncedCallModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointBouncedCallModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointBouncedCallModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointBouncedCallModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -818,6 +848,12 @@ func (v *GroupRoutePointDeleteDNISRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointDeleteDNISRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointDeleteDNISRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointDeleteDNISRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -887,6 +923,12 @@ func (v *GroupRoutePointDeleteInstanceRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointDeleteInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointDeleteInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointDeleteInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -955,6 +997,12 @@ func (v *GroupRoutePointDistinctiveRingingGetRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointDistinctiveRingingGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointDistinctiveRingingGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointDistinctiveRingingGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1027,6 +1075,12 @@ func (v *GroupRoutePointDistinctiveRingingGetResponse) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointDistinctiveRingingGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointDistinctiveRingingGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointDistinctiveRingingGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -1120,6 +1174,12 @@ func (v *GroupRoutePointDistinctiveRingingModifyRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointDistinctiveRingingModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointDistinctiveRingingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointDistinctiveRingingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1221,6 +1281,12 @@ func (v *GroupRoutePointForcedForwardingGetRequest20) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointForcedForwardingGetRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointForcedForwardingGetRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointForcedForwardingGetRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1298,6 +1364,12 @@ func (v *GroupRoutePointForcedForwardingGetResponse20) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointForcedForwardingGetResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointForcedForwardingGetResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointForcedForwardingGetResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -1469,6 +1541,12 @@ func (v *GroupRoutePointForcedForwardingModifyRequest20) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointForcedForwardingModifyRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointForcedForwardingModifyRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointForcedForwardingModifyRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -1648,6 +1726,12 @@ func (v *GroupRoutePointGetAnnouncementRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetAnnouncementRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetAnnouncementRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetAnnouncementRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1718,6 +1802,12 @@ func (v *GroupRoutePointGetAnnouncementResponse22) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetAnnouncementResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetAnnouncementResponse22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetAnnouncementResponse22) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1786,6 +1876,12 @@ func (v *GroupRoutePointGetDNISAgentListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetDNISAgentListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetDNISAgentListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetDNISAgentListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1857,6 +1953,12 @@ func (v *GroupRoutePointGetDNISAgentListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetDNISAgentListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetDNISAgentListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetDNISAgentListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1925,6 +2027,12 @@ func (v *GroupRoutePointGetDNISAnnouncementRequest22) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetDNISAnnouncementRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetDNISAnnouncementRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetDNISAnnouncementRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -1996,6 +2104,12 @@ func (v *GroupRoutePointGetDNISAnnouncementResponse22) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetDNISAnnouncementResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetDNISAnnouncementResponse22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetDNISAnnouncementResponse22) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2064,6 +2178,12 @@ func (v *GroupRoutePointGetDNISListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetDNISListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetDNISListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetDNISListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2136,6 +2256,12 @@ func (v *GroupRoutePointGetDNISListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetDNISListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetDNISListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetDNISListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -2220,6 +2346,12 @@ func (v *GroupRoutePointGetDNISRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetDNISRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetDNISRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetDNISRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2294,6 +2426,12 @@ func (v *GroupRoutePointGetDNISResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetDNISResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetDNISResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetDNISResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -2435,6 +2573,12 @@ func (v *GroupRoutePointGetFailoverPolicyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetFailoverPolicyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetFailoverPolicyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetFailoverPolicyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2511,6 +2655,12 @@ func (v *GroupRoutePointGetFailoverPolicyResponse) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetFailoverPolicyResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetFailoverPolicyResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetFailoverPolicyResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -2663,6 +2813,12 @@ func (v *GroupRoutePointGetInstanceListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetInstanceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetInstanceListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetInstanceListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2781,6 +2937,12 @@ func (v *GroupRoutePointGetInstanceListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetInstanceListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetInstanceListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetInstanceListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2849,6 +3011,12 @@ func (v *GroupRoutePointGetInstanceRequest23) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetInstanceRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetInstanceRequest23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetInstanceRequest23) DecodeXML(d *ocixml.Decoder) error {
@@ -2936,6 +3104,12 @@ func (v *GroupRoutePointGetInstanceResponse23) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetInstanceResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetInstanceResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetInstanceResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -3187,6 +3361,12 @@ func (v *GroupRoutePointHolidayServiceGetRequest20) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointHolidayServiceGetRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointHolidayServiceGetRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointHolidayServiceGetRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3265,6 +3445,12 @@ func (v *GroupRoutePointHolidayServiceGetResponse20) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointHolidayServiceGetResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointHolidayServiceGetResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointHolidayServiceGetResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -3455,6 +3641,12 @@ func (v *GroupRoutePointHolidayServiceModifyRequest20) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointHolidayServiceModifyRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointHolidayServiceModifyRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointHolidayServiceModifyRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -3660,6 +3852,12 @@ func (v *GroupRoutePointManualFailoverRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointManualFailoverRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointManualFailoverRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointManualFailoverRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3729,6 +3927,12 @@ func (v *GroupRoutePointModifyActiveInstanceListRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointModifyActiveInstanceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointModifyActiveInstanceListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointModifyActiveInstanceListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3795,6 +3999,12 @@ func (v *GroupRoutePointModifyAnnouncementRequest20) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointModifyAnnouncementRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointModifyAnnouncementRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointModifyAnnouncementRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -3879,6 +4089,12 @@ func (v *GroupRoutePointModifyDNISAnnouncementRequest20) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointModifyDNISAnnouncementRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointModifyDNISAnnouncementRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointModifyDNISAnnouncementRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3962,6 +4178,12 @@ func (v *GroupRoutePointModifyDNISParametersRequest) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointModifyDNISParametersRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointModifyDNISParametersRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointModifyDNISParametersRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -4052,6 +4274,12 @@ func (v *GroupRoutePointModifyDNISRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointModifyDNISRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointModifyDNISRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointModifyDNISRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -4257,6 +4485,12 @@ func (v *GroupRoutePointModifyFailoverPolicyRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointModifyFailoverPolicyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointModifyFailoverPolicyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointModifyFailoverPolicyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4438,6 +4672,12 @@ func (v *GroupRoutePointModifyInstanceRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointModifyInstanceRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointModifyInstanceRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointModifyInstanceRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -4711,6 +4951,12 @@ func (v *GroupRoutePointNightServiceGetRequest20) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointNightServiceGetRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointNightServiceGetRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointNightServiceGetRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4797,6 +5043,12 @@ func (v *GroupRoutePointNightServiceGetResponse20) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointNightServiceGetResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointNightServiceGetResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointNightServiceGetResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -5094,6 +5346,12 @@ func (v *GroupRoutePointNightServiceModifyRequest20) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointNightServiceModifyRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointNightServiceModifyRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointNightServiceModifyRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -5394,6 +5652,12 @@ func (v *GroupRoutePointOverflowGetRequest20) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointOverflowGetRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointOverflowGetRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointOverflowGetRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5473,6 +5737,12 @@ func (v *GroupRoutePointOverflowGetResponse20) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointOverflowGetResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointOverflowGetResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointOverflowGetResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -5671,6 +5941,12 @@ func (v *GroupRoutePointOverflowModifyRequest20) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointOverflowModifyRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointOverflowModifyRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointOverflowModifyRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -5877,6 +6153,12 @@ func (v *GroupRoutePointQueueCallDispositionCodeAddRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointQueueCallDispositionCodeAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointQueueCallDispositionCodeAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointQueueCallDispositionCodeAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5980,6 +6262,14 @@ func (v *GroupRoutePointQueueCallDispositionCodeDeleteRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointQueueCallDispositionCodeDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointQueueCallDispositionCodeDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointQueueCallDispositionCodeDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6062,6 +6352,14 @@ func (v *GroupRoutePointQueueCallDispositionCodeGetListRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointQueueCallDispositionCodeGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointQueueCallDispositionCodeGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointQueueCallDispositionCodeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6132,6 +6430,14 @@ func (v *GroupRoutePointQueueCallDispositionCodeGetListResponse) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointQueueCallDispositionCodeGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointQueueCallDispositionCodeGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointQueueCallDispositionCodeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -6201,6 +6507,12 @@ func (v *GroupRoutePointQueueCallDispositionCodeGetRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointQueueCallDispositionCodeGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointQueueCallDispositionCodeGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointQueueCallDispositionCodeGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -6286,6 +6598,12 @@ func (v *GroupRoutePointQueueCallDispositionCodeGetResponse) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointQueueCallDispositionCodeGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointQueueCallDispositionCodeGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointQueueCallDispositionCodeGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -6364,6 +6682,14 @@ func (v *GroupRoutePointQueueCallDispositionCodeModifyRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointQueueCallDispositionCodeModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointQueueCallDispositionCodeModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointQueueCallDispositionCodeModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -6473,6 +6799,14 @@ func (v *GroupRoutePointQueueCallDispositionCodeSettingsGetRequest) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointQueueCallDispositionCodeSettingsGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointQueueCallDispositionCodeSettingsGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointQueueCallDispositionCodeSettingsGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6544,6 +6878,16 @@ func (v *GroupRoutePointQueueCallDispositionCodeSettingsGetResponse) AppendAttrs
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointQueueCallDispositionCodeSettingsGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointQueueCallDispositionCodeSettingsGetResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -6642,6 +6986,16 @@ func (v *GroupRoutePointQueueCallDispositionCodeSettingsModifyRequest) AppendAtt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointQueueCallDispositionCodeSettingsModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointQueueCallDispositionCodeSettingsModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -6769,6 +7123,14 @@ func (v *UserRoutePointCallDispositionCodeGetAvailableListRequest) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserRoutePointCallDispositionCodeGetAvailableListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserRoutePointCallDispositionCodeGetAvailableListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserRoutePointCallDispositionCodeGetAvailableListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6839,6 +7201,14 @@ func (v *UserRoutePointCallDispositionCodeGetAvailableListResponse) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserRoutePointCallDispositionCodeGetAvailableListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserRoutePointCallDispositionCodeGetAvailableListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserRoutePointCallDispositionCodeGetAvailableListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -6907,6 +7277,12 @@ func (v *UserRoutePointSupervisorGetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserRoutePointSupervisorGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserRoutePointSupervisorGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserRoutePointSupervisorGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -6978,6 +7354,12 @@ func (v *UserRoutePointSupervisorGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserRoutePointSupervisorGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserRoutePointSupervisorGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserRoutePointSupervisorGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -7047,6 +7429,12 @@ func (v *UserRoutePointSupervisorModifyListRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserRoutePointSupervisorModifyListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserRoutePointSupervisorModifyListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserRoutePointSupervisorModifyListRequest) DecodeXML(d *ocixml.Decoder) error {

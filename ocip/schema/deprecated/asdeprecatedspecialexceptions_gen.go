@@ -38,6 +38,12 @@ func (v *ExternalAuthenticationAuthorizeTokenRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ExternalAuthenticationAuthorizeTokenRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ExternalAuthenticationAuthorizeTokenRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ExternalAuthenticationAuthorizeTokenRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")

@@ -1463,6 +1463,12 @@ func (v *AuthenticationVerifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *AuthenticationVerifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *AuthenticationVerifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *AuthenticationVerifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1548,6 +1554,12 @@ func (v *AuthenticationVerifyRequest14sp8) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *AuthenticationVerifyRequest14sp8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *AuthenticationVerifyRequest14sp8) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *AuthenticationVerifyRequest14sp8) DecodeXML(d *ocixml.Decoder) error {
@@ -1720,6 +1732,12 @@ func (v *AuthenticationVerifyRequest21sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *AuthenticationVerifyRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *AuthenticationVerifyRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *AuthenticationVerifyRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -1908,6 +1926,12 @@ func (v *AuthenticationVerifyRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *AuthenticationVerifyRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *AuthenticationVerifyRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *AuthenticationVerifyRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2095,6 +2119,12 @@ func (v *AuthenticationVerifyRequest22V2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *AuthenticationVerifyRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *AuthenticationVerifyRequest22V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *AuthenticationVerifyRequest22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2281,6 +2311,12 @@ func (v *AuthenticationVerifyRequest22V3) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *AuthenticationVerifyRequest22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *AuthenticationVerifyRequest22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *AuthenticationVerifyRequest22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -2472,6 +2508,12 @@ func (v *AuthenticationVerifyResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *AuthenticationVerifyResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *AuthenticationVerifyResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *AuthenticationVerifyResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2653,6 +2695,12 @@ func (v *AuthenticationVerifyResponse14sp8) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *AuthenticationVerifyResponse14sp8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *AuthenticationVerifyResponse14sp8) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *AuthenticationVerifyResponse14sp8) DecodeXML(d *ocixml.Decoder) error {
@@ -2848,6 +2896,12 @@ func (v *AuthenticationVerifyResponse21sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *AuthenticationVerifyResponse21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *AuthenticationVerifyResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *AuthenticationVerifyResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -3048,6 +3102,12 @@ func (v *AuthenticationVerifyResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *AuthenticationVerifyResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *AuthenticationVerifyResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *AuthenticationVerifyResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -3254,6 +3314,12 @@ func (v *AuthenticationVerifyResponse22V2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *AuthenticationVerifyResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *AuthenticationVerifyResponse22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *AuthenticationVerifyResponse22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -3467,6 +3533,12 @@ func (v *AuthenticationVerifyResponse22V3) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *AuthenticationVerifyResponse22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *AuthenticationVerifyResponse22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *AuthenticationVerifyResponse22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -9717,6 +9789,12 @@ func (v *DeviceManagementFileAuthLocationGetRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *DeviceManagementFileAuthLocationGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9904,6 +9982,12 @@ func (v *DeviceManagementFileAuthLocationGetRequest17) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *DeviceManagementFileAuthLocationGetRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -10093,6 +10177,12 @@ func (v *DeviceManagementFileAuthLocationGetRequest18) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetRequest18) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetRequest18) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *DeviceManagementFileAuthLocationGetRequest18) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10280,6 +10370,12 @@ func (v *DeviceManagementFileAuthLocationGetRequest20sp1) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetRequest20sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetRequest20sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *DeviceManagementFileAuthLocationGetRequest20sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -10469,6 +10565,12 @@ func (v *DeviceManagementFileAuthLocationGetRequest21) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *DeviceManagementFileAuthLocationGetRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -10671,6 +10773,12 @@ func (v *DeviceManagementFileAuthLocationGetRequest21sp1) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *DeviceManagementFileAuthLocationGetRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10871,6 +10979,12 @@ func (v *DeviceManagementFileAuthLocationGetRequest22) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *DeviceManagementFileAuthLocationGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -11074,6 +11188,12 @@ func (v *DeviceManagementFileAuthLocationGetRequest22V2) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetRequest22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *DeviceManagementFileAuthLocationGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -11296,6 +11416,12 @@ func (v *DeviceManagementFileAuthLocationGetRequest22V3) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetRequest22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetRequest22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *DeviceManagementFileAuthLocationGetRequest22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -11522,6 +11648,12 @@ func (v *DeviceManagementFileAuthLocationGetResponse) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *DeviceManagementFileAuthLocationGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -11746,6 +11878,12 @@ func (v *DeviceManagementFileAuthLocationGetResponse17) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *DeviceManagementFileAuthLocationGetResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -11972,6 +12110,12 @@ func (v *DeviceManagementFileAuthLocationGetResponse18) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetResponse18) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetResponse18) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *DeviceManagementFileAuthLocationGetResponse18) DecodeXML(d *ocixml.Decoder) error {
@@ -12206,6 +12350,12 @@ func (v *DeviceManagementFileAuthLocationGetResponse20sp1) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetResponse20sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetResponse20sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *DeviceManagementFileAuthLocationGetResponse20sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -12448,6 +12598,12 @@ func (v *DeviceManagementFileAuthLocationGetResponse21) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *DeviceManagementFileAuthLocationGetResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -12703,6 +12859,12 @@ func (v *DeviceManagementFileAuthLocationGetResponse21sp1) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetResponse21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *DeviceManagementFileAuthLocationGetResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -12966,6 +13128,12 @@ func (v *DeviceManagementFileAuthLocationGetResponse22) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetResponse22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *DeviceManagementFileAuthLocationGetResponse22) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -13228,6 +13396,12 @@ func (v *DeviceManagementFileAuthLocationGetResponse22V2) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetResponse22V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *DeviceManagementFileAuthLocationGetResponse22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -13489,6 +13663,12 @@ func (v *DeviceManagementFileAuthLocationGetResponse22V3) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetResponse22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetResponse22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *DeviceManagementFileAuthLocationGetResponse22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -14502,6 +14682,16 @@ func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmen
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentPagedSortedListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentPagedSortedListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentPagedSortedListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14722,6 +14912,16 @@ func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmen
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentPagedSortedListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentPagedSortedListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentPagedSortedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -14791,6 +14991,16 @@ func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailable
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -14866,6 +15076,16 @@ func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailable
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -14935,6 +15155,16 @@ func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailable
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailablePagedSortedListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailablePagedSortedListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -15055,6 +15285,16 @@ func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailable
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailablePagedSortedListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailablePagedSortedListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailablePagedSortedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -15122,6 +15362,16 @@ func (v *EnterpriseCallCenterAgentUnavailableCodeSettingsGetRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeSettingsGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeSettingsGetRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -15197,6 +15447,16 @@ func (v *EnterpriseCallCenterAgentUnavailableCodeSettingsGetResponse) AppendAttr
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeSettingsGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterAgentUnavailableCodeSettingsGetResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -15319,6 +15579,12 @@ func (v *EnterpriseCallCenterEnhancedReportingGetRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterEnhancedReportingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -15389,6 +15655,12 @@ func (v *EnterpriseCallCenterEnhancedReportingGetResponse) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterEnhancedReportingGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -15473,6 +15745,12 @@ func (v *EnterpriseCallCenterEnhancedReportingModifyRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterEnhancedReportingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterEnhancedReportingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -15565,6 +15843,12 @@ func (v *EnterpriseCallCenterGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -15639,6 +15923,12 @@ func (v *EnterpriseCallCenterGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -15765,6 +16055,12 @@ func (v *EnterpriseCallCenterMonitoringGetRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterMonitoringGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterMonitoringGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterMonitoringGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -15835,6 +16131,12 @@ func (v *EnterpriseCallCenterMonitoringGetResponse) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCallCenterMonitoringGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCallCenterMonitoringGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCallCenterMonitoringGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -15904,6 +16206,12 @@ func (v *EnterpriseEnterpriseTrunkAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseEnterpriseTrunkAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseEnterpriseTrunkAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseEnterpriseTrunkAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -16180,6 +16488,12 @@ func (v *EnterpriseEnterpriseTrunkGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseEnterpriseTrunkGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -16262,6 +16576,12 @@ func (v *EnterpriseEnterpriseTrunkGetRequest21) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseEnterpriseTrunkGetRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -16349,6 +16669,12 @@ func (v *EnterpriseEnterpriseTrunkGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseEnterpriseTrunkGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -16490,6 +16816,12 @@ func (v *EnterpriseEnterpriseTrunkGetResponse21) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseEnterpriseTrunkGetResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -16911,6 +17243,12 @@ func (v *EnterprisePhoneDirectoryGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterprisePhoneDirectoryGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterprisePhoneDirectoryGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterprisePhoneDirectoryGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -17125,6 +17463,12 @@ func (v *EnterprisePhoneDirectoryGetListRequest17) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterprisePhoneDirectoryGetListRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterprisePhoneDirectoryGetListRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterprisePhoneDirectoryGetListRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -17342,6 +17686,12 @@ func (v *EnterprisePhoneDirectoryGetListRequest17sp3) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterprisePhoneDirectoryGetListRequest17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterprisePhoneDirectoryGetListRequest17sp3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterprisePhoneDirectoryGetListRequest17sp3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -17557,6 +17907,12 @@ func (v *EnterprisePhoneDirectoryGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterprisePhoneDirectoryGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterprisePhoneDirectoryGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterprisePhoneDirectoryGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -17627,6 +17983,12 @@ func (v *EnterprisePhoneDirectoryGetListResponse17) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterprisePhoneDirectoryGetListResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterprisePhoneDirectoryGetListResponse17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterprisePhoneDirectoryGetListResponse17) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -17696,6 +18058,12 @@ func (v *EnterprisePhoneDirectoryGetListResponse17sp3) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterprisePhoneDirectoryGetListResponse17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterprisePhoneDirectoryGetListResponse17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterprisePhoneDirectoryGetListResponse17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -17779,6 +18147,12 @@ func (v *EnterprisePhoneDirectoryGetPagedListRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterprisePhoneDirectoryGetPagedListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterprisePhoneDirectoryGetPagedListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterprisePhoneDirectoryGetPagedListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -18008,6 +18382,12 @@ func (v *EnterprisePhoneDirectoryGetPagedListResponse) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterprisePhoneDirectoryGetPagedListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterprisePhoneDirectoryGetPagedListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterprisePhoneDirectoryGetPagedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -18094,6 +18474,12 @@ func (v *EnterpriseSessionAdmissionControlGroupAddRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseSessionAdmissionControlGroupAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -18279,6 +18665,12 @@ func (v *EnterpriseSessionAdmissionControlGroupGetRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseSessionAdmissionControlGroupGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18362,6 +18754,14 @@ func (v *EnterpriseSessionAdmissionControlGroupGetRequest19sp1) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupGetRequest19sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupGetRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseSessionAdmissionControlGroupGetRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18444,6 +18844,14 @@ func (v *EnterpriseSessionAdmissionControlGroupGetRequest21sp1) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupGetRequest21sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupGetRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseSessionAdmissionControlGroupGetRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -18535,6 +18943,12 @@ func (v *EnterpriseSessionAdmissionControlGroupGetResponse) AppendAttrs(b []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseSessionAdmissionControlGroupGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -18702,6 +19116,14 @@ func (v *EnterpriseSessionAdmissionControlGroupGetResponse19sp1) AppendAttrs(b [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupGetResponse19sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupGetResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseSessionAdmissionControlGroupGetResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -18879,6 +19301,14 @@ func (v *EnterpriseSessionAdmissionControlGroupGetResponse21sp1) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupGetResponse21sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupGetResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseSessionAdmissionControlGroupGetResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -19054,6 +19484,12 @@ func (v *EnterpriseVoiceVPNGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseVoiceVPNGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseVoiceVPNGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseVoiceVPNGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -19123,6 +19559,12 @@ func (v *EnterpriseVoiceVPNGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseVoiceVPNGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseVoiceVPNGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseVoiceVPNGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -23148,6 +23590,12 @@ func (v *LoginRequest13mp10) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *LoginRequest13mp10) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *LoginRequest13mp10) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *LoginRequest13mp10) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -23228,6 +23676,12 @@ func (v *LoginRequest14sp4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *LoginRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *LoginRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *LoginRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -23322,6 +23776,12 @@ func (v *LoginRequest22V4) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *LoginRequest22V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *LoginRequest22V4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *LoginRequest22V4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -23415,6 +23875,12 @@ func (v *LoginResponse13mp10) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *LoginResponse13mp10) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *LoginResponse13mp10) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *LoginResponse13mp10) DecodeXML(d *ocixml.Decoder) error {
@@ -23516,6 +23982,12 @@ func (v *LoginResponse14sp4) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *LoginResponse14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *LoginResponse14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *LoginResponse14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -23671,6 +24143,12 @@ func (v *LoginResponse22V4) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *LoginResponse22V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *LoginResponse22V4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *LoginResponse22V4) DecodeXML(d *ocixml.Decoder) error {
@@ -26585,6 +27063,12 @@ func (v *ResellerGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -26651,6 +27135,12 @@ func (v *ResellerGetRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -26720,6 +27210,12 @@ func (v *ResellerGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -26787,6 +27283,12 @@ func (v *ResellerGetResponse22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerGetResponse22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerGetResponse22) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -26852,6 +27354,12 @@ func (v *ResellerIntegratedIMPGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerIntegratedIMPGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerIntegratedIMPGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerIntegratedIMPGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -26926,6 +27434,12 @@ func (v *ResellerIntegratedIMPGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerIntegratedIMPGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerIntegratedIMPGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerIntegratedIMPGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -27057,6 +27571,12 @@ func (v *ResellerStirShakenGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerStirShakenGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerStirShakenGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerStirShakenGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -27123,6 +27643,12 @@ func (v *ResellerStirShakenGetRequest23) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerStirShakenGetRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerStirShakenGetRequest23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerStirShakenGetRequest23) DecodeXML(d *ocixml.Decoder) error {
@@ -27210,6 +27736,12 @@ func (v *ResellerStirShakenGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerStirShakenGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerStirShakenGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerStirShakenGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -27495,6 +28027,12 @@ func (v *ResellerStirShakenGetResponse23) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerStirShakenGetResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerStirShakenGetResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerStirShakenGetResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -28265,6 +28803,12 @@ func (v *ServiceProviderAccessDeviceFileGetListRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceFileGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -28348,6 +28892,12 @@ func (v *ServiceProviderAccessDeviceFileGetListResponse) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceFileGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -28418,6 +28968,12 @@ func (v *ServiceProviderAccessDeviceFileGetRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceFileGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -28516,6 +29072,12 @@ func (v *ServiceProviderAccessDeviceFileGetRequest14sp8) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetRequest14sp8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetRequest14sp8) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceFileGetRequest14sp8) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -28612,6 +29174,12 @@ func (v *ServiceProviderAccessDeviceFileGetRequest16sp1) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetRequest16sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetRequest16sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceFileGetRequest16sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -28710,6 +29278,12 @@ func (v *ServiceProviderAccessDeviceFileGetResponse) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceFileGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -28792,6 +29366,12 @@ func (v *ServiceProviderAccessDeviceFileGetResponse14sp8) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetResponse14sp8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetResponse14sp8) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceFileGetResponse14sp8) DecodeXML(d *ocixml.Decoder) error {
@@ -28878,6 +29458,12 @@ func (v *ServiceProviderAccessDeviceFileGetResponse16sp1) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetResponse16sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetResponse16sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceFileGetResponse16sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -29001,6 +29587,12 @@ func (v *ServiceProviderAccessDeviceFileModifyRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceFileModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceFileModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceFileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -29122,6 +29714,14 @@ func (v *ServiceProviderAccessDeviceGetLinkedLeafDeviceListRequest) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetLinkedLeafDeviceListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetLinkedLeafDeviceListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetLinkedLeafDeviceListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -29206,6 +29806,16 @@ func (v *ServiceProviderAccessDeviceGetLinkedLeafDeviceListResponse) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetLinkedLeafDeviceListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetLinkedLeafDeviceListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetLinkedLeafDeviceListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -29281,6 +29891,12 @@ func (v *ServiceProviderAccessDeviceGetRequest14) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetRequest14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetRequest14) DecodeXML(d *ocixml.Decoder) error {
@@ -29365,6 +29981,12 @@ func (v *ServiceProviderAccessDeviceGetRequest14sp3) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetRequest14sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetRequest14sp3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetRequest14sp3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -29448,6 +30070,12 @@ func (v *ServiceProviderAccessDeviceGetRequest14sp6) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetRequest14sp6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetRequest14sp6) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetRequest14sp6) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -29530,6 +30158,12 @@ func (v *ServiceProviderAccessDeviceGetRequest16) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetRequest16) DecodeXML(d *ocixml.Decoder) error {
@@ -29626,6 +30260,12 @@ func (v *ServiceProviderAccessDeviceGetResponse14) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetResponse14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetResponse14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetResponse14) DecodeXML(d *ocixml.Decoder) error {
@@ -29868,6 +30508,12 @@ func (v *ServiceProviderAccessDeviceGetResponse14sp3) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetResponse14sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetResponse14sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetResponse14sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -30160,6 +30806,12 @@ func (v *ServiceProviderAccessDeviceGetResponse14sp6) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetResponse14sp6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetResponse14sp6) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetResponse14sp6) DecodeXML(d *ocixml.Decoder) error {
@@ -30472,6 +31124,12 @@ func (v *ServiceProviderAccessDeviceGetResponse16) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetResponse16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetResponse16) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -30763,6 +31421,12 @@ func (v *ServiceProviderAdminGetPolicyRequest14) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminGetPolicyRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminGetPolicyRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminGetPolicyRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -30831,6 +31495,12 @@ func (v *ServiceProviderAdminGetPolicyRequest16sp1) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminGetPolicyRequest16sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminGetPolicyRequest16sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminGetPolicyRequest16sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -30901,6 +31571,12 @@ func (v *ServiceProviderAdminGetPolicyRequest16sp2) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminGetPolicyRequest16sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminGetPolicyRequest16sp2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminGetPolicyRequest16sp2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -30969,6 +31645,12 @@ func (v *ServiceProviderAdminGetPolicyRequest17) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminGetPolicyRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminGetPolicyRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminGetPolicyRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -31039,6 +31721,12 @@ func (v *ServiceProviderAdminGetPolicyRequest17sp1) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminGetPolicyRequest17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminGetPolicyRequest17sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminGetPolicyRequest17sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -31107,6 +31795,12 @@ func (v *ServiceProviderAdminGetPolicyRequest17sp3) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminGetPolicyRequest17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminGetPolicyRequest17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminGetPolicyRequest17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -31187,6 +31881,12 @@ func (v *ServiceProviderAdminGetPolicyResponse14) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminGetPolicyResponse14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminGetPolicyResponse14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminGetPolicyResponse14) DecodeXML(d *ocixml.Decoder) error {
@@ -31397,6 +32097,12 @@ func (v *ServiceProviderAdminGetPolicyResponse16sp1) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminGetPolicyResponse16sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminGetPolicyResponse16sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminGetPolicyResponse16sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -31621,6 +32327,12 @@ func (v *ServiceProviderAdminGetPolicyResponse16sp2) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminGetPolicyResponse16sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminGetPolicyResponse16sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminGetPolicyResponse16sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -31859,6 +32571,12 @@ func (v *ServiceProviderAdminGetPolicyResponse17) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminGetPolicyResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminGetPolicyResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminGetPolicyResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -32111,6 +32829,12 @@ func (v *ServiceProviderAdminGetPolicyResponse17sp1) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminGetPolicyResponse17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminGetPolicyResponse17sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminGetPolicyResponse17sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -32378,6 +33102,12 @@ func (v *ServiceProviderAdminGetPolicyResponse17sp3) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminGetPolicyResponse17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminGetPolicyResponse17sp3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminGetPolicyResponse17sp3) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -32641,6 +33371,14 @@ func (v *ServiceProviderAdministratorPasswordRulesGetRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdministratorPasswordRulesGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdministratorPasswordRulesGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdministratorPasswordRulesGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32729,6 +33467,14 @@ func (v *ServiceProviderAdministratorPasswordRulesGetResponse) AppendAttrs(b []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdministratorPasswordRulesGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdministratorPasswordRulesGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdministratorPasswordRulesGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -33038,6 +33784,12 @@ func (v *ServiceProviderAnswerConfirmationGetRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAnswerConfirmationGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAnswerConfirmationGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAnswerConfirmationGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -33109,6 +33861,12 @@ func (v *ServiceProviderAnswerConfirmationGetResponse) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAnswerConfirmationGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAnswerConfirmationGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAnswerConfirmationGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -33206,6 +33964,12 @@ func (v *ServiceProviderAnswerConfirmationModifyRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAnswerConfirmationModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAnswerConfirmationModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAnswerConfirmationModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -33313,6 +34077,12 @@ func (v *ServiceProviderBroadWorksMobilityGetRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderBroadWorksMobilityGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -33381,6 +34151,12 @@ func (v *ServiceProviderBroadWorksMobilityGetRequest19sp1) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderBroadWorksMobilityGetRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -33451,6 +34227,12 @@ func (v *ServiceProviderBroadWorksMobilityGetRequest21sp1) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderBroadWorksMobilityGetRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -33519,6 +34301,12 @@ func (v *ServiceProviderBroadWorksMobilityGetRequest21sp1V2) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetRequest21sp1V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetRequest21sp1V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderBroadWorksMobilityGetRequest21sp1V2) DecodeXML(d *ocixml.Decoder) error {
@@ -33589,6 +34377,12 @@ func (v *ServiceProviderBroadWorksMobilityGetRequest22) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderBroadWorksMobilityGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -33657,6 +34451,12 @@ func (v *ServiceProviderBroadWorksMobilityGetRequest22V2) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetRequest22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderBroadWorksMobilityGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -33732,6 +34532,12 @@ func (v *ServiceProviderBroadWorksMobilityGetResponse) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderBroadWorksMobilityGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -33848,6 +34654,12 @@ func (v *ServiceProviderBroadWorksMobilityGetResponse19sp1) AppendAttrs(b []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetResponse19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderBroadWorksMobilityGetResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -33973,6 +34785,12 @@ func (v *ServiceProviderBroadWorksMobilityGetResponse21sp1) AppendAttrs(b []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetResponse21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderBroadWorksMobilityGetResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -34108,6 +34926,14 @@ func (v *ServiceProviderBroadWorksMobilityGetResponse21sp1V2) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetResponse21sp1V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetResponse21sp1V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderBroadWorksMobilityGetResponse21sp1V2) DecodeXML(d *ocixml.Decoder) error {
@@ -34258,6 +35084,12 @@ func (v *ServiceProviderBroadWorksMobilityGetResponse22) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetResponse22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderBroadWorksMobilityGetResponse22) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -34393,6 +35225,12 @@ func (v *ServiceProviderBroadWorksMobilityGetResponse22V2) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetResponse22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderBroadWorksMobilityGetResponse22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -34546,6 +35384,16 @@ func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberAddList
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberAddListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberAddListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberAddListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -34625,6 +35473,12 @@ func (v *ServiceProviderCallProcessingGetPolicyRequest14) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -34693,6 +35547,12 @@ func (v *ServiceProviderCallProcessingGetPolicyRequest14sp1) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest14sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest14sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyRequest14sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -34763,6 +35623,12 @@ func (v *ServiceProviderCallProcessingGetPolicyRequest14sp4) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -34831,6 +35697,12 @@ func (v *ServiceProviderCallProcessingGetPolicyRequest14sp7) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest14sp7) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest14sp7) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyRequest14sp7) DecodeXML(d *ocixml.Decoder) error {
@@ -34901,6 +35773,12 @@ func (v *ServiceProviderCallProcessingGetPolicyRequest15) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest15) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest15) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyRequest15) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -34969,6 +35847,12 @@ func (v *ServiceProviderCallProcessingGetPolicyRequest15sp2) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest15sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest15sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyRequest15sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -35039,6 +35923,12 @@ func (v *ServiceProviderCallProcessingGetPolicyRequest16) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -35107,6 +35997,12 @@ func (v *ServiceProviderCallProcessingGetPolicyRequest16sp2) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest16sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest16sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyRequest16sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -35177,6 +36073,12 @@ func (v *ServiceProviderCallProcessingGetPolicyRequest17) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyRequest17) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -35245,6 +36147,12 @@ func (v *ServiceProviderCallProcessingGetPolicyRequest17sp3) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyRequest17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -35315,6 +36223,12 @@ func (v *ServiceProviderCallProcessingGetPolicyRequest17sp4) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest17sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -35383,6 +36297,12 @@ func (v *ServiceProviderCallProcessingGetPolicyRequest18sp1) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest18sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest18sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyRequest18sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -35453,6 +36373,12 @@ func (v *ServiceProviderCallProcessingGetPolicyRequest19sp1) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -35521,6 +36447,12 @@ func (v *ServiceProviderCallProcessingGetPolicyRequest21sp1) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -35605,6 +36537,12 @@ func (v *ServiceProviderCallProcessingGetPolicyResponse14) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyResponse14) DecodeXML(d *ocixml.Decoder) error {
@@ -35846,6 +36784,14 @@ func (v *ServiceProviderCallProcessingGetPolicyResponse14sp1) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse14sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse14sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyResponse14sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -36167,6 +37113,14 @@ func (v *ServiceProviderCallProcessingGetPolicyResponse14sp4) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse14sp4) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyResponse14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -36523,6 +37477,14 @@ func (v *ServiceProviderCallProcessingGetPolicyResponse14sp7) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse14sp7) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse14sp7) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyResponse14sp7) DecodeXML(d *ocixml.Decoder) error {
@@ -36912,6 +37874,12 @@ func (v *ServiceProviderCallProcessingGetPolicyResponse15) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse15) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse15) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyResponse15) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -37276,6 +38244,14 @@ func (v *ServiceProviderCallProcessingGetPolicyResponse15sp2) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse15sp2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse15sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyResponse15sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -37675,6 +38651,12 @@ func (v *ServiceProviderCallProcessingGetPolicyResponse16) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyResponse16) DecodeXML(d *ocixml.Decoder) error {
@@ -38076,6 +39058,14 @@ func (v *ServiceProviderCallProcessingGetPolicyResponse16sp2) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse16sp2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse16sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyResponse16sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -38493,6 +39483,12 @@ func (v *ServiceProviderCallProcessingGetPolicyResponse17) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyResponse17) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -38902,6 +39898,14 @@ func (v *ServiceProviderCallProcessingGetPolicyResponse17sp3) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse17sp3) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyResponse17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -39329,6 +40333,14 @@ func (v *ServiceProviderCallProcessingGetPolicyResponse17sp4) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse17sp4) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse17sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyResponse17sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -39766,6 +40778,14 @@ func (v *ServiceProviderCallProcessingGetPolicyResponse18sp1) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse18sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse18sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyResponse18sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -40229,6 +41249,14 @@ func (v *ServiceProviderCallProcessingGetPolicyResponse19sp1) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse19sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -40694,6 +41722,14 @@ func (v *ServiceProviderCallProcessingGetPolicyResponse21sp1) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse21sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -41158,6 +42194,12 @@ func (v *ServiceProviderCallProcessingModifyPolicyRequest14) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingModifyPolicyRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingModifyPolicyRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingModifyPolicyRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -41533,6 +42575,14 @@ func (v *ServiceProviderCommunicationBarringProfileAddRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileAddRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringProfileAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -41768,6 +42818,14 @@ func (v *ServiceProviderCommunicationBarringProfileGetRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringProfileGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -41862,6 +42920,14 @@ func (v *ServiceProviderCommunicationBarringProfileGetResponse) AppendAttrs(b []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringProfileGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -42080,6 +43146,12 @@ func (v *ServiceProviderDeviceManagementEventGetListRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceManagementEventGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceManagementEventGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeviceManagementEventGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -42261,6 +43333,14 @@ func (v *ServiceProviderDeviceManagementEventGetListResponse) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceManagementEventGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceManagementEventGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeviceManagementEventGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -42328,6 +43408,16 @@ func (v *ServiceProviderDeviceProfileAuthenticationPasswordRulesGetRequest) Appe
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceProfileAuthenticationPasswordRulesGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceProfileAuthenticationPasswordRulesGetRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -42417,6 +43507,16 @@ func (v *ServiceProviderDeviceProfileAuthenticationPasswordRulesGetResponse) App
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceProfileAuthenticationPasswordRulesGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceProfileAuthenticationPasswordRulesGetResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -42689,6 +43789,12 @@ func (v *ServiceProviderDialPlanPolicyGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDialPlanPolicyGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDialPlanPolicyGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDialPlanPolicyGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -42761,6 +43867,12 @@ func (v *ServiceProviderDialPlanPolicyGetResponse) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDialPlanPolicyGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDialPlanPolicyGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDialPlanPolicyGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -42858,6 +43970,12 @@ func (v *ServiceProviderEnhancedCallLogsGetRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderEnhancedCallLogsGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderEnhancedCallLogsGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderEnhancedCallLogsGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -42928,6 +44046,12 @@ func (v *ServiceProviderEnhancedCallLogsGetResponse) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderEnhancedCallLogsGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderEnhancedCallLogsGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderEnhancedCallLogsGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -43011,6 +44135,12 @@ func (v *ServiceProviderFeatureAccessCodeGetListRequest20) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderFeatureAccessCodeGetListRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderFeatureAccessCodeGetListRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderFeatureAccessCodeGetListRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -43081,6 +44211,12 @@ func (v *ServiceProviderFeatureAccessCodeGetListResponse20) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderFeatureAccessCodeGetListResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderFeatureAccessCodeGetListResponse20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderFeatureAccessCodeGetListResponse20) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -43147,6 +44283,14 @@ func (v *ServiceProviderFeatureAccessCodeModifyListRequest20) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderFeatureAccessCodeModifyListRequest20) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderFeatureAccessCodeModifyListRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderFeatureAccessCodeModifyListRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -43228,6 +44372,12 @@ func (v *ServiceProviderGetAvailableLeafDeviceListRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGetAvailableLeafDeviceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGetAvailableLeafDeviceListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGetAvailableLeafDeviceListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -43298,6 +44448,12 @@ func (v *ServiceProviderGetAvailableLeafDeviceListResponse) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGetAvailableLeafDeviceListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGetAvailableLeafDeviceListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGetAvailableLeafDeviceListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -43361,6 +44517,12 @@ func (v *ServiceProviderGetRequest13mp2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGetRequest13mp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGetRequest13mp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGetRequest13mp2) DecodeXML(d *ocixml.Decoder) error {
@@ -43429,6 +44591,12 @@ func (v *ServiceProviderGetRequest17sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGetRequest17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGetRequest17sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGetRequest17sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -43495,6 +44663,12 @@ func (v *ServiceProviderGetRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -43569,6 +44743,12 @@ func (v *ServiceProviderGetResponse13mp2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGetResponse13mp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGetResponse13mp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGetResponse13mp2) DecodeXML(d *ocixml.Decoder) error {
@@ -43721,6 +44901,12 @@ func (v *ServiceProviderGetResponse17sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGetResponse17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGetResponse17sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGetResponse17sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -43886,6 +45072,12 @@ func (v *ServiceProviderGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -44101,6 +45293,12 @@ func (v *ServiceProviderInCallServiceActivationGetRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderInCallServiceActivationGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderInCallServiceActivationGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderInCallServiceActivationGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -44171,6 +45369,12 @@ func (v *ServiceProviderInCallServiceActivationGetResponse) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderInCallServiceActivationGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderInCallServiceActivationGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderInCallServiceActivationGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -44240,6 +45444,14 @@ func (v *ServiceProviderInCallServiceActivationModifyRequest) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderInCallServiceActivationModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderInCallServiceActivationModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderInCallServiceActivationModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -44324,6 +45536,16 @@ func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateAddRequest) App
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateAddRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateAddRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -44444,6 +45666,16 @@ func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateDeleteRequest) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateDeleteRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -44539,6 +45771,16 @@ func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateGetRequest) App
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateGetRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -44638,6 +45880,16 @@ func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateGetResponse) Ap
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateGetResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -44717,6 +45969,16 @@ func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateModifyRequest) 
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -44835,6 +46097,14 @@ func (v *ServiceProviderMWIDeliveryToMobileEndpointModifyRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderMWIDeliveryToMobileEndpointModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -44914,6 +46184,12 @@ func (v *ServiceProviderPasswordRulesGetRequest13mp2) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderPasswordRulesGetRequest13mp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderPasswordRulesGetRequest13mp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderPasswordRulesGetRequest13mp2) DecodeXML(d *ocixml.Decoder) error {
@@ -45003,6 +46279,12 @@ func (v *ServiceProviderPasswordRulesGetResponse13mp2) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderPasswordRulesGetResponse13mp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderPasswordRulesGetResponse13mp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderPasswordRulesGetResponse13mp2) DecodeXML(d *ocixml.Decoder) error {
@@ -45288,6 +46570,12 @@ func (v *ServiceProviderPasswordRulesModifyRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderPasswordRulesModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderPasswordRulesModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderPasswordRulesModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -45542,6 +46830,12 @@ func (v *ServiceProviderPortalPasscodeRulesGetRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderPortalPasscodeRulesGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderPortalPasscodeRulesGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderPortalPasscodeRulesGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -45623,6 +46917,12 @@ func (v *ServiceProviderPortalPasscodeRulesGetResponse) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderPortalPasscodeRulesGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderPortalPasscodeRulesGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderPortalPasscodeRulesGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -45806,6 +47106,14 @@ func (v *ServiceProviderSIPAuthenticationPasswordRulesGetRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderSIPAuthenticationPasswordRulesGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderSIPAuthenticationPasswordRulesGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderSIPAuthenticationPasswordRulesGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -45899,6 +47207,14 @@ func (v *ServiceProviderSIPAuthenticationPasswordRulesGetResponse) AppendAttrs(b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderSIPAuthenticationPasswordRulesGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderSIPAuthenticationPasswordRulesGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderSIPAuthenticationPasswordRulesGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -46236,6 +47552,12 @@ func (v *ServiceProviderServicePackMigrationTaskGetRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackMigrationTaskGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -46341,6 +47663,12 @@ func (v *ServiceProviderServicePackMigrationTaskGetResponse) AppendAttrs(b []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackMigrationTaskGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -46639,6 +47967,12 @@ func (v *ServiceProviderStirShakenGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderStirShakenGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderStirShakenGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderStirShakenGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -46707,6 +48041,12 @@ func (v *ServiceProviderStirShakenGetRequest23) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderStirShakenGetRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderStirShakenGetRequest23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderStirShakenGetRequest23) DecodeXML(d *ocixml.Decoder) error {
@@ -46793,6 +48133,12 @@ func (v *ServiceProviderStirShakenGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderStirShakenGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderStirShakenGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderStirShakenGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -47053,6 +48399,12 @@ func (v *ServiceProviderStirShakenGetResponse23) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderStirShakenGetResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderStirShakenGetResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderStirShakenGetResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -47325,6 +48677,14 @@ func (v *ServiceProviderThirdPartyEmergencyCallingGetRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderThirdPartyEmergencyCallingGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderThirdPartyEmergencyCallingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderThirdPartyEmergencyCallingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -47396,6 +48756,14 @@ func (v *ServiceProviderThirdPartyEmergencyCallingGetResponse) AppendAttrs(b []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderThirdPartyEmergencyCallingGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderThirdPartyEmergencyCallingGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderThirdPartyEmergencyCallingGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -47481,6 +48849,12 @@ func (v *ServiceProviderTrunkGroupGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderTrunkGroupGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderTrunkGroupGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderTrunkGroupGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -47549,6 +48923,12 @@ func (v *ServiceProviderTrunkGroupGetRequest14sp1) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderTrunkGroupGetRequest14sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderTrunkGroupGetRequest14sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderTrunkGroupGetRequest14sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -47620,6 +49000,12 @@ func (v *ServiceProviderTrunkGroupGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderTrunkGroupGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderTrunkGroupGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderTrunkGroupGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -47690,6 +49076,12 @@ func (v *ServiceProviderTrunkGroupGetResponse14sp1) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderTrunkGroupGetResponse14sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderTrunkGroupGetResponse14sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderTrunkGroupGetResponse14sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -47773,6 +49165,14 @@ func (v *ServiceProviderVoiceMessagingGroupGetPasscodeRulesRequest) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupGetPasscodeRulesRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupGetPasscodeRulesRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderVoiceMessagingGroupGetPasscodeRulesRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -47853,6 +49253,16 @@ func (v *ServiceProviderVoiceMessagingGroupGetPasscodeRulesResponse) AppendAttrs
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupGetPasscodeRulesResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupGetPasscodeRulesResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -48037,6 +49447,16 @@ func (v *ServiceProviderVoiceMessagingGroupGetVoicePortalBrandingRequest) Append
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupGetVoicePortalBrandingRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupGetVoicePortalBrandingRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderVoiceMessagingGroupGetVoicePortalBrandingRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -48108,6 +49528,16 @@ func (v *ServiceProviderVoiceMessagingGroupGetVoicePortalBrandingResponse) Appen
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupGetVoicePortalBrandingResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupGetVoicePortalBrandingResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -48227,6 +49657,16 @@ func (v *ServiceProviderVoiceMessagingGroupModifyPasscodeRulesRequest) AppendAtt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupModifyPasscodeRulesRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupModifyPasscodeRulesRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -48423,6 +49863,16 @@ func (v *ServiceProviderVoiceMessagingGroupModifyVoicePortalBrandingRequest) App
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupModifyVoicePortalBrandingRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupModifyVoicePortalBrandingRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.

@@ -46,6 +46,12 @@ func (v *GroupCallCenterForcedForwardingModifyRequest17) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterForcedForwardingModifyRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterForcedForwardingModifyRequest17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterForcedForwardingModifyRequest17) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -231,6 +237,12 @@ func (v *GroupCallCenterNightServiceGetRequest17sp1) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterNightServiceGetRequest17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterNightServiceGetRequest17sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterNightServiceGetRequest17sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -322,6 +334,12 @@ func (v *GroupCallCenterNightServiceGetResponse17sp1) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterNightServiceGetResponse17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterNightServiceGetResponse17sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterNightServiceGetResponse17sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -680,6 +698,12 @@ func (v *GroupCallCenterNightServiceModifyRequest17sp1) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterNightServiceModifyRequest17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterNightServiceModifyRequest17sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterNightServiceModifyRequest17sp1) DecodeXML(d *ocixml.Decoder) error {

@@ -41,6 +41,12 @@ func (v *GroupAccessDeviceFileGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceFileGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceFileGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceFileGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -137,6 +143,12 @@ func (v *GroupAccessDeviceFileGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceFileGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceFileGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceFileGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -206,6 +218,12 @@ func (v *GroupAccessDeviceFileGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceFileGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceFileGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceFileGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -318,6 +336,12 @@ func (v *GroupAccessDeviceFileGetRequest14sp8) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceFileGetRequest14sp8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceFileGetRequest14sp8) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceFileGetRequest14sp8) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -429,6 +453,12 @@ func (v *GroupAccessDeviceFileGetRequest16sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceFileGetRequest16sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceFileGetRequest16sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceFileGetRequest16sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -537,6 +567,12 @@ func (v *GroupAccessDeviceFileGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceFileGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceFileGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceFileGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -619,6 +655,12 @@ func (v *GroupAccessDeviceFileGetResponse14sp8) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceFileGetResponse14sp8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceFileGetResponse14sp8) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceFileGetResponse14sp8) DecodeXML(d *ocixml.Decoder) error {
@@ -705,6 +747,12 @@ func (v *GroupAccessDeviceFileGetResponse16sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceFileGetResponse16sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceFileGetResponse16sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceFileGetResponse16sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -828,6 +876,12 @@ func (v *GroupAccessDeviceFileModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceFileModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceFileModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceFileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -965,6 +1019,12 @@ func (v *GroupAccessDeviceGetAvailableDetailListRequest14) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetAvailableDetailListRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetAvailableDetailListRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetAvailableDetailListRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1063,6 +1123,12 @@ func (v *GroupAccessDeviceGetAvailableDetailListResponse14) AppendAttrs(b []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetAvailableDetailListResponse14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetAvailableDetailListResponse14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetAvailableDetailListResponse14) DecodeXML(d *ocixml.Decoder) error {
@@ -1193,6 +1259,12 @@ func (v *GroupAccessDeviceGetLinkedLeafDeviceListRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetLinkedLeafDeviceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetLinkedLeafDeviceListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetLinkedLeafDeviceListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1290,6 +1362,12 @@ func (v *GroupAccessDeviceGetLinkedLeafDeviceListResponse) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetLinkedLeafDeviceListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetLinkedLeafDeviceListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetLinkedLeafDeviceListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1377,6 +1455,12 @@ func (v *GroupAccessDeviceGetPagedSortedListRequest) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetPagedSortedListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetPagedSortedListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetPagedSortedListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1614,6 +1698,12 @@ func (v *GroupAccessDeviceGetPagedSortedListResponse) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetPagedSortedListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetPagedSortedListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetPagedSortedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1682,6 +1772,12 @@ func (v *GroupAccessDeviceGetRequest14) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetRequest14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetRequest14) DecodeXML(d *ocixml.Decoder) error {
@@ -1778,6 +1874,12 @@ func (v *GroupAccessDeviceGetRequest14sp3) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetRequest14sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetRequest14sp3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetRequest14sp3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1873,6 +1975,12 @@ func (v *GroupAccessDeviceGetRequest14sp6) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetRequest14sp6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetRequest14sp6) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetRequest14sp6) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1967,6 +2075,12 @@ func (v *GroupAccessDeviceGetRequest16) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetRequest16) DecodeXML(d *ocixml.Decoder) error {
@@ -2076,6 +2190,12 @@ func (v *GroupAccessDeviceGetResponse14) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetResponse14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetResponse14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetResponse14) DecodeXML(d *ocixml.Decoder) error {
@@ -2343,6 +2463,12 @@ func (v *GroupAccessDeviceGetResponse14sp3) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetResponse14sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetResponse14sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetResponse14sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -2660,6 +2786,12 @@ func (v *GroupAccessDeviceGetResponse14sp6) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetResponse14sp6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetResponse14sp6) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetResponse14sp6) DecodeXML(d *ocixml.Decoder) error {
@@ -2995,6 +3127,12 @@ func (v *GroupAccessDeviceGetResponse16) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetResponse16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetResponse16) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -3307,6 +3445,12 @@ func (v *GroupAdminGetPolicyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetPolicyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetPolicyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetPolicyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3373,6 +3517,12 @@ func (v *GroupAdminGetPolicyRequest14sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetPolicyRequest14sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetPolicyRequest14sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetPolicyRequest14sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -3441,6 +3591,12 @@ func (v *GroupAdminGetPolicyRequest16sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetPolicyRequest16sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetPolicyRequest16sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetPolicyRequest16sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3507,6 +3663,12 @@ func (v *GroupAdminGetPolicyRequest16sp2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetPolicyRequest16sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetPolicyRequest16sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetPolicyRequest16sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -3575,6 +3737,12 @@ func (v *GroupAdminGetPolicyRequest17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetPolicyRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetPolicyRequest17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetPolicyRequest17) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3641,6 +3809,12 @@ func (v *GroupAdminGetPolicyRequest17sp3) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetPolicyRequest17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetPolicyRequest17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetPolicyRequest17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -3717,6 +3891,12 @@ func (v *GroupAdminGetPolicyResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetPolicyResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetPolicyResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetPolicyResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -3898,6 +4078,12 @@ func (v *GroupAdminGetPolicyResponse14sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetPolicyResponse14sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetPolicyResponse14sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetPolicyResponse14sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -4093,6 +4279,12 @@ func (v *GroupAdminGetPolicyResponse16sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetPolicyResponse16sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetPolicyResponse16sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetPolicyResponse16sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -4303,6 +4495,12 @@ func (v *GroupAdminGetPolicyResponse16sp2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetPolicyResponse16sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetPolicyResponse16sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetPolicyResponse16sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -4540,6 +4738,12 @@ func (v *GroupAdminGetPolicyResponse17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetPolicyResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetPolicyResponse17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetPolicyResponse17) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4776,6 +4980,12 @@ func (v *GroupAdminGetPolicyResponse17sp3) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetPolicyResponse17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetPolicyResponse17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetPolicyResponse17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -5015,6 +5225,12 @@ func (v *GroupAnnouncementFileGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAnnouncementFileGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAnnouncementFileGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAnnouncementFileGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5111,6 +5327,12 @@ func (v *GroupAnnouncementFileGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAnnouncementFileGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAnnouncementFileGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAnnouncementFileGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -5220,6 +5442,12 @@ func (v *GroupAutoAttendantAddInstanceRequest14) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantAddInstanceRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantAddInstanceRequest14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantAddInstanceRequest14) DecodeXML(d *ocixml.Decoder) error {
@@ -5437,6 +5665,12 @@ func (v *GroupAutoAttendantAddInstanceRequest16) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantAddInstanceRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantAddInstanceRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantAddInstanceRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5653,6 +5887,12 @@ func (v *GroupAutoAttendantAddInstanceRequest17sp1) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantAddInstanceRequest17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantAddInstanceRequest17sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantAddInstanceRequest17sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5860,6 +6100,12 @@ func (v *GroupAutoAttendantGetInstanceRequest14) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantGetInstanceRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantGetInstanceRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantGetInstanceRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5928,6 +6174,12 @@ func (v *GroupAutoAttendantGetInstanceRequest16) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantGetInstanceRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantGetInstanceRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantGetInstanceRequest16) DecodeXML(d *ocixml.Decoder) error {
@@ -5998,6 +6250,12 @@ func (v *GroupAutoAttendantGetInstanceRequest17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantGetInstanceRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantGetInstanceRequest17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantGetInstanceRequest17) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6066,6 +6324,12 @@ func (v *GroupAutoAttendantGetInstanceRequest17sp1) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantGetInstanceRequest17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantGetInstanceRequest17sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantGetInstanceRequest17sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -6144,6 +6408,12 @@ func (v *GroupAutoAttendantGetInstanceResponse14) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantGetInstanceResponse14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantGetInstanceResponse14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantGetInstanceResponse14) DecodeXML(d *ocixml.Decoder) error {
@@ -6320,6 +6590,12 @@ func (v *GroupAutoAttendantGetInstanceResponse16) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantGetInstanceResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantGetInstanceResponse16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantGetInstanceResponse16) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -6495,6 +6771,12 @@ func (v *GroupAutoAttendantGetInstanceResponse17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantGetInstanceResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantGetInstanceResponse17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantGetInstanceResponse17) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -6669,6 +6951,12 @@ func (v *GroupAutoAttendantGetInstanceResponse17sp1) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantGetInstanceResponse17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantGetInstanceResponse17sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantGetInstanceResponse17sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -6846,6 +7134,12 @@ func (v *GroupAutoAttendantModifyInstanceRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantModifyInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantModifyInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantModifyInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -7045,6 +7339,12 @@ func (v *GroupAutoAttendantModifyInstanceRequest16) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantModifyInstanceRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantModifyInstanceRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantModifyInstanceRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7234,6 +7534,12 @@ func (v *GroupBroadWorksAnywhereGetInstanceRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksAnywhereGetInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksAnywhereGetInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksAnywhereGetInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7307,6 +7613,12 @@ func (v *GroupBroadWorksAnywhereGetInstanceResponse) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksAnywhereGetInstanceResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksAnywhereGetInstanceResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksAnywhereGetInstanceResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -7420,6 +7732,12 @@ func (v *GroupBroadWorksMobilityGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksMobilityGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7502,6 +7820,12 @@ func (v *GroupBroadWorksMobilityGetRequest19sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityGetRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityGetRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksMobilityGetRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -7586,6 +7910,12 @@ func (v *GroupBroadWorksMobilityGetRequest21sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityGetRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityGetRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksMobilityGetRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7668,6 +7998,12 @@ func (v *GroupBroadWorksMobilityGetRequest21sp1V2) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityGetRequest21sp1V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityGetRequest21sp1V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksMobilityGetRequest21sp1V2) DecodeXML(d *ocixml.Decoder) error {
@@ -7752,6 +8088,12 @@ func (v *GroupBroadWorksMobilityGetRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksMobilityGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7835,6 +8177,12 @@ func (v *GroupBroadWorksMobilityGetRequest22V2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityGetRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityGetRequest22V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksMobilityGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7917,6 +8265,12 @@ func (v *GroupBroadWorksMobilityGetRequest22V3) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityGetRequest22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityGetRequest22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksMobilityGetRequest22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -8005,6 +8359,12 @@ func (v *GroupBroadWorksMobilityGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksMobilityGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -8121,6 +8481,12 @@ func (v *GroupBroadWorksMobilityGetResponse19sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityGetResponse19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityGetResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksMobilityGetResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -8246,6 +8612,12 @@ func (v *GroupBroadWorksMobilityGetResponse21sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityGetResponse21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityGetResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksMobilityGetResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -8381,6 +8753,12 @@ func (v *GroupBroadWorksMobilityGetResponse21sp1V2) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityGetResponse21sp1V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityGetResponse21sp1V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksMobilityGetResponse21sp1V2) DecodeXML(d *ocixml.Decoder) error {
@@ -8531,6 +8909,12 @@ func (v *GroupBroadWorksMobilityGetResponse22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityGetResponse22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksMobilityGetResponse22) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -8666,6 +9050,12 @@ func (v *GroupBroadWorksMobilityGetResponse22V2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityGetResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityGetResponse22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksMobilityGetResponse22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -8827,6 +9217,12 @@ func (v *GroupBroadWorksMobilityGetResponse22V3) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityGetResponse22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityGetResponse22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksMobilityGetResponse22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -9007,6 +9403,12 @@ func (v *GroupCallCenterAddInstanceRequest14) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAddInstanceRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAddInstanceRequest14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAddInstanceRequest14) DecodeXML(d *ocixml.Decoder) error {
@@ -9300,6 +9702,12 @@ func (v *GroupCallCenterAddInstanceRequest14sp3) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAddInstanceRequest14sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAddInstanceRequest14sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAddInstanceRequest14sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -9610,6 +10018,12 @@ func (v *GroupCallCenterAddInstanceRequest14sp9) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAddInstanceRequest14sp9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAddInstanceRequest14sp9) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAddInstanceRequest14sp9) DecodeXML(d *ocixml.Decoder) error {
@@ -9933,6 +10347,12 @@ func (v *GroupCallCenterAddInstanceRequest16) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAddInstanceRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAddInstanceRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAddInstanceRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10246,6 +10666,12 @@ func (v *GroupCallCenterAddInstanceRequest17) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAddInstanceRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAddInstanceRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAddInstanceRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -10592,6 +11018,12 @@ func (v *GroupCallCenterAddInstanceRequest17sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAddInstanceRequest17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAddInstanceRequest17sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAddInstanceRequest17sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -10945,6 +11377,12 @@ func (v *GroupCallCenterAddInstanceRequest17sp3) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAddInstanceRequest17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAddInstanceRequest17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAddInstanceRequest17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -11301,6 +11739,12 @@ func (v *GroupCallCenterAddInstanceRequest19) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAddInstanceRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAddInstanceRequest19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAddInstanceRequest19) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -11643,6 +12087,14 @@ func (v *GroupCallCenterAgentUnavailableCodeSettingsGetRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeSettingsGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeSettingsGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentUnavailableCodeSettingsGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -11730,6 +12182,14 @@ func (v *GroupCallCenterAgentUnavailableCodeSettingsGetResponse) AppendAttrs(b [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeSettingsGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterAgentUnavailableCodeSettingsGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterAgentUnavailableCodeSettingsGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -11851,6 +12311,12 @@ func (v *GroupCallCenterBouncedCallGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterBouncedCallGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterBouncedCallGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterBouncedCallGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -11924,6 +12390,12 @@ func (v *GroupCallCenterBouncedCallGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterBouncedCallGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterBouncedCallGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterBouncedCallGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -12029,6 +12501,12 @@ func (v *GroupCallCenterComfortMessageBypassGetRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterComfortMessageBypassGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterComfortMessageBypassGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterComfortMessageBypassGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -12097,6 +12575,12 @@ func (v *GroupCallCenterComfortMessageBypassGetRequest17) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterComfortMessageBypassGetRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterComfortMessageBypassGetRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterComfortMessageBypassGetRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -12178,6 +12662,12 @@ func (v *GroupCallCenterComfortMessageBypassGetResponse) AppendAttrs(b []byte) [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterComfortMessageBypassGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterComfortMessageBypassGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterComfortMessageBypassGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -12386,6 +12876,12 @@ func (v *GroupCallCenterComfortMessageBypassGetResponse17) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterComfortMessageBypassGetResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterComfortMessageBypassGetResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterComfortMessageBypassGetResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -12597,6 +13093,12 @@ func (v *GroupCallCenterComfortMessageBypassModifyRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterComfortMessageBypassModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterComfortMessageBypassModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterComfortMessageBypassModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -12763,6 +13265,12 @@ func (v *GroupCallCenterComfortMessageBypassModifyRequest17) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterComfortMessageBypassModifyRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterComfortMessageBypassModifyRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterComfortMessageBypassModifyRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -12947,6 +13455,12 @@ func (v *GroupCallCenterEnhancedGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -13017,6 +13531,12 @@ func (v *GroupCallCenterEnhancedGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -13095,6 +13615,12 @@ func (v *GroupCallCenterEnhancedModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -13192,6 +13718,12 @@ func (v *GroupCallCenterEnhancedReportingGetRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -13275,6 +13807,12 @@ func (v *GroupCallCenterEnhancedReportingGetResponse) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -13360,6 +13898,12 @@ func (v *GroupCallCenterEnhancedReportingModifyRequest) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterEnhancedReportingModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterEnhancedReportingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterEnhancedReportingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -13467,6 +14011,12 @@ func (v *GroupCallCenterForcedForwardingGetRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterForcedForwardingGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterForcedForwardingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterForcedForwardingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -13535,6 +14085,12 @@ func (v *GroupCallCenterForcedForwardingGetRequest17) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterForcedForwardingGetRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterForcedForwardingGetRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterForcedForwardingGetRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -13616,6 +14172,12 @@ func (v *GroupCallCenterForcedForwardingGetResponse) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterForcedForwardingGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterForcedForwardingGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterForcedForwardingGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -13818,6 +14380,12 @@ func (v *GroupCallCenterForcedForwardingGetResponse17) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterForcedForwardingGetResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterForcedForwardingGetResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterForcedForwardingGetResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -14023,6 +14591,12 @@ func (v *GroupCallCenterForcedForwardingModifyRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterForcedForwardingModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterForcedForwardingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterForcedForwardingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14182,6 +14756,12 @@ func (v *GroupCallCenterGetAnnouncementRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAnnouncementRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAnnouncementRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAnnouncementRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14250,6 +14830,12 @@ func (v *GroupCallCenterGetAnnouncementRequest14sp6) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAnnouncementRequest14sp6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAnnouncementRequest14sp6) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAnnouncementRequest14sp6) DecodeXML(d *ocixml.Decoder) error {
@@ -14320,6 +14906,12 @@ func (v *GroupCallCenterGetAnnouncementRequest16) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAnnouncementRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAnnouncementRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAnnouncementRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14389,6 +14981,12 @@ func (v *GroupCallCenterGetAnnouncementRequest17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAnnouncementRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAnnouncementRequest17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAnnouncementRequest17) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14457,6 +15055,12 @@ func (v *GroupCallCenterGetAnnouncementRequest17sp4) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAnnouncementRequest17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAnnouncementRequest17sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAnnouncementRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -14535,6 +15139,12 @@ func (v *GroupCallCenterGetAnnouncementResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAnnouncementResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAnnouncementResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAnnouncementResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -14711,6 +15321,12 @@ func (v *GroupCallCenterGetAnnouncementResponse14sp6) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAnnouncementResponse14sp6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAnnouncementResponse14sp6) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAnnouncementResponse14sp6) DecodeXML(d *ocixml.Decoder) error {
@@ -14899,6 +15515,12 @@ func (v *GroupCallCenterGetAnnouncementResponse16) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAnnouncementResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAnnouncementResponse16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAnnouncementResponse16) DecodeXML(d *ocixml.Decoder) error {
@@ -15261,6 +15883,12 @@ func (v *GroupCallCenterGetAnnouncementResponse17) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAnnouncementResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAnnouncementResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAnnouncementResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -15758,6 +16386,12 @@ func (v *GroupCallCenterGetAnnouncementResponse17sp4) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAnnouncementResponse17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAnnouncementResponse17sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAnnouncementResponse17sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -16226,6 +16860,12 @@ func (v *GroupCallCenterGetAvailableUserListRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAvailableUserListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAvailableUserListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAvailableUserListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -16369,6 +17009,12 @@ func (v *GroupCallCenterGetAvailableUserListResponse) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAvailableUserListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAvailableUserListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAvailableUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -16437,6 +17083,12 @@ func (v *GroupCallCenterGetDNISAnnouncementRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetDNISAnnouncementRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetDNISAnnouncementRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetDNISAnnouncementRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -16507,6 +17159,12 @@ func (v *GroupCallCenterGetDNISAnnouncementRequest17sp4) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetDNISAnnouncementRequest17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetDNISAnnouncementRequest17sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetDNISAnnouncementRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -16576,6 +17234,12 @@ func (v *GroupCallCenterGetDNISAnnouncementRequest19) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetDNISAnnouncementRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetDNISAnnouncementRequest19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetDNISAnnouncementRequest19) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -16644,6 +17308,12 @@ func (v *GroupCallCenterGetDNISAnnouncementRequest20) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetDNISAnnouncementRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetDNISAnnouncementRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetDNISAnnouncementRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -16745,6 +17415,12 @@ func (v *GroupCallCenterGetDNISAnnouncementResponse) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetDNISAnnouncementResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetDNISAnnouncementResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetDNISAnnouncementResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -17222,6 +17898,12 @@ func (v *GroupCallCenterGetDNISAnnouncementResponse17sp4) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetDNISAnnouncementResponse17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetDNISAnnouncementResponse17sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetDNISAnnouncementResponse17sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -17698,6 +18380,12 @@ func (v *GroupCallCenterGetDNISAnnouncementResponse19) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetDNISAnnouncementResponse19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetDNISAnnouncementResponse19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetDNISAnnouncementResponse19) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -18168,6 +18856,12 @@ func (v *GroupCallCenterGetDNISAnnouncementResponse20) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetDNISAnnouncementResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetDNISAnnouncementResponse20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetDNISAnnouncementResponse20) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -18534,6 +19228,12 @@ func (v *GroupCallCenterGetInstanceRequest14) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18602,6 +19302,12 @@ func (v *GroupCallCenterGetInstanceRequest14sp3) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceRequest14sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceRequest14sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceRequest14sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -18672,6 +19378,12 @@ func (v *GroupCallCenterGetInstanceRequest14sp9) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceRequest14sp9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceRequest14sp9) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceRequest14sp9) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18740,6 +19452,12 @@ func (v *GroupCallCenterGetInstanceRequest16) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceRequest16) DecodeXML(d *ocixml.Decoder) error {
@@ -18810,6 +19528,12 @@ func (v *GroupCallCenterGetInstanceRequest17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceRequest17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceRequest17) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18878,6 +19602,12 @@ func (v *GroupCallCenterGetInstanceRequest17sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceRequest17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceRequest17sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceRequest17sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -18948,6 +19678,12 @@ func (v *GroupCallCenterGetInstanceRequest17sp3) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceRequest17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceRequest17sp3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceRequest17sp3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -19017,6 +19753,12 @@ func (v *GroupCallCenterGetInstanceRequest19) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceRequest19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceRequest19) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -19085,6 +19827,12 @@ func (v *GroupCallCenterGetInstanceRequest19sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -19171,6 +19919,12 @@ func (v *GroupCallCenterGetInstanceResponse14) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceResponse14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceResponse14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceResponse14) DecodeXML(d *ocixml.Decoder) error {
@@ -19426,6 +20180,12 @@ func (v *GroupCallCenterGetInstanceResponse14sp3) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceResponse14sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceResponse14sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceResponse14sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -19698,6 +20458,12 @@ func (v *GroupCallCenterGetInstanceResponse14sp9) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceResponse14sp9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceResponse14sp9) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceResponse14sp9) DecodeXML(d *ocixml.Decoder) error {
@@ -19983,6 +20749,12 @@ func (v *GroupCallCenterGetInstanceResponse16) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceResponse16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceResponse16) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -20255,6 +21027,12 @@ func (v *GroupCallCenterGetInstanceResponse17) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -20560,6 +21338,12 @@ func (v *GroupCallCenterGetInstanceResponse17sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceResponse17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceResponse17sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceResponse17sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -20872,6 +21656,12 @@ func (v *GroupCallCenterGetInstanceResponse17sp3) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceResponse17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceResponse17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceResponse17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -21186,6 +21976,12 @@ func (v *GroupCallCenterGetInstanceResponse19) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceResponse19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceResponse19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceResponse19) DecodeXML(d *ocixml.Decoder) error {
@@ -21509,6 +22305,12 @@ func (v *GroupCallCenterGetInstanceResponse19sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceResponse19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -21818,6 +22620,14 @@ func (v *GroupCallCenterGetInstanceStatisticsReportingRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceStatisticsReportingRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceStatisticsReportingRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceStatisticsReportingRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -21886,6 +22696,14 @@ func (v *GroupCallCenterGetInstanceStatisticsReportingRequest16) AppendAttrs(b [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceStatisticsReportingRequest16) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceStatisticsReportingRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceStatisticsReportingRequest16) DecodeXML(d *ocixml.Decoder) error {
@@ -21959,6 +22777,14 @@ func (v *GroupCallCenterGetInstanceStatisticsReportingResponse) AppendAttrs(b []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceStatisticsReportingResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceStatisticsReportingResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceStatisticsReportingResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -22065,6 +22891,14 @@ func (v *GroupCallCenterGetInstanceStatisticsReportingResponse16) AppendAttrs(b 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceStatisticsReportingResponse16) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceStatisticsReportingResponse16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceStatisticsReportingResponse16) DecodeXML(d *ocixml.Decoder) error {
@@ -22180,6 +23014,12 @@ func (v *GroupCallCenterGetInstanceStatisticsRequest13mp8) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceStatisticsRequest13mp8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceStatisticsRequest13mp8) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceStatisticsRequest13mp8) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -22256,6 +23096,12 @@ func (v *GroupCallCenterGetInstanceStatisticsResponse13mp8) AppendAttrs(b []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetInstanceStatisticsResponse13mp8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetInstanceStatisticsResponse13mp8) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetInstanceStatisticsResponse13mp8) DecodeXML(d *ocixml.Decoder) error {
@@ -22402,6 +23248,12 @@ func (v *GroupCallCenterGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -22489,6 +23341,12 @@ func (v *GroupCallCenterGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -22615,6 +23473,12 @@ func (v *GroupCallCenterGetSupervisorListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetSupervisorListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetSupervisorListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetSupervisorListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -22685,6 +23549,12 @@ func (v *GroupCallCenterGetSupervisorListResponse) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetSupervisorListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetSupervisorListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetSupervisorListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -22767,6 +23637,12 @@ func (v *GroupCallCenterHolidayServiceGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterHolidayServiceGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterHolidayServiceGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterHolidayServiceGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -22836,6 +23712,12 @@ func (v *GroupCallCenterHolidayServiceGetRequest17) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterHolidayServiceGetRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterHolidayServiceGetRequest17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterHolidayServiceGetRequest17) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -22904,6 +23786,12 @@ func (v *GroupCallCenterHolidayServiceGetRequest17sp1) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterHolidayServiceGetRequest17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterHolidayServiceGetRequest17sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterHolidayServiceGetRequest17sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -22985,6 +23873,12 @@ func (v *GroupCallCenterHolidayServiceGetResponse) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterHolidayServiceGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterHolidayServiceGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterHolidayServiceGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -23196,6 +24090,12 @@ func (v *GroupCallCenterHolidayServiceGetResponse17) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterHolidayServiceGetResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterHolidayServiceGetResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterHolidayServiceGetResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -23414,6 +24314,12 @@ func (v *GroupCallCenterHolidayServiceGetResponse17sp1) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterHolidayServiceGetResponse17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterHolidayServiceGetResponse17sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterHolidayServiceGetResponse17sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -23628,6 +24534,12 @@ func (v *GroupCallCenterHolidayServiceModifyRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterHolidayServiceModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterHolidayServiceModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterHolidayServiceModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -23813,6 +24725,12 @@ func (v *GroupCallCenterHolidayServiceModifyRequest17) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterHolidayServiceModifyRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterHolidayServiceModifyRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterHolidayServiceModifyRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -24025,6 +24943,12 @@ func (v *GroupCallCenterHolidayServiceModifyRequest17sp1) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterHolidayServiceModifyRequest17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterHolidayServiceModifyRequest17sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterHolidayServiceModifyRequest17sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -24239,6 +25163,12 @@ func (v *GroupCallCenterModifyAnnouncementRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyAnnouncementRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyAnnouncementRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifyAnnouncementRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -24430,6 +25360,12 @@ func (v *GroupCallCenterModifyAnnouncementRequest14sp6) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyAnnouncementRequest14sp6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyAnnouncementRequest14sp6) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifyAnnouncementRequest14sp6) DecodeXML(d *ocixml.Decoder) error {
@@ -24624,6 +25560,12 @@ func (v *GroupCallCenterModifyAnnouncementRequest16) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyAnnouncementRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyAnnouncementRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifyAnnouncementRequest16) DecodeXML(d *ocixml.Decoder) error {
@@ -24892,6 +25834,12 @@ func (v *GroupCallCenterModifyDNISAnnouncementRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyDNISAnnouncementRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyDNISAnnouncementRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifyDNISAnnouncementRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -25283,6 +26231,12 @@ func (v *GroupCallCenterModifyInstanceRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifyInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -25580,6 +26534,12 @@ func (v *GroupCallCenterModifyInstanceRequest16) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyInstanceRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyInstanceRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifyInstanceRequest16) DecodeXML(d *ocixml.Decoder) error {
@@ -25915,6 +26875,12 @@ func (v *GroupCallCenterModifyInstanceRequest17sp1) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyInstanceRequest17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyInstanceRequest17sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifyInstanceRequest17sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -26259,6 +27225,12 @@ func (v *GroupCallCenterModifyInstanceRequest19) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyInstanceRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyInstanceRequest19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifyInstanceRequest19) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -26588,6 +27560,14 @@ func (v *GroupCallCenterModifyInstanceStatisticsReportingRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyInstanceStatisticsReportingRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyInstanceStatisticsReportingRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifyInstanceStatisticsReportingRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -26725,6 +27705,16 @@ func (v *GroupCallCenterModifyInstanceStatisticsReportingRequest14sp9) AppendAtt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyInstanceStatisticsReportingRequest14sp9) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyInstanceStatisticsReportingRequest14sp9) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -26867,6 +27857,12 @@ func (v *GroupCallCenterModifySupervisorListRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifySupervisorListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifySupervisorListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifySupervisorListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -26976,6 +27972,12 @@ func (v *GroupCallCenterNightServiceGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterNightServiceGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterNightServiceGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterNightServiceGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -27044,6 +28046,12 @@ func (v *GroupCallCenterNightServiceGetRequest17) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterNightServiceGetRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterNightServiceGetRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterNightServiceGetRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -27136,6 +28144,12 @@ func (v *GroupCallCenterNightServiceGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterNightServiceGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterNightServiceGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterNightServiceGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -27485,6 +28499,12 @@ func (v *GroupCallCenterNightServiceGetResponse17) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterNightServiceGetResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterNightServiceGetResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterNightServiceGetResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -27839,6 +28859,12 @@ func (v *GroupCallCenterNightServiceModifyRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterNightServiceModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterNightServiceModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterNightServiceModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -28109,6 +29135,12 @@ func (v *GroupCallCenterNightServiceModifyRequest17) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterNightServiceModifyRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterNightServiceModifyRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterNightServiceModifyRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -28414,6 +29446,12 @@ func (v *GroupCallCenterOverflowGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterOverflowGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterOverflowGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterOverflowGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -28495,6 +29533,12 @@ func (v *GroupCallCenterOverflowGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterOverflowGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterOverflowGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterOverflowGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -28712,6 +29756,12 @@ func (v *GroupCallCenterOverflowModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterOverflowModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterOverflowModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterOverflowModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -28888,6 +29938,12 @@ func (v *GroupCallCenterStrandedCallGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterStrandedCallGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterStrandedCallGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterStrandedCallGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -28956,6 +30012,12 @@ func (v *GroupCallCenterStrandedCallGetRequest17) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterStrandedCallGetRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterStrandedCallGetRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterStrandedCallGetRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -29035,6 +30097,12 @@ func (v *GroupCallCenterStrandedCallGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterStrandedCallGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterStrandedCallGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterStrandedCallGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -29222,6 +30290,12 @@ func (v *GroupCallCenterStrandedCallGetResponse17) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterStrandedCallGetResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterStrandedCallGetResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterStrandedCallGetResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -29412,6 +30486,12 @@ func (v *GroupCallCenterStrandedCallModifyRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterStrandedCallModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterStrandedCallModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterStrandedCallModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -29569,6 +30649,12 @@ func (v *GroupCallCenterStrandedCallModifyRequest17) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterStrandedCallModifyRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterStrandedCallModifyRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterStrandedCallModifyRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -29746,6 +30832,12 @@ func (v *GroupCallCenterStrandedCallUnavailableGetRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterStrandedCallUnavailableGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterStrandedCallUnavailableGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterStrandedCallUnavailableGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -29827,6 +30919,12 @@ func (v *GroupCallCenterStrandedCallUnavailableGetResponse) AppendAttrs(b []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterStrandedCallUnavailableGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterStrandedCallUnavailableGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterStrandedCallUnavailableGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -30054,6 +31152,14 @@ func (v *GroupCallCenterStrandedCallUnavailableModifyRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterStrandedCallUnavailableModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterStrandedCallUnavailableModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterStrandedCallUnavailableModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -30275,6 +31381,12 @@ func (v *GroupCallCenterSupervisorReportingGetRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterSupervisorReportingGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterSupervisorReportingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterSupervisorReportingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -30345,6 +31457,12 @@ func (v *GroupCallCenterSupervisorReportingGetResponse) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterSupervisorReportingGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterSupervisorReportingGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterSupervisorReportingGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -30428,6 +31546,12 @@ func (v *GroupCallCenterSupervisorReportingModifyRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterSupervisorReportingModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterSupervisorReportingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterSupervisorReportingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -30539,6 +31663,12 @@ func (v *GroupCallParkAddInstanceRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallParkAddInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallParkAddInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallParkAddInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -30644,6 +31774,12 @@ func (v *GroupCallParkGetInstanceRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallParkGetInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallParkGetInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallParkGetInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -30738,6 +31874,12 @@ func (v *GroupCallParkGetInstanceResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallParkGetInstanceResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallParkGetInstanceResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallParkGetInstanceResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -30805,6 +31947,12 @@ func (v *GroupCallParkGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallParkGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallParkGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallParkGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -30888,6 +32036,12 @@ func (v *GroupCallParkGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallParkGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallParkGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallParkGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -30980,6 +32134,12 @@ func (v *GroupCallProcessingGetPolicyRequest14) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -31062,6 +32222,12 @@ func (v *GroupCallProcessingGetPolicyRequest14sp1) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest14sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest14sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyRequest14sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -31146,6 +32312,12 @@ func (v *GroupCallProcessingGetPolicyRequest14sp4) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -31228,6 +32400,12 @@ func (v *GroupCallProcessingGetPolicyRequest14sp7) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest14sp7) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest14sp7) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyRequest14sp7) DecodeXML(d *ocixml.Decoder) error {
@@ -31312,6 +32490,12 @@ func (v *GroupCallProcessingGetPolicyRequest15) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest15) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest15) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyRequest15) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -31394,6 +32578,12 @@ func (v *GroupCallProcessingGetPolicyRequest15sp2) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest15sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest15sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyRequest15sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -31478,6 +32668,12 @@ func (v *GroupCallProcessingGetPolicyRequest16) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -31560,6 +32756,12 @@ func (v *GroupCallProcessingGetPolicyRequest16sp2) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest16sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest16sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyRequest16sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -31644,6 +32846,12 @@ func (v *GroupCallProcessingGetPolicyRequest17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyRequest17) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -31726,6 +32934,12 @@ func (v *GroupCallProcessingGetPolicyRequest17sp3) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyRequest17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -31810,6 +33024,12 @@ func (v *GroupCallProcessingGetPolicyRequest17sp4) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest17sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -31892,6 +33112,12 @@ func (v *GroupCallProcessingGetPolicyRequest18) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest18) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest18) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyRequest18) DecodeXML(d *ocixml.Decoder) error {
@@ -31976,6 +33202,12 @@ func (v *GroupCallProcessingGetPolicyRequest18sp1) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest18sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest18sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyRequest18sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32059,6 +33291,12 @@ func (v *GroupCallProcessingGetPolicyRequest19sp1) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32141,6 +33379,12 @@ func (v *GroupCallProcessingGetPolicyRequest21sp1) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -32236,6 +33480,12 @@ func (v *GroupCallProcessingGetPolicyResponse14) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyResponse14) DecodeXML(d *ocixml.Decoder) error {
@@ -32450,6 +33700,12 @@ func (v *GroupCallProcessingGetPolicyResponse14sp1) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse14sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse14sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyResponse14sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -32744,6 +34000,12 @@ func (v *GroupCallProcessingGetPolicyResponse14sp4) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyResponse14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -33077,6 +34339,12 @@ func (v *GroupCallProcessingGetPolicyResponse14sp7) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse14sp7) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse14sp7) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyResponse14sp7) DecodeXML(d *ocixml.Decoder) error {
@@ -33471,6 +34739,12 @@ func (v *GroupCallProcessingGetPolicyResponse15) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse15) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse15) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyResponse15) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -33812,6 +35086,12 @@ func (v *GroupCallProcessingGetPolicyResponse15sp2) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse15sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse15sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyResponse15sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -34218,6 +35498,12 @@ func (v *GroupCallProcessingGetPolicyResponse16) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyResponse16) DecodeXML(d *ocixml.Decoder) error {
@@ -34626,6 +35912,12 @@ func (v *GroupCallProcessingGetPolicyResponse16sp2) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse16sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse16sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyResponse16sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -35050,6 +36342,12 @@ func (v *GroupCallProcessingGetPolicyResponse17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyResponse17) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -35466,6 +36764,12 @@ func (v *GroupCallProcessingGetPolicyResponse17sp3) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyResponse17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -35900,6 +37204,12 @@ func (v *GroupCallProcessingGetPolicyResponse17sp4) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse17sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyResponse17sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -36343,6 +37653,12 @@ func (v *GroupCallProcessingGetPolicyResponse18) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse18) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse18) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyResponse18) DecodeXML(d *ocixml.Decoder) error {
@@ -36796,6 +38112,12 @@ func (v *GroupCallProcessingGetPolicyResponse18sp1) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse18sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse18sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyResponse18sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -37275,6 +38597,12 @@ func (v *GroupCallProcessingGetPolicyResponse19sp1) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -37757,6 +39085,12 @@ func (v *GroupCallProcessingGetPolicyResponse21sp1) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -38238,6 +39572,12 @@ func (v *GroupCallProcessingModifyPolicyRequest14) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingModifyPolicyRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingModifyPolicyRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingModifyPolicyRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -38581,6 +39921,12 @@ func (v *GroupCallProcessingModifyPolicyRequest14sp7) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingModifyPolicyRequest14sp7) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingModifyPolicyRequest14sp7) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingModifyPolicyRequest14sp7) DecodeXML(d *ocixml.Decoder) error {
@@ -38979,6 +40325,12 @@ func (v *GroupCallProcessingModifyPolicyRequest15) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingModifyPolicyRequest15) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingModifyPolicyRequest15) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingModifyPolicyRequest15) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -39297,6 +40649,12 @@ func (v *GroupCallingLineIdGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallingLineIdGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallingLineIdGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallingLineIdGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -39380,6 +40738,12 @@ func (v *GroupCallingLineIdGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallingLineIdGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallingLineIdGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallingLineIdGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -39478,6 +40842,12 @@ func (v *GroupCallingLineIdModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallingLineIdModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallingLineIdModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallingLineIdModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -39601,6 +40971,12 @@ func (v *GroupCollaborateBridgeAddInstanceRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCollaborateBridgeAddInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCollaborateBridgeAddInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCollaborateBridgeAddInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -39766,6 +41142,12 @@ func (v *GroupCollaborateBridgeGetInstanceRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCollaborateBridgeGetInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCollaborateBridgeGetInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCollaborateBridgeGetInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -39841,6 +41223,12 @@ func (v *GroupCollaborateBridgeGetInstanceResponse) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCollaborateBridgeGetInstanceResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCollaborateBridgeGetInstanceResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCollaborateBridgeGetInstanceResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -39992,6 +41380,12 @@ func (v *GroupCollaborateBridgeModifyInstanceRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCollaborateBridgeModifyInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCollaborateBridgeModifyInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCollaborateBridgeModifyInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -40142,6 +41536,12 @@ func (v *GroupCustomContactDirectoryAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCustomContactDirectoryAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCustomContactDirectoryAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCustomContactDirectoryAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -40255,6 +41655,14 @@ func (v *GroupCustomContactDirectoryGetAvailableUserListRequest) AppendAttrs(b [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCustomContactDirectoryGetAvailableUserListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCustomContactDirectoryGetAvailableUserListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCustomContactDirectoryGetAvailableUserListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -40399,6 +41807,14 @@ func (v *GroupCustomContactDirectoryGetAvailableUserListResponse) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCustomContactDirectoryGetAvailableUserListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCustomContactDirectoryGetAvailableUserListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCustomContactDirectoryGetAvailableUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -40469,6 +41885,12 @@ func (v *GroupCustomContactDirectoryGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCustomContactDirectoryGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCustomContactDirectoryGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCustomContactDirectoryGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -40566,6 +41988,12 @@ func (v *GroupCustomContactDirectoryGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCustomContactDirectoryGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCustomContactDirectoryGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCustomContactDirectoryGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -40638,6 +42066,12 @@ func (v *GroupCustomContactDirectoryModifyRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCustomContactDirectoryModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCustomContactDirectoryModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCustomContactDirectoryModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -40768,6 +42202,12 @@ func (v *GroupCustomRingbackGroupGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCustomRingbackGroupGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCustomRingbackGroupGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCustomRingbackGroupGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -40856,6 +42296,12 @@ func (v *GroupCustomRingbackGroupGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCustomRingbackGroupGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCustomRingbackGroupGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCustomRingbackGroupGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -41001,6 +42447,12 @@ func (v *GroupCustomRingbackGroupModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCustomRingbackGroupModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCustomRingbackGroupModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCustomRingbackGroupModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -41140,6 +42592,12 @@ func (v *GroupDepartmentGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupDepartmentGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDepartmentGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDepartmentGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -41230,6 +42688,12 @@ func (v *GroupDepartmentGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupDepartmentGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDepartmentGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDepartmentGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -41314,6 +42778,12 @@ func (v *GroupDeviceManagementEventGetListRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupDeviceManagementEventGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDeviceManagementEventGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDeviceManagementEventGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -41509,6 +42979,12 @@ func (v *GroupDeviceManagementEventGetListResponse) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupDeviceManagementEventGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDeviceManagementEventGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDeviceManagementEventGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -41579,6 +43055,12 @@ func (v *GroupDeviceTypeFileGetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupDeviceTypeFileGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDeviceTypeFileGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDeviceTypeFileGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -41677,6 +43159,12 @@ func (v *GroupDeviceTypeFileGetListRequest14sp8) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupDeviceTypeFileGetListRequest14sp8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDeviceTypeFileGetListRequest14sp8) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDeviceTypeFileGetListRequest14sp8) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -41773,6 +43261,12 @@ func (v *GroupDeviceTypeFileGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupDeviceTypeFileGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDeviceTypeFileGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDeviceTypeFileGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -41843,6 +43337,12 @@ func (v *GroupDeviceTypeFileGetListResponse14sp8) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupDeviceTypeFileGetListResponse14sp8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDeviceTypeFileGetListResponse14sp8) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDeviceTypeFileGetListResponse14sp8) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -41912,6 +43412,12 @@ func (v *GroupDeviceTypeFileGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupDeviceTypeFileGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDeviceTypeFileGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDeviceTypeFileGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -42024,6 +43530,12 @@ func (v *GroupDeviceTypeFileGetRequest14sp8) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupDeviceTypeFileGetRequest14sp8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDeviceTypeFileGetRequest14sp8) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDeviceTypeFileGetRequest14sp8) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -42132,6 +43644,12 @@ func (v *GroupDeviceTypeFileGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupDeviceTypeFileGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDeviceTypeFileGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDeviceTypeFileGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -42213,6 +43731,12 @@ func (v *GroupDeviceTypeFileGetResponse14sp8) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupDeviceTypeFileGetResponse14sp8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDeviceTypeFileGetResponse14sp8) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDeviceTypeFileGetResponse14sp8) DecodeXML(d *ocixml.Decoder) error {
@@ -42296,6 +43820,12 @@ func (v *GroupDeviceTypeFileModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupDeviceTypeFileModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDeviceTypeFileModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDeviceTypeFileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -42429,6 +43959,12 @@ func (v *GroupDialPlanPolicyGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupDialPlanPolicyGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDialPlanPolicyGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDialPlanPolicyGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -42513,6 +44049,12 @@ func (v *GroupDialPlanPolicyGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupDialPlanPolicyGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDialPlanPolicyGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDialPlanPolicyGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -42623,6 +44165,12 @@ func (v *GroupDirectoryNumberHuntingGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupDirectoryNumberHuntingGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDirectoryNumberHuntingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDirectoryNumberHuntingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -42692,6 +44240,12 @@ func (v *GroupDirectoryNumberHuntingGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupDirectoryNumberHuntingGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDirectoryNumberHuntingGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDirectoryNumberHuntingGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -42766,6 +44320,12 @@ func (v *GroupDnGetAssignmentListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupDnGetAssignmentListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDnGetAssignmentListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDnGetAssignmentListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -42919,6 +44479,12 @@ func (v *GroupDnGetAssignmentListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupDnGetAssignmentListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDnGetAssignmentListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDnGetAssignmentListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -42992,6 +44558,12 @@ func (v *GroupEnterpriseTrunkAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupEnterpriseTrunkAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnterpriseTrunkAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnterpriseTrunkAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -43279,6 +44851,12 @@ func (v *GroupEnterpriseTrunkGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupEnterpriseTrunkGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnterpriseTrunkGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnterpriseTrunkGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -43373,6 +44951,12 @@ func (v *GroupEnterpriseTrunkGetRequest21) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupEnterpriseTrunkGetRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnterpriseTrunkGetRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnterpriseTrunkGetRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -43471,6 +45055,12 @@ func (v *GroupEnterpriseTrunkGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupEnterpriseTrunkGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnterpriseTrunkGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnterpriseTrunkGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -43612,6 +45202,12 @@ func (v *GroupEnterpriseTrunkGetResponse21) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupEnterpriseTrunkGetResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnterpriseTrunkGetResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnterpriseTrunkGetResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -44020,6 +45616,12 @@ func (v *GroupExtensionLengthGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupExtensionLengthGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupExtensionLengthGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupExtensionLengthGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -44101,6 +45703,12 @@ func (v *GroupExtensionLengthGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupExtensionLengthGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupExtensionLengthGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupExtensionLengthGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -44171,6 +45779,12 @@ func (v *GroupExtensionLengthModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupExtensionLengthModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupExtensionLengthModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupExtensionLengthModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -44267,6 +45881,12 @@ func (v *GroupFeatureAccessCodeGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFeatureAccessCodeGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFeatureAccessCodeGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFeatureAccessCodeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -44350,6 +45970,12 @@ func (v *GroupFeatureAccessCodeGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFeatureAccessCodeGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFeatureAccessCodeGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFeatureAccessCodeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -44416,6 +46042,12 @@ func (v *GroupFeatureAccessCodeGetRequest20) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFeatureAccessCodeGetRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFeatureAccessCodeGetRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFeatureAccessCodeGetRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -44501,6 +46133,12 @@ func (v *GroupFeatureAccessCodeGetResponse20) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFeatureAccessCodeGetResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFeatureAccessCodeGetResponse20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFeatureAccessCodeGetResponse20) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -44583,6 +46221,12 @@ func (v *GroupFeatureAccessCodeModifyListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFeatureAccessCodeModifyListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFeatureAccessCodeModifyListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFeatureAccessCodeModifyListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -44700,6 +46344,12 @@ func (v *GroupFeatureAccessCodeModifyRequest20) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFeatureAccessCodeModifyRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFeatureAccessCodeModifyRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFeatureAccessCodeModifyRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -44828,6 +46478,16 @@ func (v *GroupFindMeFollowMeGetAlertingGroupSelectiveCriteriaRequest) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeGetAlertingGroupSelectiveCriteriaRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeGetAlertingGroupSelectiveCriteriaRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFindMeFollowMeGetAlertingGroupSelectiveCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -44925,6 +46585,16 @@ func (v *GroupFindMeFollowMeGetAlertingGroupSelectiveCriteriaResponse) AppendAtt
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeGetAlertingGroupSelectiveCriteriaResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeGetAlertingGroupSelectiveCriteriaResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -45030,6 +46700,12 @@ func (v *GroupFindMeFollowMeGetInstanceRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeGetInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeGetInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFindMeFollowMeGetInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -45100,6 +46776,12 @@ func (v *GroupFindMeFollowMeGetInstanceResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeGetInstanceResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeGetInstanceResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFindMeFollowMeGetInstanceResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -45186,6 +46868,12 @@ func (v *GroupFlexibleSeatingHostAddInstanceRequest) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFlexibleSeatingHostAddInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFlexibleSeatingHostAddInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFlexibleSeatingHostAddInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -45320,6 +47008,12 @@ func (v *GroupFlexibleSeatingHostGetInstanceRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFlexibleSeatingHostGetInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFlexibleSeatingHostGetInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFlexibleSeatingHostGetInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -45392,6 +47086,12 @@ func (v *GroupFlexibleSeatingHostGetInstanceResponse) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFlexibleSeatingHostGetInstanceResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFlexibleSeatingHostGetInstanceResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFlexibleSeatingHostGetInstanceResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -45502,6 +47202,12 @@ func (v *GroupFlexibleSeatingHostModifyInstanceRequest) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFlexibleSeatingHostModifyInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFlexibleSeatingHostModifyInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFlexibleSeatingHostModifyInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -45619,6 +47325,12 @@ func (v *GroupGetAvailableLeafDeviceListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupGetAvailableLeafDeviceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGetAvailableLeafDeviceListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGetAvailableLeafDeviceListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -45702,6 +47414,12 @@ func (v *GroupGetAvailableLeafDeviceListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupGetAvailableLeafDeviceListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGetAvailableLeafDeviceListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGetAvailableLeafDeviceListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -45766,6 +47484,12 @@ func (v *GroupGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -45847,6 +47571,12 @@ func (v *GroupGetRequest14sp7) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGetRequest14sp7) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGetRequest14sp7) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGetRequest14sp7) DecodeXML(d *ocixml.Decoder) error {
@@ -45937,6 +47667,12 @@ func (v *GroupGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -46125,6 +47861,12 @@ func (v *GroupGetResponse14sp7) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGetResponse14sp7) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGetResponse14sp7) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGetResponse14sp7) DecodeXML(d *ocixml.Decoder) error {
@@ -46328,6 +48070,12 @@ func (v *GroupGroupPagingGetInstanceRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingGetInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingGetInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingGetInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -46396,6 +48144,12 @@ func (v *GroupGroupPagingGetInstanceRequest17sp3) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingGetInstanceRequest17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingGetInstanceRequest17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingGetInstanceRequest17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -46469,6 +48223,12 @@ func (v *GroupGroupPagingGetInstanceResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingGetInstanceResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingGetInstanceResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingGetInstanceResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -46575,6 +48335,12 @@ func (v *GroupGroupPagingGetInstanceResponse17sp3) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingGetInstanceResponse17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingGetInstanceResponse17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingGetInstanceResponse17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -46697,6 +48463,12 @@ func (v *GroupHolidayScheduleAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupHolidayScheduleAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHolidayScheduleAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHolidayScheduleAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -47055,6 +48827,12 @@ func (v *GroupHolidayScheduleDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupHolidayScheduleDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHolidayScheduleDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHolidayScheduleDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -47151,6 +48929,12 @@ func (v *GroupHolidayScheduleGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupHolidayScheduleGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHolidayScheduleGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHolidayScheduleGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -47234,6 +49018,12 @@ func (v *GroupHolidayScheduleGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupHolidayScheduleGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHolidayScheduleGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHolidayScheduleGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -47298,6 +49088,12 @@ func (v *GroupHolidayScheduleGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupHolidayScheduleGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHolidayScheduleGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHolidayScheduleGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -47412,6 +49208,12 @@ func (v *GroupHolidayScheduleGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupHolidayScheduleGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHolidayScheduleGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHolidayScheduleGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -47764,6 +49566,12 @@ func (v *GroupHolidayScheduleModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupHolidayScheduleModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHolidayScheduleModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHolidayScheduleModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -48303,6 +50111,12 @@ func (v *GroupHuntGroupAddInstanceRequest14) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupHuntGroupAddInstanceRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHuntGroupAddInstanceRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHuntGroupAddInstanceRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -48508,6 +50322,12 @@ func (v *GroupHuntGroupAddInstanceRequest17sp1V1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupHuntGroupAddInstanceRequest17sp1V1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHuntGroupAddInstanceRequest17sp1V1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHuntGroupAddInstanceRequest17sp1V1) DecodeXML(d *ocixml.Decoder) error {
@@ -48730,6 +50550,12 @@ func (v *GroupHuntGroupAddInstanceRequest17sp3) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupHuntGroupAddInstanceRequest17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHuntGroupAddInstanceRequest17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHuntGroupAddInstanceRequest17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -48955,6 +50781,12 @@ func (v *GroupHuntGroupAddInstanceRequest17sp4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupHuntGroupAddInstanceRequest17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHuntGroupAddInstanceRequest17sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHuntGroupAddInstanceRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -49193,6 +51025,12 @@ func (v *GroupHuntGroupGetInstanceRequest14) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupHuntGroupGetInstanceRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHuntGroupGetInstanceRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHuntGroupGetInstanceRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -49261,6 +51099,12 @@ func (v *GroupHuntGroupGetInstanceRequest17) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupHuntGroupGetInstanceRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHuntGroupGetInstanceRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHuntGroupGetInstanceRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -49331,6 +51175,12 @@ func (v *GroupHuntGroupGetInstanceRequest17sp1V1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupHuntGroupGetInstanceRequest17sp1V1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHuntGroupGetInstanceRequest17sp1V1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHuntGroupGetInstanceRequest17sp1V1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -49399,6 +51249,12 @@ func (v *GroupHuntGroupGetInstanceRequest17sp3) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupHuntGroupGetInstanceRequest17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHuntGroupGetInstanceRequest17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHuntGroupGetInstanceRequest17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -49469,6 +51325,12 @@ func (v *GroupHuntGroupGetInstanceRequest17sp4) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupHuntGroupGetInstanceRequest17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHuntGroupGetInstanceRequest17sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHuntGroupGetInstanceRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -49537,6 +51399,12 @@ func (v *GroupHuntGroupGetInstanceRequest19sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupHuntGroupGetInstanceRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHuntGroupGetInstanceRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHuntGroupGetInstanceRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -49615,6 +51483,12 @@ func (v *GroupHuntGroupGetInstanceResponse14) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupHuntGroupGetInstanceResponse14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHuntGroupGetInstanceResponse14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHuntGroupGetInstanceResponse14) DecodeXML(d *ocixml.Decoder) error {
@@ -49781,6 +51655,12 @@ func (v *GroupHuntGroupGetInstanceResponse17) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupHuntGroupGetInstanceResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHuntGroupGetInstanceResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHuntGroupGetInstanceResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -49949,6 +51829,12 @@ func (v *GroupHuntGroupGetInstanceResponse17sp1V1) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupHuntGroupGetInstanceResponse17sp1V1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHuntGroupGetInstanceResponse17sp1V1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHuntGroupGetInstanceResponse17sp1V1) DecodeXML(d *ocixml.Decoder) error {
@@ -50133,6 +52019,12 @@ func (v *GroupHuntGroupGetInstanceResponse17sp3) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupHuntGroupGetInstanceResponse17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHuntGroupGetInstanceResponse17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHuntGroupGetInstanceResponse17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -50320,6 +52212,12 @@ func (v *GroupHuntGroupGetInstanceResponse17sp4) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupHuntGroupGetInstanceResponse17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHuntGroupGetInstanceResponse17sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHuntGroupGetInstanceResponse17sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -50538,6 +52436,12 @@ func (v *GroupHuntGroupGetInstanceResponse19sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupHuntGroupGetInstanceResponse19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHuntGroupGetInstanceResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHuntGroupGetInstanceResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -50768,6 +52672,12 @@ func (v *GroupInstantGroupCallGetInstanceRequest14) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupInstantGroupCallGetInstanceRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupInstantGroupCallGetInstanceRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupInstantGroupCallGetInstanceRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -50836,6 +52746,12 @@ func (v *GroupInstantGroupCallGetInstanceRequest17) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupInstantGroupCallGetInstanceRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupInstantGroupCallGetInstanceRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupInstantGroupCallGetInstanceRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -50909,6 +52825,12 @@ func (v *GroupInstantGroupCallGetInstanceResponse14) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupInstantGroupCallGetInstanceResponse14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupInstantGroupCallGetInstanceResponse14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupInstantGroupCallGetInstanceResponse14) DecodeXML(d *ocixml.Decoder) error {
@@ -51013,6 +52935,12 @@ func (v *GroupInstantGroupCallGetInstanceResponse17) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupInstantGroupCallGetInstanceResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupInstantGroupCallGetInstanceResponse17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupInstantGroupCallGetInstanceResponse17) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -51111,6 +53039,12 @@ func (v *GroupIntegratedIMPGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupIntegratedIMPGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupIntegratedIMPGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupIntegratedIMPGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -51194,6 +53128,12 @@ func (v *GroupIntegratedIMPGetRequest21sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupIntegratedIMPGetRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupIntegratedIMPGetRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupIntegratedIMPGetRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -51274,6 +53214,12 @@ func (v *GroupIntegratedIMPGetRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupIntegratedIMPGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupIntegratedIMPGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupIntegratedIMPGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -51357,6 +53303,12 @@ func (v *GroupIntegratedIMPGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupIntegratedIMPGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupIntegratedIMPGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupIntegratedIMPGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -51437,6 +53389,12 @@ func (v *GroupIntegratedIMPGetResponse21sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupIntegratedIMPGetResponse21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupIntegratedIMPGetResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupIntegratedIMPGetResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -51552,6 +53510,12 @@ func (v *GroupIntegratedIMPGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupIntegratedIMPGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupIntegratedIMPGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupIntegratedIMPGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -51692,6 +53656,12 @@ func (v *GroupInterceptGroupGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupInterceptGroupGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupInterceptGroupGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupInterceptGroupGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -51772,6 +53742,12 @@ func (v *GroupInterceptGroupGetRequest16) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupInterceptGroupGetRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupInterceptGroupGetRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupInterceptGroupGetRequest16) DecodeXML(d *ocixml.Decoder) error {
@@ -51860,6 +53836,12 @@ func (v *GroupInterceptGroupGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupInterceptGroupGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupInterceptGroupGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupInterceptGroupGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -52009,6 +53991,12 @@ func (v *GroupInterceptGroupGetResponse16) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupInterceptGroupGetResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupInterceptGroupGetResponse16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupInterceptGroupGetResponse16) DecodeXML(d *ocixml.Decoder) error {
@@ -52181,6 +54169,12 @@ func (v *GroupInterceptGroupModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupInterceptGroupModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupInterceptGroupModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupInterceptGroupModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -52366,6 +54360,14 @@ func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateAddRequest) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateAddRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -52498,6 +54500,16 @@ func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateDeleteRequest) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateDeleteRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -52609,6 +54621,14 @@ func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateGetRequest) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -52719,6 +54739,14 @@ func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateGetResponse) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -52799,6 +54827,16 @@ func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateModifyRequest) AppendAttr
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -52932,6 +54970,12 @@ func (v *GroupMWIDeliveryToMobileEndpointModifyRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMWIDeliveryToMobileEndpointModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -53044,6 +55088,12 @@ func (v *GroupMeetMeConferencingAddInstanceRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingAddInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingAddInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingAddInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -53219,6 +55269,12 @@ func (v *GroupMeetMeConferencingAddInstanceRequest18) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingAddInstanceRequest18) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingAddInstanceRequest18) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingAddInstanceRequest18) DecodeXML(d *ocixml.Decoder) error {
@@ -53425,6 +55481,12 @@ func (v *GroupMeetMeConferencingGetInstanceRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingGetInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -53493,6 +55555,12 @@ func (v *GroupMeetMeConferencingGetInstanceRequest17sp3) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceRequest17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceRequest17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingGetInstanceRequest17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -53563,6 +55631,12 @@ func (v *GroupMeetMeConferencingGetInstanceRequest17sp4) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceRequest17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceRequest17sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingGetInstanceRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -53632,6 +55706,12 @@ func (v *GroupMeetMeConferencingGetInstanceRequest18) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceRequest18) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceRequest18) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingGetInstanceRequest18) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -53700,6 +55780,12 @@ func (v *GroupMeetMeConferencingGetInstanceRequest19) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceRequest19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingGetInstanceRequest19) DecodeXML(d *ocixml.Decoder) error {
@@ -53775,6 +55861,12 @@ func (v *GroupMeetMeConferencingGetInstanceResponse) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingGetInstanceResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -53909,6 +56001,12 @@ func (v *GroupMeetMeConferencingGetInstanceResponse17sp3) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceResponse17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceResponse17sp3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingGetInstanceResponse17sp3) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -54041,6 +56139,12 @@ func (v *GroupMeetMeConferencingGetInstanceResponse17sp4) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceResponse17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceResponse17sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingGetInstanceResponse17sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -54178,6 +56282,12 @@ func (v *GroupMeetMeConferencingGetInstanceResponse18) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceResponse18) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceResponse18) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingGetInstanceResponse18) DecodeXML(d *ocixml.Decoder) error {
@@ -54359,6 +56469,12 @@ func (v *GroupMeetMeConferencingGetInstanceResponse19) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceResponse19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceResponse19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingGetInstanceResponse19) DecodeXML(d *ocixml.Decoder) error {
@@ -54563,6 +56679,12 @@ func (v *GroupMusicOnHoldAddInstanceRequest14) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldAddInstanceRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldAddInstanceRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldAddInstanceRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -54739,6 +56861,12 @@ func (v *GroupMusicOnHoldAddInstanceRequest14sp4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldAddInstanceRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldAddInstanceRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldAddInstanceRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -54924,6 +57052,12 @@ func (v *GroupMusicOnHoldAddInstanceRequest14sp6) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldAddInstanceRequest14sp6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldAddInstanceRequest14sp6) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldAddInstanceRequest14sp6) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -55090,6 +57224,12 @@ func (v *GroupMusicOnHoldAddInstanceRequest16) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldAddInstanceRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldAddInstanceRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldAddInstanceRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -55250,6 +57390,12 @@ func (v *GroupMusicOnHoldGetInstanceRequest14) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldGetInstanceRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -55345,6 +57491,12 @@ func (v *GroupMusicOnHoldGetInstanceRequest14sp4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldGetInstanceRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -55442,6 +57594,12 @@ func (v *GroupMusicOnHoldGetInstanceRequest14sp6) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceRequest14sp6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceRequest14sp6) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldGetInstanceRequest14sp6) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -55537,6 +57695,12 @@ func (v *GroupMusicOnHoldGetInstanceRequest16) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldGetInstanceRequest16) DecodeXML(d *ocixml.Decoder) error {
@@ -55639,6 +57803,12 @@ func (v *GroupMusicOnHoldGetInstanceResponse14) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceResponse14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceResponse14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldGetInstanceResponse14) DecodeXML(d *ocixml.Decoder) error {
@@ -55791,6 +57961,12 @@ func (v *GroupMusicOnHoldGetInstanceResponse14sp4) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceResponse14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceResponse14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldGetInstanceResponse14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -55951,6 +58127,12 @@ func (v *GroupMusicOnHoldGetInstanceResponse14sp6) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceResponse14sp6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceResponse14sp6) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldGetInstanceResponse14sp6) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -56093,6 +58275,12 @@ func (v *GroupMusicOnHoldGetInstanceResponse16) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceResponse16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldGetInstanceResponse16) DecodeXML(d *ocixml.Decoder) error {
@@ -56237,6 +58425,12 @@ func (v *GroupMusicOnHoldModifyInstanceRequest14) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldModifyInstanceRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldModifyInstanceRequest14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldModifyInstanceRequest14) DecodeXML(d *ocixml.Decoder) error {
@@ -56420,6 +58614,12 @@ func (v *GroupMusicOnHoldModifyInstanceRequest14sp6) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldModifyInstanceRequest14sp6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldModifyInstanceRequest14sp6) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldModifyInstanceRequest14sp6) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -56576,6 +58776,12 @@ func (v *GroupMusicOnHoldModifyInstanceRequest16) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldModifyInstanceRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldModifyInstanceRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldModifyInstanceRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -56723,6 +58929,12 @@ func (v *GroupPasswordRulesGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupPasswordRulesGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPasswordRulesGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPasswordRulesGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -56821,6 +59033,12 @@ func (v *GroupPasswordRulesGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupPasswordRulesGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPasswordRulesGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPasswordRulesGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -57092,6 +59310,12 @@ func (v *GroupPhoneDirectoryGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupPhoneDirectoryGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPhoneDirectoryGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPhoneDirectoryGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -57320,6 +59544,12 @@ func (v *GroupPhoneDirectoryGetListRequest17) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupPhoneDirectoryGetListRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPhoneDirectoryGetListRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPhoneDirectoryGetListRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -57551,6 +59781,12 @@ func (v *GroupPhoneDirectoryGetListRequest17sp3) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupPhoneDirectoryGetListRequest17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPhoneDirectoryGetListRequest17sp3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPhoneDirectoryGetListRequest17sp3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -57779,6 +60015,12 @@ func (v *GroupPhoneDirectoryGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupPhoneDirectoryGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPhoneDirectoryGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPhoneDirectoryGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -57849,6 +60091,12 @@ func (v *GroupPhoneDirectoryGetListResponse17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupPhoneDirectoryGetListResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPhoneDirectoryGetListResponse17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPhoneDirectoryGetListResponse17) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -57918,6 +60166,12 @@ func (v *GroupPhoneDirectoryGetListResponse17sp3) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupPhoneDirectoryGetListResponse17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPhoneDirectoryGetListResponse17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPhoneDirectoryGetListResponse17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -58002,6 +60256,12 @@ func (v *GroupPhoneDirectoryGetPagedListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupPhoneDirectoryGetPagedListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPhoneDirectoryGetPagedListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPhoneDirectoryGetPagedListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -58244,6 +60504,12 @@ func (v *GroupPhoneDirectoryGetPagedListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupPhoneDirectoryGetPagedListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPhoneDirectoryGetPagedListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPhoneDirectoryGetPagedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -58319,6 +60585,12 @@ func (v *GroupPolicyGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupPolicyGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPolicyGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPolicyGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -58401,6 +60673,12 @@ func (v *GroupPolicyGetRequest14sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupPolicyGetRequest14sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPolicyGetRequest14sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPolicyGetRequest14sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -58482,6 +60760,12 @@ func (v *GroupPolicyGetRequest14sp4) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupPolicyGetRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPolicyGetRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPolicyGetRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -58562,6 +60846,12 @@ func (v *GroupPolicyGetRequest17) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupPolicyGetRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPolicyGetRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPolicyGetRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -58650,6 +60940,12 @@ func (v *GroupPolicyGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupPolicyGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPolicyGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPolicyGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -58817,6 +61113,12 @@ func (v *GroupPolicyGetResponse14sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupPolicyGetResponse14sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPolicyGetResponse14sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPolicyGetResponse14sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -58998,6 +61300,12 @@ func (v *GroupPolicyGetResponse14sp4) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupPolicyGetResponse14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPolicyGetResponse14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPolicyGetResponse14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -59194,6 +61502,12 @@ func (v *GroupPolicyGetResponse17) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupPolicyGetResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPolicyGetResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPolicyGetResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -59418,6 +61732,12 @@ func (v *GroupPolicyModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupPolicyModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPolicyModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPolicyModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -59658,6 +61978,12 @@ func (v *GroupPortalPasscodeRulesGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupPortalPasscodeRulesGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPortalPasscodeRulesGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPortalPasscodeRulesGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -59753,6 +62079,12 @@ func (v *GroupPortalPasscodeRulesGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupPortalPasscodeRulesGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPortalPasscodeRulesGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPortalPasscodeRulesGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -59949,6 +62281,12 @@ func (v *GroupRoutePointForcedForwardingGetRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointForcedForwardingGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointForcedForwardingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointForcedForwardingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -60028,6 +62366,12 @@ func (v *GroupRoutePointForcedForwardingGetResponse) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointForcedForwardingGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointForcedForwardingGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointForcedForwardingGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -60226,6 +62570,12 @@ func (v *GroupRoutePointForcedForwardingModifyRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointForcedForwardingModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointForcedForwardingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointForcedForwardingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -60404,6 +62754,12 @@ func (v *GroupRoutePointGetAnnouncementRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetAnnouncementRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetAnnouncementRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetAnnouncementRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -60473,6 +62829,12 @@ func (v *GroupRoutePointGetAnnouncementRequest19) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetAnnouncementRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetAnnouncementRequest19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetAnnouncementRequest19) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -60541,6 +62903,12 @@ func (v *GroupRoutePointGetAnnouncementRequest20) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetAnnouncementRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetAnnouncementRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetAnnouncementRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -60612,6 +62980,12 @@ func (v *GroupRoutePointGetAnnouncementResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetAnnouncementResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetAnnouncementResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetAnnouncementResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -60681,6 +63055,12 @@ func (v *GroupRoutePointGetAnnouncementResponse19) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetAnnouncementResponse19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetAnnouncementResponse19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetAnnouncementResponse19) DecodeXML(d *ocixml.Decoder) error {
@@ -60752,6 +63132,12 @@ func (v *GroupRoutePointGetAnnouncementResponse20) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetAnnouncementResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetAnnouncementResponse20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetAnnouncementResponse20) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -60820,6 +63206,12 @@ func (v *GroupRoutePointGetDNISAnnouncementRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetDNISAnnouncementRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetDNISAnnouncementRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetDNISAnnouncementRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -60890,6 +63282,12 @@ func (v *GroupRoutePointGetDNISAnnouncementRequest19) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetDNISAnnouncementRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetDNISAnnouncementRequest19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetDNISAnnouncementRequest19) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -60958,6 +63356,12 @@ func (v *GroupRoutePointGetDNISAnnouncementRequest20) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetDNISAnnouncementRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetDNISAnnouncementRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetDNISAnnouncementRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -61029,6 +63433,12 @@ func (v *GroupRoutePointGetDNISAnnouncementResponse) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetDNISAnnouncementResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetDNISAnnouncementResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetDNISAnnouncementResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -61098,6 +63508,12 @@ func (v *GroupRoutePointGetDNISAnnouncementResponse19) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetDNISAnnouncementResponse19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetDNISAnnouncementResponse19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetDNISAnnouncementResponse19) DecodeXML(d *ocixml.Decoder) error {
@@ -61169,6 +63585,12 @@ func (v *GroupRoutePointGetDNISAnnouncementResponse20) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetDNISAnnouncementResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetDNISAnnouncementResponse20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetDNISAnnouncementResponse20) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -61237,6 +63659,12 @@ func (v *GroupRoutePointGetInstanceRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -61321,6 +63749,12 @@ func (v *GroupRoutePointGetInstanceResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetInstanceResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetInstanceResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetInstanceResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -61544,6 +63978,12 @@ func (v *GroupRoutePointHolidayServiceGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointHolidayServiceGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointHolidayServiceGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointHolidayServiceGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -61612,6 +64052,12 @@ func (v *GroupRoutePointHolidayServiceGetRequest17sp1) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointHolidayServiceGetRequest17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointHolidayServiceGetRequest17sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointHolidayServiceGetRequest17sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -61693,6 +64139,12 @@ func (v *GroupRoutePointHolidayServiceGetResponse) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointHolidayServiceGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointHolidayServiceGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointHolidayServiceGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -61911,6 +64363,12 @@ func (v *GroupRoutePointHolidayServiceGetResponse17sp1) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointHolidayServiceGetResponse17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointHolidayServiceGetResponse17sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointHolidayServiceGetResponse17sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -62127,6 +64585,12 @@ func (v *GroupRoutePointHolidayServiceModifyRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointHolidayServiceModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointHolidayServiceModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointHolidayServiceModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -62339,6 +64803,12 @@ func (v *GroupRoutePointHolidayServiceModifyRequest17sp1) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointHolidayServiceModifyRequest17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointHolidayServiceModifyRequest17sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointHolidayServiceModifyRequest17sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -62544,6 +65014,12 @@ func (v *GroupRoutePointModifyAnnouncementRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointModifyAnnouncementRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointModifyAnnouncementRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointModifyAnnouncementRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -62627,6 +65103,12 @@ func (v *GroupRoutePointModifyDNISAnnouncementRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointModifyDNISAnnouncementRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointModifyDNISAnnouncementRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointModifyDNISAnnouncementRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -62709,6 +65191,12 @@ func (v *GroupRoutePointNightServiceGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointNightServiceGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointNightServiceGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointNightServiceGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -62777,6 +65265,12 @@ func (v *GroupRoutePointNightServiceGetRequest17sp1) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointNightServiceGetRequest17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointNightServiceGetRequest17sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointNightServiceGetRequest17sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -62868,6 +65362,12 @@ func (v *GroupRoutePointNightServiceGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointNightServiceGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointNightServiceGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointNightServiceGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -63221,6 +65721,12 @@ func (v *GroupRoutePointNightServiceGetResponse17sp1) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointNightServiceGetResponse17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointNightServiceGetResponse17sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointNightServiceGetResponse17sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -63570,6 +66076,12 @@ func (v *GroupRoutePointNightServiceModifyRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointNightServiceModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointNightServiceModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointNightServiceModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -63885,6 +66397,12 @@ func (v *GroupRoutePointNightServiceModifyRequest17sp1) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointNightServiceModifyRequest17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointNightServiceModifyRequest17sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointNightServiceModifyRequest17sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -64184,6 +66702,12 @@ func (v *GroupRoutePointOverflowGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointOverflowGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointOverflowGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointOverflowGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -64265,6 +66789,12 @@ func (v *GroupRoutePointOverflowGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointOverflowGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointOverflowGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointOverflowGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -64490,6 +67020,12 @@ func (v *GroupRoutePointOverflowModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointOverflowModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointOverflowModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointOverflowModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -64692,6 +67228,12 @@ func (v *GroupScheduleGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupScheduleGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupScheduleGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupScheduleGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -64787,6 +67329,12 @@ func (v *GroupScheduleGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupScheduleGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupScheduleGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupScheduleGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -64872,6 +67420,12 @@ func (v *GroupServiceInstancePrivacyGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupServiceInstancePrivacyGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupServiceInstancePrivacyGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupServiceInstancePrivacyGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -64942,6 +67496,12 @@ func (v *GroupServiceInstancePrivacyGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupServiceInstancePrivacyGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupServiceInstancePrivacyGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupServiceInstancePrivacyGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -65025,6 +67585,12 @@ func (v *GroupSessionAdmissionControlGroupAddRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupSessionAdmissionControlGroupAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupSessionAdmissionControlGroupAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupSessionAdmissionControlGroupAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -65224,6 +67790,12 @@ func (v *GroupSessionAdmissionControlGroupGetRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupSessionAdmissionControlGroupGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupSessionAdmissionControlGroupGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupSessionAdmissionControlGroupGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -65321,6 +67893,12 @@ func (v *GroupSessionAdmissionControlGroupGetRequest19sp1) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupSessionAdmissionControlGroupGetRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupSessionAdmissionControlGroupGetRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupSessionAdmissionControlGroupGetRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -65417,6 +67995,12 @@ func (v *GroupSessionAdmissionControlGroupGetRequest21sp1) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupSessionAdmissionControlGroupGetRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupSessionAdmissionControlGroupGetRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupSessionAdmissionControlGroupGetRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -65521,6 +68105,12 @@ func (v *GroupSessionAdmissionControlGroupGetResponse) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupSessionAdmissionControlGroupGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupSessionAdmissionControlGroupGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupSessionAdmissionControlGroupGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -65688,6 +68278,12 @@ func (v *GroupSessionAdmissionControlGroupGetResponse19sp1) AppendAttrs(b []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupSessionAdmissionControlGroupGetResponse19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupSessionAdmissionControlGroupGetResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupSessionAdmissionControlGroupGetResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -65865,6 +68461,12 @@ func (v *GroupSessionAdmissionControlGroupGetResponse21sp1) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupSessionAdmissionControlGroupGetResponse21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupSessionAdmissionControlGroupGetResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupSessionAdmissionControlGroupGetResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -66041,6 +68643,12 @@ func (v *GroupSpeedDial100GetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupSpeedDial100GetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupSpeedDial100GetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupSpeedDial100GetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -66122,6 +68730,12 @@ func (v *GroupSpeedDial100GetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupSpeedDial100GetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupSpeedDial100GetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupSpeedDial100GetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -66189,6 +68803,12 @@ func (v *GroupStirShakenGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupStirShakenGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupStirShakenGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupStirShakenGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -66270,6 +68890,12 @@ func (v *GroupStirShakenGetRequest23) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupStirShakenGetRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupStirShakenGetRequest23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupStirShakenGetRequest23) DecodeXML(d *ocixml.Decoder) error {
@@ -66367,6 +68993,12 @@ func (v *GroupStirShakenGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupStirShakenGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupStirShakenGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupStirShakenGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -66625,6 +69257,12 @@ func (v *GroupStirShakenGetResponse23) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupStirShakenGetResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupStirShakenGetResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupStirShakenGetResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -66898,6 +69536,12 @@ func (v *GroupThirdPartyEmergencyCallingGetRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupThirdPartyEmergencyCallingGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupThirdPartyEmergencyCallingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupThirdPartyEmergencyCallingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -66981,6 +69625,12 @@ func (v *GroupThirdPartyEmergencyCallingGetResponse) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupThirdPartyEmergencyCallingGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupThirdPartyEmergencyCallingGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupThirdPartyEmergencyCallingGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -67073,6 +69723,12 @@ func (v *GroupTimeScheduleAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTimeScheduleAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTimeScheduleAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTimeScheduleAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -67429,6 +70085,12 @@ func (v *GroupTimeScheduleDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTimeScheduleDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTimeScheduleDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTimeScheduleDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -67523,6 +70185,12 @@ func (v *GroupTimeScheduleGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTimeScheduleGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTimeScheduleGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTimeScheduleGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -67604,6 +70272,12 @@ func (v *GroupTimeScheduleGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTimeScheduleGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTimeScheduleGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTimeScheduleGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -67668,6 +70342,12 @@ func (v *GroupTimeScheduleGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTimeScheduleGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTimeScheduleGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTimeScheduleGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -67782,6 +70462,12 @@ func (v *GroupTimeScheduleGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTimeScheduleGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTimeScheduleGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTimeScheduleGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -68132,6 +70818,12 @@ func (v *GroupTimeScheduleModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTimeScheduleModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTimeScheduleModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTimeScheduleModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -68670,6 +71362,12 @@ func (v *GroupTrunkGroupAddInstanceRequest14) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupAddInstanceRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -68884,6 +71582,12 @@ func (v *GroupTrunkGroupAddInstanceRequest14sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest14sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest14sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupAddInstanceRequest14sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -69282,6 +71986,12 @@ func (v *GroupTrunkGroupAddInstanceRequest14sp4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupAddInstanceRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -69716,6 +72426,12 @@ func (v *GroupTrunkGroupAddInstanceRequest14sp9) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest14sp9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest14sp9) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupAddInstanceRequest14sp9) DecodeXML(d *ocixml.Decoder) error {
@@ -70268,6 +72984,12 @@ func (v *GroupTrunkGroupAddInstanceRequest14sp9A) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest14sp9A) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest14sp9A) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupAddInstanceRequest14sp9A) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -70815,6 +73537,12 @@ func (v *GroupTrunkGroupAddInstanceRequest15) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest15) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest15) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupAddInstanceRequest15) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -71220,6 +73948,12 @@ func (v *GroupTrunkGroupAddInstanceRequest15sp2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest15sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest15sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupAddInstanceRequest15sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -71755,6 +74489,12 @@ func (v *GroupTrunkGroupAddInstanceRequest17) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupAddInstanceRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -72320,6 +75060,12 @@ func (v *GroupTrunkGroupAddInstanceRequest17sp3) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupAddInstanceRequest17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -73005,6 +75751,12 @@ func (v *GroupTrunkGroupAddInstanceRequest17sp4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest17sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupAddInstanceRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -73744,6 +76496,12 @@ func (v *GroupTrunkGroupAddInstanceRequest19) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupAddInstanceRequest19) DecodeXML(d *ocixml.Decoder) error {
@@ -74502,6 +77260,12 @@ func (v *GroupTrunkGroupAddInstanceRequest19sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupAddInstanceRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -75327,6 +78091,12 @@ func (v *GroupTrunkGroupAddInstanceRequest20sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest20sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest20sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupAddInstanceRequest20sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -76159,6 +78929,12 @@ func (v *GroupTrunkGroupAddInstanceRequest21) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupAddInstanceRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -76987,6 +79763,12 @@ func (v *GroupTrunkGroupDeleteInstanceRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupDeleteInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupDeleteInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupDeleteInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -77085,6 +79867,12 @@ func (v *GroupTrunkGroupGetInstanceListRequest14) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceListRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceListRequest14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceListRequest14) DecodeXML(d *ocixml.Decoder) error {
@@ -77209,6 +79997,12 @@ func (v *GroupTrunkGroupGetInstanceListResponse14) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceListResponse14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceListResponse14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceListResponse14) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -77277,6 +80071,12 @@ func (v *GroupTrunkGroupGetInstanceRequest14) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceRequest14) DecodeXML(d *ocixml.Decoder) error {
@@ -77347,6 +80147,12 @@ func (v *GroupTrunkGroupGetInstanceRequest14sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest14sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest14sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceRequest14sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -77415,6 +80221,12 @@ func (v *GroupTrunkGroupGetInstanceRequest14sp4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -77485,6 +80297,12 @@ func (v *GroupTrunkGroupGetInstanceRequest14sp5) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest14sp5) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest14sp5) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceRequest14sp5) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -77553,6 +80371,12 @@ func (v *GroupTrunkGroupGetInstanceRequest14sp9) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest14sp9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest14sp9) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceRequest14sp9) DecodeXML(d *ocixml.Decoder) error {
@@ -77623,6 +80447,12 @@ func (v *GroupTrunkGroupGetInstanceRequest14sp9A) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest14sp9A) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest14sp9A) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceRequest14sp9A) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -77691,6 +80521,12 @@ func (v *GroupTrunkGroupGetInstanceRequest15) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest15) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest15) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceRequest15) DecodeXML(d *ocixml.Decoder) error {
@@ -77761,6 +80597,12 @@ func (v *GroupTrunkGroupGetInstanceRequest15sp2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest15sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest15sp2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceRequest15sp2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -77829,6 +80671,12 @@ func (v *GroupTrunkGroupGetInstanceRequest17) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -77899,6 +80747,12 @@ func (v *GroupTrunkGroupGetInstanceRequest17sp3) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest17sp3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceRequest17sp3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -77967,6 +80821,12 @@ func (v *GroupTrunkGroupGetInstanceRequest17sp4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest17sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -78037,6 +80897,12 @@ func (v *GroupTrunkGroupGetInstanceRequest17sp4V2) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest17sp4V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest17sp4V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceRequest17sp4V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -78105,6 +80971,12 @@ func (v *GroupTrunkGroupGetInstanceRequest19) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceRequest19) DecodeXML(d *ocixml.Decoder) error {
@@ -78175,6 +81047,12 @@ func (v *GroupTrunkGroupGetInstanceRequest19V2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest19V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest19V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceRequest19V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -78243,6 +81121,12 @@ func (v *GroupTrunkGroupGetInstanceRequest19sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -78313,6 +81197,12 @@ func (v *GroupTrunkGroupGetInstanceRequest19sp1V2) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest19sp1V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest19sp1V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceRequest19sp1V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -78382,6 +81272,12 @@ func (v *GroupTrunkGroupGetInstanceRequest20sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest20sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest20sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceRequest20sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -78450,6 +81346,12 @@ func (v *GroupTrunkGroupGetInstanceRequest21) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -78526,6 +81428,12 @@ func (v *GroupTrunkGroupGetInstanceResponse14) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceResponse14) DecodeXML(d *ocixml.Decoder) error {
@@ -78687,6 +81595,12 @@ func (v *GroupTrunkGroupGetInstanceResponse14sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse14sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse14sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceResponse14sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -79030,6 +81944,12 @@ func (v *GroupTrunkGroupGetInstanceResponse14sp4) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceResponse14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -79387,6 +82307,12 @@ func (v *GroupTrunkGroupGetInstanceResponse14sp5) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse14sp5) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse14sp5) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceResponse14sp5) DecodeXML(d *ocixml.Decoder) error {
@@ -79769,6 +82695,12 @@ func (v *GroupTrunkGroupGetInstanceResponse14sp9) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse14sp9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse14sp9) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceResponse14sp9) DecodeXML(d *ocixml.Decoder) error {
@@ -80269,6 +83201,12 @@ func (v *GroupTrunkGroupGetInstanceResponse14sp9A) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse14sp9A) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse14sp9A) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceResponse14sp9A) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -80764,6 +83702,12 @@ func (v *GroupTrunkGroupGetInstanceResponse15) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse15) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse15) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceResponse15) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -81117,6 +84061,12 @@ func (v *GroupTrunkGroupGetInstanceResponse15sp2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse15sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse15sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceResponse15sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -81600,6 +84550,12 @@ func (v *GroupTrunkGroupGetInstanceResponse17) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -82114,6 +85070,12 @@ func (v *GroupTrunkGroupGetInstanceResponse17sp3) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceResponse17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -82761,6 +85723,12 @@ func (v *GroupTrunkGroupGetInstanceResponse17sp4) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse17sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceResponse17sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -83461,6 +86429,12 @@ func (v *GroupTrunkGroupGetInstanceResponse17sp4V2) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse17sp4V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse17sp4V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceResponse17sp4V2) DecodeXML(d *ocixml.Decoder) error {
@@ -84164,6 +87138,12 @@ func (v *GroupTrunkGroupGetInstanceResponse19) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceResponse19) DecodeXML(d *ocixml.Decoder) error {
@@ -84896,6 +87876,12 @@ func (v *GroupTrunkGroupGetInstanceResponse19V2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse19V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse19V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceResponse19V2) DecodeXML(d *ocixml.Decoder) error {
@@ -85633,6 +88619,12 @@ func (v *GroupTrunkGroupGetInstanceResponse19sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -86426,6 +89418,12 @@ func (v *GroupTrunkGroupGetInstanceResponse19sp1V2) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse19sp1V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse19sp1V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceResponse19sp1V2) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -87217,6 +90215,12 @@ func (v *GroupTrunkGroupGetInstanceResponse20sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse20sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse20sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceResponse20sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -88017,6 +91021,12 @@ func (v *GroupTrunkGroupGetInstanceResponse21) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -88835,6 +91845,12 @@ func (v *GroupTrunkGroupGetInstanceUserListRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceUserListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceUserListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceUserListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -88963,6 +91979,12 @@ func (v *GroupTrunkGroupGetInstanceUserListResponse) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceUserListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceUserListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -89030,6 +92052,12 @@ func (v *GroupTrunkGroupGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -89112,6 +92140,12 @@ func (v *GroupTrunkGroupGetRequest14sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetRequest14sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetRequest14sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetRequest14sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -89192,6 +92226,12 @@ func (v *GroupTrunkGroupGetRequest14sp9) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetRequest14sp9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetRequest14sp9) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetRequest14sp9) DecodeXML(d *ocixml.Decoder) error {
@@ -89274,6 +92314,12 @@ func (v *GroupTrunkGroupGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -89358,6 +92404,12 @@ func (v *GroupTrunkGroupGetResponse14sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetResponse14sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetResponse14sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetResponse14sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -89468,6 +92520,12 @@ func (v *GroupTrunkGroupGetResponse14sp9) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetResponse14sp9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetResponse14sp9) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetResponse14sp9) DecodeXML(d *ocixml.Decoder) error {
@@ -89594,6 +92652,12 @@ func (v *GroupTrunkGroupModifyInstanceRequest14) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupModifyInstanceRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupModifyInstanceRequest14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupModifyInstanceRequest14) DecodeXML(d *ocixml.Decoder) error {
@@ -90068,6 +93132,12 @@ func (v *GroupTrunkGroupModifyInstanceRequest14sp4) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupModifyInstanceRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupModifyInstanceRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupModifyInstanceRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -90750,6 +93820,12 @@ func (v *GroupTrunkGroupModifyInstanceRequest14sp9A) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupModifyInstanceRequest14sp9A) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupModifyInstanceRequest14sp9A) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupModifyInstanceRequest14sp9A) DecodeXML(d *ocixml.Decoder) error {
@@ -91459,6 +94535,12 @@ func (v *GroupTrunkGroupModifyInstanceRequest15) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupModifyInstanceRequest15) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupModifyInstanceRequest15) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupModifyInstanceRequest15) DecodeXML(d *ocixml.Decoder) error {
@@ -92354,6 +95436,12 @@ func (v *GroupTrunkGroupModifyInstanceRequest19sp1) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupModifyInstanceRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupModifyInstanceRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupModifyInstanceRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -93307,6 +96395,12 @@ func (v *GroupTrunkGroupModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -93415,6 +96509,12 @@ func (v *GroupTrunkGroupStirShakenGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupStirShakenGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupStirShakenGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupStirShakenGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -93483,6 +96583,12 @@ func (v *GroupTrunkGroupStirShakenGetRequest23) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupStirShakenGetRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupStirShakenGetRequest23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupStirShakenGetRequest23) DecodeXML(d *ocixml.Decoder) error {
@@ -93564,6 +96670,12 @@ func (v *GroupTrunkGroupStirShakenGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupStirShakenGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupStirShakenGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupStirShakenGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -93768,6 +96880,12 @@ func (v *GroupTrunkGroupStirShakenGetResponse23) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupStirShakenGetResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupStirShakenGetResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupStirShakenGetResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -93987,6 +97105,12 @@ func (v *GroupTrunkGroupUserCreationTaskAddRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupUserCreationTaskAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -94323,6 +97447,12 @@ func (v *GroupTrunkGroupUserCreationTaskDeleteRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupUserCreationTaskDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -94405,6 +97535,12 @@ func (v *GroupTrunkGroupUserCreationTaskGetListRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupUserCreationTaskGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -94475,6 +97611,12 @@ func (v *GroupTrunkGroupUserCreationTaskGetListResponse) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupUserCreationTaskGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -94544,6 +97686,12 @@ func (v *GroupTrunkGroupUserCreationTaskGetRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupUserCreationTaskGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -94642,6 +97790,12 @@ func (v *GroupTrunkGroupUserCreationTaskGetResponse) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupUserCreationTaskGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -94870,6 +98024,12 @@ func (v *GroupVoiceMessagingGroupGetPasscodeRulesRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupGetPasscodeRulesRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupGetPasscodeRulesRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupGetPasscodeRulesRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -94965,6 +98125,12 @@ func (v *GroupVoiceMessagingGroupGetPasscodeRulesResponse) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupGetPasscodeRulesResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupGetPasscodeRulesResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupGetPasscodeRulesResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -95162,6 +98328,14 @@ func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -95247,6 +98421,14 @@ func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingResponse) AppendAttrs(b [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -95355,6 +98537,12 @@ func (v *GroupVoiceMessagingGroupGetVoicePortalRequest14) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupGetVoicePortalRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -95438,6 +98626,12 @@ func (v *GroupVoiceMessagingGroupGetVoicePortalRequest15) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalRequest15) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalRequest15) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupGetVoicePortalRequest15) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -95520,6 +98714,12 @@ func (v *GroupVoiceMessagingGroupGetVoicePortalRequest17) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupGetVoicePortalRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -95610,6 +98810,12 @@ func (v *GroupVoiceMessagingGroupGetVoicePortalResponse14) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalResponse14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalResponse14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupGetVoicePortalResponse14) DecodeXML(d *ocixml.Decoder) error {
@@ -95758,6 +98964,12 @@ func (v *GroupVoiceMessagingGroupGetVoicePortalResponse15) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalResponse15) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalResponse15) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupGetVoicePortalResponse15) DecodeXML(d *ocixml.Decoder) error {
@@ -95918,6 +99130,12 @@ func (v *GroupVoiceMessagingGroupGetVoicePortalResponse17) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupGetVoicePortalResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -96084,6 +99302,12 @@ func (v *GroupVoiceMessagingGroupModifyPasscodeRulesRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupModifyPasscodeRulesRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupModifyPasscodeRulesRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupModifyPasscodeRulesRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -96306,6 +99530,14 @@ func (v *GroupVoiceMessagingGroupModifyVoicePortalBrandingRequest) AppendAttrs(b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupModifyVoicePortalBrandingRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupModifyVoicePortalBrandingRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupModifyVoicePortalBrandingRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -56,6 +56,12 @@ func (v *GroupAccessDeviceAddRequest14) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceAddRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceAddRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceAddRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -385,6 +391,12 @@ func (v *GroupAccessDeviceAddRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceAddRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceAddRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceAddRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -756,6 +768,12 @@ func (v *GroupAccessDeviceGetRequest18sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetRequest18sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetRequest18sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetRequest18sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -850,6 +868,12 @@ func (v *GroupAccessDeviceGetRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -946,6 +970,12 @@ func (v *GroupAccessDeviceGetRequest22V2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetRequest22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -1070,6 +1100,12 @@ func (v *GroupAccessDeviceGetRequest22V3) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetRequest22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetRequest22V3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetRequest22V3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1192,6 +1228,12 @@ func (v *GroupAccessDeviceGetRequest22V4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetRequest22V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetRequest22V4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetRequest22V4) DecodeXML(d *ocixml.Decoder) error {
@@ -1316,6 +1358,12 @@ func (v *GroupAccessDeviceGetRequest22V5) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetRequest22V5) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetRequest22V5) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetRequest22V5) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1439,6 +1487,12 @@ func (v *GroupAccessDeviceGetRequest24) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetRequest24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetRequest24) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetRequest24) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1561,6 +1615,12 @@ func (v *GroupAccessDeviceGetRequest24V2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetRequest24V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetRequest24V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetRequest24V2) DecodeXML(d *ocixml.Decoder) error {
@@ -1706,6 +1766,12 @@ func (v *GroupAccessDeviceGetResponse18sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetResponse18sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetResponse18sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetResponse18sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -2055,6 +2121,12 @@ func (v *GroupAccessDeviceGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -2428,6 +2500,12 @@ func (v *GroupAccessDeviceGetResponse22V2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetResponse22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetResponse22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -2847,6 +2925,12 @@ func (v *GroupAccessDeviceGetResponse22V3) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetResponse22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetResponse22V3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetResponse22V3) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -3200,6 +3284,12 @@ func (v *GroupAccessDeviceGetResponse22V4) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetResponse22V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetResponse22V4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetResponse22V4) DecodeXML(d *ocixml.Decoder) error {
@@ -3593,6 +3683,12 @@ func (v *GroupAccessDeviceGetResponse22V5) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetResponse22V5) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetResponse22V5) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetResponse22V5) DecodeXML(d *ocixml.Decoder) error {
@@ -3989,6 +4085,12 @@ func (v *GroupAccessDeviceGetResponse24) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetResponse24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetResponse24) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetResponse24) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4342,6 +4444,12 @@ func (v *GroupAccessDeviceGetResponse24V2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetResponse24V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetResponse24V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetResponse24V2) DecodeXML(d *ocixml.Decoder) error {
@@ -4725,6 +4833,12 @@ func (v *GroupAccessDeviceGetUserListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetUserListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetUserListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetUserListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4973,6 +5087,12 @@ func (v *GroupAccessDeviceGetUserListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceGetUserListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceGetUserListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceGetUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -5063,6 +5183,12 @@ func (v *GroupAccessDeviceModifyRequest14) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccessDeviceModifyRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccessDeviceModifyRequest14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccessDeviceModifyRequest14) DecodeXML(d *ocixml.Decoder) error {
@@ -5535,6 +5661,12 @@ func (v *GroupAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5787,6 +5919,12 @@ func (v *GroupAdminGetPolicyRequest18) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetPolicyRequest18) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetPolicyRequest18) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetPolicyRequest18) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5853,6 +5991,12 @@ func (v *GroupAdminGetPolicyRequest19sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetPolicyRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetPolicyRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetPolicyRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -5935,6 +6079,12 @@ func (v *GroupAdminGetPolicyResponse18) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetPolicyResponse18) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetPolicyResponse18) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetPolicyResponse18) DecodeXML(d *ocixml.Decoder) error {
@@ -6201,6 +6351,12 @@ func (v *GroupAdminGetPolicyResponse19sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetPolicyResponse19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetPolicyResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetPolicyResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -6462,6 +6618,12 @@ func (v *GroupAdminGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6528,6 +6690,12 @@ func (v *GroupAdminGetRequest21sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -6596,6 +6764,12 @@ func (v *GroupAdminGetRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6662,6 +6836,12 @@ func (v *GroupAdminGetRequest22V2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetRequest22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -6734,6 +6914,12 @@ func (v *GroupAdminGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -6858,6 +7044,12 @@ func (v *GroupAdminGetResponse21sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetResponse21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -7008,6 +7200,12 @@ func (v *GroupAdminGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -7160,6 +7358,12 @@ func (v *GroupAdminGetResponse22V2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAdminGetResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAdminGetResponse22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAdminGetResponse22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -7335,6 +7539,12 @@ func (v *GroupAutoAttendantAddInstanceRequest19) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantAddInstanceRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantAddInstanceRequest19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantAddInstanceRequest19) DecodeXML(d *ocixml.Decoder) error {
@@ -7581,6 +7791,12 @@ func (v *GroupAutoAttendantGetInstanceRequest19) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantGetInstanceRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantGetInstanceRequest19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantGetInstanceRequest19) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7650,6 +7866,12 @@ func (v *GroupAutoAttendantGetInstanceRequest19sp1) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantGetInstanceRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantGetInstanceRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantGetInstanceRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7718,6 +7940,12 @@ func (v *GroupAutoAttendantGetInstanceRequest20) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantGetInstanceRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantGetInstanceRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantGetInstanceRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -7798,6 +8026,12 @@ func (v *GroupAutoAttendantGetInstanceResponse19) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantGetInstanceResponse19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantGetInstanceResponse19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantGetInstanceResponse19) DecodeXML(d *ocixml.Decoder) error {
@@ -8004,6 +8238,12 @@ func (v *GroupAutoAttendantGetInstanceResponse19sp1) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantGetInstanceResponse19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantGetInstanceResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantGetInstanceResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -8223,6 +8463,12 @@ func (v *GroupAutoAttendantGetInstanceResponse20) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantGetInstanceResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantGetInstanceResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantGetInstanceResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -8454,6 +8700,12 @@ func (v *GroupAutoAttendantModifyInstanceRequest17sp1) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantModifyInstanceRequest17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantModifyInstanceRequest17sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantModifyInstanceRequest17sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -8691,6 +8943,12 @@ func (v *GroupAutoAttendantSubmenuAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantSubmenuAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantSubmenuAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantSubmenuAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8835,6 +9093,12 @@ func (v *GroupAutoAttendantSubmenuGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantSubmenuGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantSubmenuGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantSubmenuGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8923,6 +9187,12 @@ func (v *GroupAutoAttendantSubmenuGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantSubmenuGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantSubmenuGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantSubmenuGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -9069,6 +9339,12 @@ func (v *GroupAutoAttendantSubmenuModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantSubmenuModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantSubmenuModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantSubmenuModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -9223,6 +9499,12 @@ func (v *GroupBroadWorksAnywhereGetInstanceRequest17) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksAnywhereGetInstanceRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksAnywhereGetInstanceRequest17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksAnywhereGetInstanceRequest17) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9296,6 +9578,12 @@ func (v *GroupBroadWorksAnywhereGetInstanceResponse17) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksAnywhereGetInstanceResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksAnywhereGetInstanceResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksAnywhereGetInstanceResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -9408,6 +9696,12 @@ func (v *GroupCallCenterGetAnnouncementRequest19) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAnnouncementRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAnnouncementRequest19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAnnouncementRequest19) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9476,6 +9770,12 @@ func (v *GroupCallCenterGetAnnouncementRequest20) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAnnouncementRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAnnouncementRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAnnouncementRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -9579,6 +9879,12 @@ func (v *GroupCallCenterGetAnnouncementResponse19) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAnnouncementResponse19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAnnouncementResponse19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAnnouncementResponse19) DecodeXML(d *ocixml.Decoder) error {
@@ -10070,6 +10376,12 @@ func (v *GroupCallCenterGetAnnouncementResponse20) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetAnnouncementResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetAnnouncementResponse20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetAnnouncementResponse20) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -10453,6 +10765,12 @@ func (v *GroupCallCenterGetRequest17sp4) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetRequest17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetRequest17sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10541,6 +10859,12 @@ func (v *GroupCallCenterGetResponse17sp4) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterGetResponse17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterGetResponse17sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterGetResponse17sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -10701,6 +11025,12 @@ func (v *GroupCallCenterModifyAnnouncementRequest17) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterModifyAnnouncementRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterModifyAnnouncementRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterModifyAnnouncementRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -11092,6 +11422,12 @@ func (v *GroupCallCenterOverflowGetRequest17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterOverflowGetRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterOverflowGetRequest17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterOverflowGetRequest17) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -11173,6 +11509,12 @@ func (v *GroupCallCenterOverflowGetResponse17) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterOverflowGetResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterOverflowGetResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterOverflowGetResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -11398,6 +11740,12 @@ func (v *GroupCallCenterOverflowModifyRequest17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallCenterOverflowModifyRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallCenterOverflowModifyRequest17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallCenterOverflowModifyRequest17) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -11601,6 +11949,12 @@ func (v *GroupCallProcessingGetPolicyRequest21sp2) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest21sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest21sp2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyRequest21sp2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -11684,6 +12038,12 @@ func (v *GroupCallProcessingGetPolicyRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -11766,6 +12126,12 @@ func (v *GroupCallProcessingGetPolicyRequest22V2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyRequest22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyRequest22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -11891,6 +12257,12 @@ func (v *GroupCallProcessingGetPolicyResponse21sp2) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse21sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse21sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyResponse21sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -12419,6 +12791,12 @@ func (v *GroupCallProcessingGetPolicyResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -12994,6 +13372,12 @@ func (v *GroupCallProcessingGetPolicyResponse22V2) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallProcessingGetPolicyResponse22V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallProcessingGetPolicyResponse22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -13529,6 +13913,14 @@ func (v *GroupCommunicationBarringAuthorizationCodeAddListRequest) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCommunicationBarringAuthorizationCodeAddListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCommunicationBarringAuthorizationCodeAddListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCommunicationBarringAuthorizationCodeAddListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -13626,6 +14018,14 @@ func (v *GroupCommunicationBarringAuthorizationCodeGetListRequest) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCommunicationBarringAuthorizationCodeGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCommunicationBarringAuthorizationCodeGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCommunicationBarringAuthorizationCodeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -13709,6 +14109,14 @@ func (v *GroupCommunicationBarringAuthorizationCodeGetListResponse) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCommunicationBarringAuthorizationCodeGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCommunicationBarringAuthorizationCodeGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCommunicationBarringAuthorizationCodeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -13775,6 +14183,12 @@ func (v *GroupCustomRingbackGroupGetRequest16) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCustomRingbackGroupGetRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCustomRingbackGroupGetRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCustomRingbackGroupGetRequest16) DecodeXML(d *ocixml.Decoder) error {
@@ -13866,6 +14280,12 @@ func (v *GroupCustomRingbackGroupGetResponse16) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCustomRingbackGroupGetResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCustomRingbackGroupGetResponse16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCustomRingbackGroupGetResponse16) DecodeXML(d *ocixml.Decoder) error {
@@ -14035,6 +14455,12 @@ func (v *GroupCustomRingbackGroupModifyRequest16) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCustomRingbackGroupModifyRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCustomRingbackGroupModifyRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCustomRingbackGroupModifyRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14172,6 +14598,12 @@ func (v *GroupDepartmentAdminGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupDepartmentAdminGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDepartmentAdminGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDepartmentAdminGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14238,6 +14670,12 @@ func (v *GroupDepartmentAdminGetRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupDepartmentAdminGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDepartmentAdminGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDepartmentAdminGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -14310,6 +14748,12 @@ func (v *GroupDepartmentAdminGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupDepartmentAdminGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDepartmentAdminGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDepartmentAdminGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -14436,6 +14880,12 @@ func (v *GroupDepartmentAdminGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupDepartmentAdminGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDepartmentAdminGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDepartmentAdminGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -14571,6 +15021,12 @@ func (v *GroupDialPlanPolicyGetRequest17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupDialPlanPolicyGetRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDialPlanPolicyGetRequest17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDialPlanPolicyGetRequest17) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14656,6 +15112,12 @@ func (v *GroupDialPlanPolicyGetResponse17) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupDialPlanPolicyGetResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDialPlanPolicyGetResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDialPlanPolicyGetResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -14773,6 +15235,12 @@ func (v *GroupExtensionLengthGetRequest17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupExtensionLengthGetRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupExtensionLengthGetRequest17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupExtensionLengthGetRequest17) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14857,6 +15325,12 @@ func (v *GroupExtensionLengthGetResponse17) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupExtensionLengthGetResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupExtensionLengthGetResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupExtensionLengthGetResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -14952,6 +15426,12 @@ func (v *GroupFeatureAccessCodeGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFeatureAccessCodeGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFeatureAccessCodeGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFeatureAccessCodeGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -15036,6 +15516,12 @@ func (v *GroupFeatureAccessCodeGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFeatureAccessCodeGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFeatureAccessCodeGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFeatureAccessCodeGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -15119,6 +15605,12 @@ func (v *GroupFeatureAccessCodeModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFeatureAccessCodeModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFeatureAccessCodeModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFeatureAccessCodeModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -15244,6 +15736,12 @@ func (v *GroupGetRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -15324,6 +15822,12 @@ func (v *GroupGetRequest22V2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGetRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGetRequest22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -15406,6 +15910,12 @@ func (v *GroupGetRequest22V3) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupGetRequest22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGetRequest22V3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGetRequest22V3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -15486,6 +15996,12 @@ func (v *GroupGetRequest22V4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGetRequest22V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGetRequest22V4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGetRequest22V4) DecodeXML(d *ocixml.Decoder) error {
@@ -15583,6 +16099,12 @@ func (v *GroupGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -15861,6 +16383,12 @@ func (v *GroupGetResponse22V2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGetResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGetResponse22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGetResponse22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -16152,6 +16680,12 @@ func (v *GroupGetResponse22V3) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGetResponse22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGetResponse22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGetResponse22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -16456,6 +16990,12 @@ func (v *GroupGetResponse22V4) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupGetResponse22V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGetResponse22V4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGetResponse22V4) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -16743,6 +17283,12 @@ func (v *GroupGroupPagingTargetsCapacityGetRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingTargetsCapacityGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingTargetsCapacityGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingTargetsCapacityGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -16827,6 +17373,12 @@ func (v *GroupGroupPagingTargetsCapacityGetResponse) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingTargetsCapacityGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingTargetsCapacityGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingTargetsCapacityGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -16910,6 +17462,12 @@ func (v *GroupGroupPagingTargetsCapacityModifyRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingTargetsCapacityModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingTargetsCapacityModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingTargetsCapacityModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -17023,6 +17581,12 @@ func (v *GroupHuntGroupAddInstanceRequest19) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupHuntGroupAddInstanceRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHuntGroupAddInstanceRequest19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHuntGroupAddInstanceRequest19) DecodeXML(d *ocixml.Decoder) error {
@@ -17289,6 +17853,12 @@ func (v *GroupHuntGroupGetInstanceRequest19) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupHuntGroupGetInstanceRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHuntGroupGetInstanceRequest19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHuntGroupGetInstanceRequest19) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -17373,6 +17943,12 @@ func (v *GroupHuntGroupGetInstanceResponse19) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupHuntGroupGetInstanceResponse19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupHuntGroupGetInstanceResponse19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupHuntGroupGetInstanceResponse19) DecodeXML(d *ocixml.Decoder) error {
@@ -17592,6 +18168,12 @@ func (v *GroupInterceptGroupGetRequest16sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupInterceptGroupGetRequest16sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupInterceptGroupGetRequest16sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupInterceptGroupGetRequest16sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -17689,6 +18271,12 @@ func (v *GroupInterceptGroupGetResponse16sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupInterceptGroupGetResponse16sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupInterceptGroupGetResponse16sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupInterceptGroupGetResponse16sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -17926,6 +18514,12 @@ func (v *GroupInterceptGroupModifyRequest16) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupInterceptGroupModifyRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupInterceptGroupModifyRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupInterceptGroupModifyRequest16) DecodeXML(d *ocixml.Decoder) error {
@@ -18173,6 +18767,12 @@ func (v *GroupMusicOnHoldAddInstanceRequest20) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldAddInstanceRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldAddInstanceRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldAddInstanceRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18338,6 +18938,12 @@ func (v *GroupMusicOnHoldAddInstanceRequest21) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldAddInstanceRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldAddInstanceRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldAddInstanceRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -18505,6 +19111,12 @@ func (v *GroupMusicOnHoldAddInstanceRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldAddInstanceRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldAddInstanceRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldAddInstanceRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18665,6 +19277,12 @@ func (v *GroupMusicOnHoldGetInstanceRequest19) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceRequest19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldGetInstanceRequest19) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18760,6 +19378,12 @@ func (v *GroupMusicOnHoldGetInstanceRequest20) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldGetInstanceRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -18857,6 +19481,12 @@ func (v *GroupMusicOnHoldGetInstanceRequest21) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldGetInstanceRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18952,6 +19582,12 @@ func (v *GroupMusicOnHoldGetInstanceRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldGetInstanceRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -19049,6 +19685,12 @@ func (v *GroupMusicOnHoldGetInstanceRequest22V2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceRequest22V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldGetInstanceRequest22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -19145,6 +19787,12 @@ func (v *GroupMusicOnHoldGetInstanceRequest22V3) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceRequest22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceRequest22V3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldGetInstanceRequest22V3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -19240,6 +19888,12 @@ func (v *GroupMusicOnHoldGetInstanceRequest23) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceRequest23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldGetInstanceRequest23) DecodeXML(d *ocixml.Decoder) error {
@@ -19342,6 +19996,12 @@ func (v *GroupMusicOnHoldGetInstanceResponse19) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceResponse19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceResponse19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldGetInstanceResponse19) DecodeXML(d *ocixml.Decoder) error {
@@ -19486,6 +20146,12 @@ func (v *GroupMusicOnHoldGetInstanceResponse20) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceResponse20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldGetInstanceResponse20) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -19628,6 +20294,12 @@ func (v *GroupMusicOnHoldGetInstanceResponse21) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldGetInstanceResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -19772,6 +20444,12 @@ func (v *GroupMusicOnHoldGetInstanceResponse22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceResponse22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldGetInstanceResponse22) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -19914,6 +20592,12 @@ func (v *GroupMusicOnHoldGetInstanceResponse22V2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceResponse22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldGetInstanceResponse22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -20058,6 +20742,12 @@ func (v *GroupMusicOnHoldGetInstanceResponse22V3) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceResponse22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceResponse22V3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldGetInstanceResponse22V3) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -20201,6 +20891,12 @@ func (v *GroupMusicOnHoldGetInstanceResponse23) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldGetInstanceResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldGetInstanceResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -20352,6 +21048,12 @@ func (v *GroupMusicOnHoldModifyInstanceRequest20) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldModifyInstanceRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldModifyInstanceRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldModifyInstanceRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -20509,6 +21211,12 @@ func (v *GroupMusicOnHoldModifyInstanceRequest21) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMusicOnHoldModifyInstanceRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMusicOnHoldModifyInstanceRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMusicOnHoldModifyInstanceRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -20660,6 +21368,12 @@ func (v *GroupNetworkClassOfServiceAssignListRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupNetworkClassOfServiceAssignListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupNetworkClassOfServiceAssignListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupNetworkClassOfServiceAssignListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -20773,6 +21487,14 @@ func (v *GroupNetworkClassOfServiceGetAssignedUserListRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupNetworkClassOfServiceGetAssignedUserListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupNetworkClassOfServiceGetAssignedUserListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupNetworkClassOfServiceGetAssignedUserListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -20961,6 +21683,14 @@ func (v *GroupNetworkClassOfServiceGetAssignedUserListResponse) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupNetworkClassOfServiceGetAssignedUserListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupNetworkClassOfServiceGetAssignedUserListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupNetworkClassOfServiceGetAssignedUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -21032,6 +21762,12 @@ func (v *GroupNetworkClassOfServiceUnassignListRequest) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupNetworkClassOfServiceUnassignListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupNetworkClassOfServiceUnassignListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupNetworkClassOfServiceUnassignListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -21136,6 +21872,12 @@ func (v *GroupPasswordRulesGetRequest16) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupPasswordRulesGetRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPasswordRulesGetRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPasswordRulesGetRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -21216,6 +21958,12 @@ func (v *GroupPasswordRulesGetRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupPasswordRulesGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPasswordRulesGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPasswordRulesGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -21315,6 +22063,12 @@ func (v *GroupPasswordRulesGetResponse16) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupPasswordRulesGetResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPasswordRulesGetResponse16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPasswordRulesGetResponse16) DecodeXML(d *ocixml.Decoder) error {
@@ -21585,6 +22339,12 @@ func (v *GroupPasswordRulesGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupPasswordRulesGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPasswordRulesGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPasswordRulesGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -21861,6 +22621,12 @@ func (v *GroupPhoneDirectoryGetListRequest18) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupPhoneDirectoryGetListRequest18) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPhoneDirectoryGetListRequest18) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPhoneDirectoryGetListRequest18) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -22100,6 +22866,12 @@ func (v *GroupPhoneDirectoryGetListResponse18) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupPhoneDirectoryGetListResponse18) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPhoneDirectoryGetListResponse18) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPhoneDirectoryGetListResponse18) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -22167,6 +22939,12 @@ func (v *GroupPolicyGetRequest20) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupPolicyGetRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPolicyGetRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPolicyGetRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -22260,6 +23038,12 @@ func (v *GroupPolicyGetResponse20) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupPolicyGetResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPolicyGetResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPolicyGetResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -22487,6 +23271,12 @@ func (v *GroupPortalPasscodeRulesGetRequest19) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupPortalPasscodeRulesGetRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPortalPasscodeRulesGetRequest19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPortalPasscodeRulesGetRequest19) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -22588,6 +23378,12 @@ func (v *GroupPortalPasscodeRulesGetResponse19) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupPortalPasscodeRulesGetResponse19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPortalPasscodeRulesGetResponse19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPortalPasscodeRulesGetResponse19) DecodeXML(d *ocixml.Decoder) error {
@@ -22853,6 +23649,12 @@ func (v *GroupPreAlertingAnnouncementGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupPreAlertingAnnouncementGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPreAlertingAnnouncementGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPreAlertingAnnouncementGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -22944,6 +23746,12 @@ func (v *GroupPreAlertingAnnouncementGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupPreAlertingAnnouncementGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPreAlertingAnnouncementGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPreAlertingAnnouncementGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -23131,6 +23939,12 @@ func (v *GroupPreAlertingAnnouncementModifyRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupPreAlertingAnnouncementModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPreAlertingAnnouncementModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPreAlertingAnnouncementModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -23303,6 +24117,12 @@ func (v *GroupRoutePointAddInstanceRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointAddInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointAddInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointAddInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -23582,6 +24402,12 @@ func (v *GroupRoutePointAddInstanceRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointAddInstanceRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointAddInstanceRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointAddInstanceRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -23843,6 +24669,12 @@ func (v *GroupRoutePointGetInstanceRequest19sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetInstanceRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetInstanceRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetInstanceRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -23911,6 +24743,12 @@ func (v *GroupRoutePointGetInstanceRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetInstanceRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetInstanceRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetInstanceRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -23995,6 +24833,12 @@ func (v *GroupRoutePointGetInstanceResponse19sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetInstanceResponse19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetInstanceResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetInstanceResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -24233,6 +25077,12 @@ func (v *GroupRoutePointGetInstanceResponse22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointGetInstanceResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointGetInstanceResponse22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointGetInstanceResponse22) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -24469,6 +25319,12 @@ func (v *GroupRoutePointModifyInstanceRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRoutePointModifyInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRoutePointModifyInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRoutePointModifyInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -24717,6 +25573,12 @@ func (v *GroupShInterfaceGetUserListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupShInterfaceGetUserListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupShInterfaceGetUserListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupShInterfaceGetUserListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -24800,6 +25662,12 @@ func (v *GroupShInterfaceGetUserListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupShInterfaceGetUserListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupShInterfaceGetUserListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupShInterfaceGetUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -24866,6 +25734,14 @@ func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingRequest16) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingRequest16) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingRequest16) DecodeXML(d *ocixml.Decoder) error {
@@ -24954,6 +25830,14 @@ func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingResponse16) AppendAttrs(b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingResponse16) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingResponse16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingResponse16) DecodeXML(d *ocixml.Decoder) error {
@@ -25086,6 +25970,12 @@ func (v *GroupVoiceMessagingGroupGetVoicePortalRequest17sp4) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalRequest17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalRequest17sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupGetVoicePortalRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -25168,6 +26058,12 @@ func (v *GroupVoiceMessagingGroupGetVoicePortalRequest19sp1) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupGetVoicePortalRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -25260,6 +26156,14 @@ func (v *GroupVoiceMessagingGroupGetVoicePortalResponse17sp4) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalResponse17sp4) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalResponse17sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupGetVoicePortalResponse17sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -25430,6 +26334,14 @@ func (v *GroupVoiceMessagingGroupGetVoicePortalResponse19sp1) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalResponse19sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupGetVoicePortalResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -25607,6 +26519,16 @@ func (v *GroupVoiceMessagingGroupModifyVoicePortalBrandingRequest16) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupModifyVoicePortalBrandingRequest16) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupModifyVoicePortalBrandingRequest16) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupModifyVoicePortalBrandingRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -25737,6 +26659,12 @@ func (v *GroupVoiceXmlGetInstanceRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceXmlGetInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceXmlGetInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceXmlGetInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -25805,6 +26733,12 @@ func (v *GroupVoiceXmlGetInstanceRequest19sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceXmlGetInstanceRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceXmlGetInstanceRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceXmlGetInstanceRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -25875,6 +26809,12 @@ func (v *GroupVoiceXmlGetInstanceRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceXmlGetInstanceRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceXmlGetInstanceRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceXmlGetInstanceRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -25944,6 +26884,12 @@ func (v *GroupVoiceXmlGetInstanceResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceXmlGetInstanceResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceXmlGetInstanceResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceXmlGetInstanceResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -26042,6 +26988,12 @@ func (v *GroupVoiceXmlGetInstanceResponse19sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceXmlGetInstanceResponse19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceXmlGetInstanceResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceXmlGetInstanceResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -26138,6 +27090,12 @@ func (v *GroupVoiceXmlGetInstanceResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceXmlGetInstanceResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceXmlGetInstanceResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceXmlGetInstanceResponse22) DecodeXML(d *ocixml.Decoder) error {

@@ -38,6 +38,12 @@ func (v *SystemASRParametersGetRequest14sp7) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemASRParametersGetRequest14sp7) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemASRParametersGetRequest14sp7) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemASRParametersGetRequest14sp7) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -85,6 +91,12 @@ func (v *SystemASRParametersGetResponse14sp7) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemASRParametersGetResponse14sp7) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemASRParametersGetResponse14sp7) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemASRParametersGetResponse14sp7) DecodeXML(d *ocixml.Decoder) error {
@@ -196,6 +208,12 @@ func (v *SystemAccessDeviceAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -497,6 +515,12 @@ func (v *SystemAccessDeviceAddRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceAddRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceAddRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceAddRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -844,6 +868,12 @@ func (v *SystemAccessDeviceAddRequest22V2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceAddRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceAddRequest22V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceAddRequest22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1188,6 +1218,12 @@ func (v *SystemAccessDeviceGetRequest18sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetRequest18sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetRequest18sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetRequest18sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1254,6 +1290,12 @@ func (v *SystemAccessDeviceGetRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -1322,6 +1364,12 @@ func (v *SystemAccessDeviceGetRequest22V2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetRequest22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -1414,6 +1462,12 @@ func (v *SystemAccessDeviceGetRequest22V3) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetRequest22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetRequest22V3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetRequest22V3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1504,6 +1558,12 @@ func (v *SystemAccessDeviceGetRequest22V4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetRequest22V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetRequest22V4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetRequest22V4) DecodeXML(d *ocixml.Decoder) error {
@@ -1596,6 +1656,12 @@ func (v *SystemAccessDeviceGetRequest22V5) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetRequest22V5) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetRequest22V5) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetRequest22V5) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1686,6 +1752,12 @@ func (v *SystemAccessDeviceGetRequest22V6) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetRequest22V6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetRequest22V6) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetRequest22V6) DecodeXML(d *ocixml.Decoder) error {
@@ -1778,6 +1850,12 @@ func (v *SystemAccessDeviceGetRequest24) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetRequest24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetRequest24) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetRequest24) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1868,6 +1946,12 @@ func (v *SystemAccessDeviceGetRequest24V2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetRequest24V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetRequest24V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetRequest24V2) DecodeXML(d *ocixml.Decoder) error {
@@ -1981,6 +2065,12 @@ func (v *SystemAccessDeviceGetResponse18sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetResponse18sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetResponse18sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetResponse18sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -2305,6 +2395,12 @@ func (v *SystemAccessDeviceGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -2653,6 +2749,12 @@ func (v *SystemAccessDeviceGetResponse22V2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetResponse22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetResponse22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -3028,6 +3130,12 @@ func (v *SystemAccessDeviceGetResponse22V3) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetResponse22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetResponse22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetResponse22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -3417,6 +3525,12 @@ func (v *SystemAccessDeviceGetResponse22V4) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetResponse22V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetResponse22V4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetResponse22V4) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -3740,6 +3854,12 @@ func (v *SystemAccessDeviceGetResponse22V5) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetResponse22V5) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetResponse22V5) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetResponse22V5) DecodeXML(d *ocixml.Decoder) error {
@@ -4104,6 +4224,12 @@ func (v *SystemAccessDeviceGetResponse22V6) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetResponse22V6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetResponse22V6) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetResponse22V6) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4467,6 +4593,12 @@ func (v *SystemAccessDeviceGetResponse24) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetResponse24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetResponse24) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetResponse24) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4790,6 +4922,12 @@ func (v *SystemAccessDeviceGetResponse24V2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetResponse24V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetResponse24V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetResponse24V2) DecodeXML(d *ocixml.Decoder) error {
@@ -5143,6 +5281,12 @@ func (v *SystemAccessDeviceGetUserListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetUserListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetUserListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetUserListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5387,6 +5531,12 @@ func (v *SystemAccessDeviceGetUserListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetUserListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetUserListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -5475,6 +5625,12 @@ func (v *SystemAccessDeviceModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -5896,6 +6052,12 @@ func (v *SystemAdminGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAdminGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAdminGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAdminGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5967,6 +6129,12 @@ func (v *SystemAdminGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAdminGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAdminGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAdminGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -6079,6 +6247,12 @@ func (v *SystemBroadCloudGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadCloudGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadCloudGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadCloudGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6124,6 +6298,12 @@ func (v *SystemBroadCloudGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadCloudGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadCloudGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadCloudGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -6210,6 +6390,12 @@ func (v *SystemBusyLampFieldGetRequest18) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBusyLampFieldGetRequest18) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBusyLampFieldGetRequest18) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBusyLampFieldGetRequest18) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6252,6 +6438,12 @@ func (v *SystemBusyLampFieldGetRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBusyLampFieldGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBusyLampFieldGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBusyLampFieldGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6293,6 +6485,12 @@ func (v *SystemBusyLampFieldGetRequest23) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBusyLampFieldGetRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBusyLampFieldGetRequest23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBusyLampFieldGetRequest23) DecodeXML(d *ocixml.Decoder) error {
@@ -6338,6 +6536,12 @@ func (v *SystemBusyLampFieldGetResponse18) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBusyLampFieldGetResponse18) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBusyLampFieldGetResponse18) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBusyLampFieldGetResponse18) DecodeXML(d *ocixml.Decoder) error {
@@ -6410,6 +6614,12 @@ func (v *SystemBusyLampFieldGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBusyLampFieldGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBusyLampFieldGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBusyLampFieldGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -6486,6 +6696,12 @@ func (v *SystemBusyLampFieldGetResponse23) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBusyLampFieldGetResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBusyLampFieldGetResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBusyLampFieldGetResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -6605,6 +6821,12 @@ func (v *SystemCallProcessingGetPolicyRequest21sp2) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingGetPolicyRequest21sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingGetPolicyRequest21sp2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingGetPolicyRequest21sp2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6648,6 +6870,12 @@ func (v *SystemCallProcessingGetPolicyRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingGetPolicyRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingGetPolicyRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingGetPolicyRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -6693,6 +6921,12 @@ func (v *SystemCallProcessingGetPolicyRequest22V2) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingGetPolicyRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingGetPolicyRequest22V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingGetPolicyRequest22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6736,6 +6970,12 @@ func (v *SystemCallProcessingGetPolicyRequest22V3) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingGetPolicyRequest22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingGetPolicyRequest22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingGetPolicyRequest22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -6781,6 +7021,12 @@ func (v *SystemCallProcessingGetPolicyRequest23) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingGetPolicyRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingGetPolicyRequest23) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingGetPolicyRequest23) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6824,6 +7070,12 @@ func (v *SystemCallProcessingGetPolicyRequest23V2) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingGetPolicyRequest23V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingGetPolicyRequest23V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingGetPolicyRequest23V2) DecodeXML(d *ocixml.Decoder) error {
@@ -6869,6 +7121,12 @@ func (v *SystemCallProcessingGetPolicyRequest23V3) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingGetPolicyRequest23V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingGetPolicyRequest23V3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingGetPolicyRequest23V3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6912,6 +7170,12 @@ func (v *SystemCallProcessingGetPolicyRequest24) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingGetPolicyRequest24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingGetPolicyRequest24) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingGetPolicyRequest24) DecodeXML(d *ocixml.Decoder) error {
@@ -6996,6 +7260,12 @@ func (v *SystemCallProcessingGetPolicyResponse21sp2) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingGetPolicyResponse21sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingGetPolicyResponse21sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingGetPolicyResponse21sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -7505,6 +7775,12 @@ func (v *SystemCallProcessingGetPolicyResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingGetPolicyResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingGetPolicyResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingGetPolicyResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -8073,6 +8349,12 @@ func (v *SystemCallProcessingGetPolicyResponse22V2) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingGetPolicyResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingGetPolicyResponse22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingGetPolicyResponse22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -8651,6 +8933,12 @@ func (v *SystemCallProcessingGetPolicyResponse22V3) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingGetPolicyResponse22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingGetPolicyResponse22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingGetPolicyResponse22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -9250,6 +9538,12 @@ func (v *SystemCallProcessingGetPolicyResponse23) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingGetPolicyResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingGetPolicyResponse23) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingGetPolicyResponse23) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -9836,6 +10130,12 @@ func (v *SystemCallProcessingGetPolicyResponse23V2) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingGetPolicyResponse23V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingGetPolicyResponse23V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingGetPolicyResponse23V2) DecodeXML(d *ocixml.Decoder) error {
@@ -10446,6 +10746,12 @@ func (v *SystemCallProcessingGetPolicyResponse23V3) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingGetPolicyResponse23V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingGetPolicyResponse23V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingGetPolicyResponse23V3) DecodeXML(d *ocixml.Decoder) error {
@@ -11072,6 +11378,12 @@ func (v *SystemCallProcessingGetPolicyResponse24) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingGetPolicyResponse24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingGetPolicyResponse24) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingGetPolicyResponse24) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -11644,6 +11956,12 @@ func (v *SystemCallRecordingAddPlatformRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallRecordingAddPlatformRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallRecordingAddPlatformRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallRecordingAddPlatformRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -11782,6 +12100,12 @@ func (v *SystemCallRecordingAddPlatformRequest19) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallRecordingAddPlatformRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallRecordingAddPlatformRequest19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallRecordingAddPlatformRequest19) DecodeXML(d *ocixml.Decoder) error {
@@ -11936,6 +12260,12 @@ func (v *SystemCallRecordingAddPlatformRequest20) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallRecordingAddPlatformRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallRecordingAddPlatformRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallRecordingAddPlatformRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -12101,6 +12431,12 @@ func (v *SystemCallRecordingGetPlatformListRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallRecordingGetPlatformListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallRecordingGetPlatformListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallRecordingGetPlatformListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -12144,6 +12480,12 @@ func (v *SystemCallRecordingGetPlatformListRequest20sp1) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallRecordingGetPlatformListRequest20sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallRecordingGetPlatformListRequest20sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallRecordingGetPlatformListRequest20sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -12190,6 +12532,12 @@ func (v *SystemCallRecordingGetPlatformListRequest22) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallRecordingGetPlatformListRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallRecordingGetPlatformListRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallRecordingGetPlatformListRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -12281,6 +12629,12 @@ func (v *SystemCallRecordingGetPlatformListResponse) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallRecordingGetPlatformListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallRecordingGetPlatformListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallRecordingGetPlatformListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -12363,6 +12717,12 @@ func (v *SystemCallRecordingGetPlatformListResponse20sp1) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallRecordingGetPlatformListResponse20sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallRecordingGetPlatformListResponse20sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallRecordingGetPlatformListResponse20sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -12447,6 +12807,12 @@ func (v *SystemCallRecordingGetPlatformListResponse22) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallRecordingGetPlatformListResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallRecordingGetPlatformListResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallRecordingGetPlatformListResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -12541,6 +12907,12 @@ func (v *SystemCallRecordingGetPlatformUsageRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallRecordingGetPlatformUsageRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallRecordingGetPlatformUsageRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallRecordingGetPlatformUsageRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -12611,6 +12983,12 @@ func (v *SystemCallRecordingGetPlatformUsageResponse) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallRecordingGetPlatformUsageResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallRecordingGetPlatformUsageResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallRecordingGetPlatformUsageResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -12677,6 +13055,12 @@ func (v *SystemCallRecordingGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallRecordingGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallRecordingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallRecordingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -12718,6 +13102,12 @@ func (v *SystemCallRecordingGetRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallRecordingGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallRecordingGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallRecordingGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -12766,6 +13156,12 @@ func (v *SystemCallRecordingGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallRecordingGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallRecordingGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallRecordingGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -12879,6 +13275,12 @@ func (v *SystemCallRecordingGetResponse22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallRecordingGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallRecordingGetResponse22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallRecordingGetResponse22) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -12972,6 +13374,12 @@ func (v *SystemCallRecordingModifyPlatformRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallRecordingModifyPlatformRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallRecordingModifyPlatformRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallRecordingModifyPlatformRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -13169,6 +13577,12 @@ func (v *SystemCallRecordingModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallRecordingModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallRecordingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallRecordingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -13274,6 +13688,12 @@ func (v *SystemCommunicationBarringGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -13319,6 +13739,12 @@ func (v *SystemCommunicationBarringGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -13387,6 +13813,14 @@ func (v *SystemCommunicationBarringIncomingCriteriaAddRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringIncomingCriteriaAddRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringIncomingCriteriaAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringIncomingCriteriaAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -13503,6 +13937,14 @@ func (v *SystemCommunicationBarringIncomingCriteriaGetRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringIncomingCriteriaGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringIncomingCriteriaGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringIncomingCriteriaGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -13575,6 +14017,14 @@ func (v *SystemCommunicationBarringIncomingCriteriaGetResponse) AppendAttrs(b []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringIncomingCriteriaGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringIncomingCriteriaGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringIncomingCriteriaGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -13692,6 +14142,12 @@ func (v *SystemCommunicationBarringProfileAddRequest17sp3) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringProfileAddRequest17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringProfileAddRequest17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringProfileAddRequest17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -13942,6 +14398,12 @@ func (v *SystemCommunicationBarringProfileGetRequest17sp3) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringProfileGetRequest17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringProfileGetRequest17sp3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringProfileGetRequest17sp3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14010,6 +14472,12 @@ func (v *SystemCommunicationBarringProfileGetRequest19sp1) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringProfileGetRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringProfileGetRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringProfileGetRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -14094,6 +14562,12 @@ func (v *SystemCommunicationBarringProfileGetResponse17sp3) AppendAttrs(b []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringProfileGetResponse17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringProfileGetResponse17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringProfileGetResponse17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -14347,6 +14821,12 @@ func (v *SystemCommunicationBarringProfileGetResponse19sp1) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringProfileGetResponse19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringProfileGetResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringProfileGetResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -14590,6 +15070,12 @@ func (v *SystemConfigurableFileSystemGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemConfigurableFileSystemGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemConfigurableFileSystemGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemConfigurableFileSystemGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14634,6 +15120,12 @@ func (v *SystemConfigurableFileSystemGetRequest22) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemConfigurableFileSystemGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemConfigurableFileSystemGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemConfigurableFileSystemGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14677,6 +15169,12 @@ func (v *SystemConfigurableFileSystemGetRequest23) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemConfigurableFileSystemGetRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemConfigurableFileSystemGetRequest23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemConfigurableFileSystemGetRequest23) DecodeXML(d *ocixml.Decoder) error {
@@ -14725,6 +15223,12 @@ func (v *SystemConfigurableFileSystemGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemConfigurableFileSystemGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemConfigurableFileSystemGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemConfigurableFileSystemGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -14835,6 +15339,12 @@ func (v *SystemConfigurableFileSystemGetResponse22) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemConfigurableFileSystemGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemConfigurableFileSystemGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemConfigurableFileSystemGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -15070,6 +15580,12 @@ func (v *SystemConfigurableFileSystemGetResponse23) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemConfigurableFileSystemGetResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemConfigurableFileSystemGetResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemConfigurableFileSystemGetResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -15397,6 +15913,12 @@ func (v *SystemConfigurableTreatmentGetRequest16) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemConfigurableTreatmentGetRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemConfigurableTreatmentGetRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemConfigurableTreatmentGetRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -15482,6 +16004,12 @@ func (v *SystemConfigurableTreatmentGetResponse16) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemConfigurableTreatmentGetResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemConfigurableTreatmentGetResponse16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemConfigurableTreatmentGetResponse16) DecodeXML(d *ocixml.Decoder) error {
@@ -15731,6 +16259,12 @@ func (v *SystemDeviceManagementTagSetGetListRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -15776,6 +16310,12 @@ func (v *SystemDeviceManagementTagSetGetListResponse) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -15845,6 +16385,12 @@ func (v *SystemDeviceTypeGetAvailableListRequest19) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeGetAvailableListRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeGetAvailableListRequest19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeGetAvailableListRequest19) DecodeXML(d *ocixml.Decoder) error {
@@ -15949,6 +16495,12 @@ func (v *SystemDeviceTypeGetAvailableListRequest22) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeGetAvailableListRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeGetAvailableListRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeGetAvailableListRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -16095,6 +16647,12 @@ func (v *SystemDeviceTypeGetAvailableListResponse19) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeGetAvailableListResponse19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeGetAvailableListResponse19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeGetAvailableListResponse19) DecodeXML(d *ocixml.Decoder) error {
@@ -16313,6 +16871,12 @@ func (v *SystemDeviceTypeGetAvailableListResponse22) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeGetAvailableListResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeGetAvailableListResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeGetAvailableListResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -16542,6 +17106,12 @@ func (v *SystemDeviceTypeGetRequest22V2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeGetRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeGetRequest22V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -16608,6 +17178,12 @@ func (v *SystemDeviceTypeGetRequest22V3) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeGetRequest22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeGetRequest22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeGetRequest22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -16676,6 +17252,12 @@ func (v *SystemDeviceTypeGetRequest22V4) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeGetRequest22V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeGetRequest22V4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeGetRequest22V4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -16743,6 +17325,12 @@ func (v *SystemDeviceTypeGetRequest22V5) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeGetRequest22V5) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeGetRequest22V5) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeGetRequest22V5) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -16809,6 +17397,12 @@ func (v *SystemDeviceTypeGetRequest22V6) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeGetRequest22V6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeGetRequest22V6) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeGetRequest22V6) DecodeXML(d *ocixml.Decoder) error {
@@ -16888,6 +17482,12 @@ func (v *SystemDeviceTypeGetResponse22V2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeGetResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeGetResponse22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeGetResponse22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -17077,6 +17677,12 @@ func (v *SystemDeviceTypeGetResponse22V3) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeGetResponse22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeGetResponse22V3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeGetResponse22V3) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -17264,6 +17870,12 @@ func (v *SystemDeviceTypeGetResponse22V4) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeGetResponse22V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeGetResponse22V4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeGetResponse22V4) DecodeXML(d *ocixml.Decoder) error {
@@ -17453,6 +18065,12 @@ func (v *SystemDeviceTypeGetResponse22V5) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeGetResponse22V5) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeGetResponse22V5) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeGetResponse22V5) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -17641,6 +18259,12 @@ func (v *SystemDeviceTypeGetResponse22V6) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeGetResponse22V6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeGetResponse22V6) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeGetResponse22V6) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -17816,6 +18440,12 @@ func (v *SystemDialPlanPolicyGetRequest17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDialPlanPolicyGetRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDialPlanPolicyGetRequest17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDialPlanPolicyGetRequest17) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -17857,6 +18487,12 @@ func (v *SystemDialPlanPolicyGetRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDialPlanPolicyGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDialPlanPolicyGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDialPlanPolicyGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -17907,6 +18543,12 @@ func (v *SystemDialPlanPolicyGetResponse17) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDialPlanPolicyGetResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDialPlanPolicyGetResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDialPlanPolicyGetResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -18019,6 +18661,12 @@ func (v *SystemDialPlanPolicyGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDialPlanPolicyGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDialPlanPolicyGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDialPlanPolicyGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -18142,6 +18790,12 @@ func (v *SystemDomainGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDomainGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDomainGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDomainGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18186,6 +18840,12 @@ func (v *SystemDomainGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDomainGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDomainGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDomainGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -18264,6 +18924,12 @@ func (v *SystemFeatureAccessCodeGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemFeatureAccessCodeGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemFeatureAccessCodeGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemFeatureAccessCodeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18309,6 +18975,12 @@ func (v *SystemFeatureAccessCodeGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemFeatureAccessCodeGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemFeatureAccessCodeGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemFeatureAccessCodeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -18376,6 +19048,12 @@ func (v *SystemFeatureAccessCodeModifyListRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemFeatureAccessCodeModifyListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemFeatureAccessCodeModifyListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemFeatureAccessCodeModifyListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18439,6 +19117,12 @@ func (v *SystemHuntGroupGetRequest17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemHuntGroupGetRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemHuntGroupGetRequest17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemHuntGroupGetRequest17) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18484,6 +19168,12 @@ func (v *SystemHuntGroupGetResponse17) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemHuntGroupGetResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemHuntGroupGetResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemHuntGroupGetResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -18570,6 +19260,12 @@ func (v *SystemHuntGroupModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemHuntGroupModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemHuntGroupModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemHuntGroupModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18649,6 +19345,12 @@ func (v *SystemIntegratedIMPGetRequest19) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemIntegratedIMPGetRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemIntegratedIMPGetRequest19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemIntegratedIMPGetRequest19) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18690,6 +19392,12 @@ func (v *SystemIntegratedIMPGetRequest21) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemIntegratedIMPGetRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemIntegratedIMPGetRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemIntegratedIMPGetRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -18737,6 +19445,12 @@ func (v *SystemIntegratedIMPGetResponse19) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemIntegratedIMPGetResponse19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemIntegratedIMPGetResponse19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemIntegratedIMPGetResponse19) DecodeXML(d *ocixml.Decoder) error {
@@ -18840,6 +19554,12 @@ func (v *SystemIntegratedIMPGetResponse21) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemIntegratedIMPGetResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemIntegratedIMPGetResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemIntegratedIMPGetResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -18948,6 +19668,12 @@ func (v *SystemLicensingGetSystemLicenseListRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLicensingGetSystemLicenseListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18991,6 +19717,12 @@ func (v *SystemLicensingGetSystemLicenseListRequest19sp1) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLicensingGetSystemLicenseListRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -19036,6 +19768,12 @@ func (v *SystemLicensingGetSystemLicenseListRequest21) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLicensingGetSystemLicenseListRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -19080,6 +19818,12 @@ func (v *SystemLicensingGetSystemLicenseListRequest21sp1) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLicensingGetSystemLicenseListRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -19123,6 +19867,12 @@ func (v *SystemLicensingGetSystemLicenseListRequest22) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLicensingGetSystemLicenseListRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -19169,6 +19919,12 @@ func (v *SystemLicensingGetSystemLicenseListResponse) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLicensingGetSystemLicenseListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -19236,6 +19992,12 @@ func (v *SystemLicensingGetSystemLicenseListResponse19sp1) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListResponse19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLicensingGetSystemLicenseListResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -19301,6 +20063,12 @@ func (v *SystemLicensingGetSystemLicenseListResponse21) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLicensingGetSystemLicenseListResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -19368,6 +20136,12 @@ func (v *SystemLicensingGetSystemLicenseListResponse21sp1) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListResponse21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLicensingGetSystemLicenseListResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -19434,6 +20208,12 @@ func (v *SystemLicensingGetSystemLicenseListResponse22) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListResponse22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLicensingGetSystemLicenseListResponse22) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -19498,6 +20278,12 @@ func (v *SystemNetworkClassOfServiceGetRequest17) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkClassOfServiceGetRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkClassOfServiceGetRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkClassOfServiceGetRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -19579,6 +20365,12 @@ func (v *SystemNetworkClassOfServiceGetResponse17) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkClassOfServiceGetResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkClassOfServiceGetResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkClassOfServiceGetResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -19789,6 +20581,12 @@ func (v *SystemNetworkServerSyncParametersGetRequest17sp4) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkServerSyncParametersGetRequest17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkServerSyncParametersGetRequest17sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkServerSyncParametersGetRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -19833,6 +20631,12 @@ func (v *SystemNetworkServerSyncParametersGetRequest22) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkServerSyncParametersGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkServerSyncParametersGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkServerSyncParametersGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -19876,6 +20680,12 @@ func (v *SystemNetworkServerSyncParametersGetRequest24) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkServerSyncParametersGetRequest24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkServerSyncParametersGetRequest24) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkServerSyncParametersGetRequest24) DecodeXML(d *ocixml.Decoder) error {
@@ -19925,6 +20735,12 @@ func (v *SystemNetworkServerSyncParametersGetResponse17sp4) AppendAttrs(b []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkServerSyncParametersGetResponse17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkServerSyncParametersGetResponse17sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkServerSyncParametersGetResponse17sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -20018,6 +20834,12 @@ func (v *SystemNetworkServerSyncParametersGetResponse22) AppendAttrs(b []byte) [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkServerSyncParametersGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkServerSyncParametersGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkServerSyncParametersGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -20120,6 +20942,12 @@ func (v *SystemNetworkServerSyncParametersGetResponse24) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkServerSyncParametersGetResponse24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkServerSyncParametersGetResponse24) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkServerSyncParametersGetResponse24) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -20219,6 +21047,12 @@ func (v *SystemNumberActivationGetRequest18sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberActivationGetRequest18sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberActivationGetRequest18sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberActivationGetRequest18sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -20264,6 +21098,12 @@ func (v *SystemNumberActivationGetResponse18sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberActivationGetResponse18sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberActivationGetResponse18sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberActivationGetResponse18sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -20337,6 +21177,12 @@ func (v *SystemOCICallControlApplicationAddRequest17) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOCICallControlApplicationAddRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCICallControlApplicationAddRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCICallControlApplicationAddRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -20450,6 +21296,12 @@ func (v *SystemPasswordRulesGetRequest16) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPasswordRulesGetRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPasswordRulesGetRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPasswordRulesGetRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -20491,6 +21343,12 @@ func (v *SystemPasswordRulesGetRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemPasswordRulesGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPasswordRulesGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPasswordRulesGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -20534,6 +21392,12 @@ func (v *SystemPasswordRulesGetRequest23) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPasswordRulesGetRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPasswordRulesGetRequest23) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPasswordRulesGetRequest23) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -20575,6 +21439,12 @@ func (v *SystemPasswordRulesGetRequest24) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemPasswordRulesGetRequest24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPasswordRulesGetRequest24) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPasswordRulesGetRequest24) DecodeXML(d *ocixml.Decoder) error {
@@ -20639,6 +21509,12 @@ func (v *SystemPasswordRulesGetResponse16) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemPasswordRulesGetResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPasswordRulesGetResponse16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPasswordRulesGetResponse16) DecodeXML(d *ocixml.Decoder) error {
@@ -20932,6 +21808,12 @@ func (v *SystemPasswordRulesGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemPasswordRulesGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPasswordRulesGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPasswordRulesGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -21234,6 +22116,12 @@ func (v *SystemPasswordRulesGetResponse23) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemPasswordRulesGetResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPasswordRulesGetResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPasswordRulesGetResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -21544,6 +22432,12 @@ func (v *SystemPasswordRulesGetResponse24) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPasswordRulesGetResponse24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPasswordRulesGetResponse24) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPasswordRulesGetResponse24) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -21853,6 +22747,12 @@ func (v *SystemPasswordRulesModifyRequest24) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPasswordRulesModifyRequest24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPasswordRulesModifyRequest24) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPasswordRulesModifyRequest24) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -22119,6 +23019,12 @@ func (v *SystemPolicyGetDefaultRequest19sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPolicyGetDefaultRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPolicyGetDefaultRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPolicyGetDefaultRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -22160,6 +23066,12 @@ func (v *SystemPolicyGetDefaultRequest20) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemPolicyGetDefaultRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPolicyGetDefaultRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPolicyGetDefaultRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -22250,6 +23162,12 @@ func (v *SystemPolicyGetDefaultResponse19sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemPolicyGetDefaultResponse19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPolicyGetDefaultResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPolicyGetDefaultResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -22938,6 +23856,12 @@ func (v *SystemPolicyGetDefaultResponse20) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPolicyGetDefaultResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPolicyGetDefaultResponse20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPolicyGetDefaultResponse20) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -23617,6 +24541,12 @@ func (v *SystemPortalPasscodeRulesGetRequest19) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPortalPasscodeRulesGetRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPortalPasscodeRulesGetRequest19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPortalPasscodeRulesGetRequest19) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -23681,6 +24611,12 @@ func (v *SystemPortalPasscodeRulesGetResponse19) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemPortalPasscodeRulesGetResponse19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPortalPasscodeRulesGetResponse19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPortalPasscodeRulesGetResponse19) DecodeXML(d *ocixml.Decoder) error {
@@ -23944,6 +24880,12 @@ func (v *SystemProvisioningValidationGetRequest14sp2) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemProvisioningValidationGetRequest14sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemProvisioningValidationGetRequest14sp2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemProvisioningValidationGetRequest14sp2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -23987,6 +24929,12 @@ func (v *SystemProvisioningValidationGetRequest22) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemProvisioningValidationGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemProvisioningValidationGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemProvisioningValidationGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -24035,6 +24983,12 @@ func (v *SystemProvisioningValidationGetResponse14sp2) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemProvisioningValidationGetResponse14sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemProvisioningValidationGetResponse14sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemProvisioningValidationGetResponse14sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -24125,6 +25079,12 @@ func (v *SystemProvisioningValidationGetResponse22) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemProvisioningValidationGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemProvisioningValidationGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemProvisioningValidationGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -24283,6 +25243,12 @@ func (v *SystemSIPDeviceTypeAddRequest22V11) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest22V11) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest22V11) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeAddRequest22V11) DecodeXML(d *ocixml.Decoder) error {
@@ -24941,6 +25907,12 @@ func (v *SystemSIPDeviceTypeAddRequest22V12) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest22V12) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest22V12) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeAddRequest22V12) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -25584,6 +26556,12 @@ func (v *SystemSIPDeviceTypeAddRequest22V4) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest22V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest22V4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeAddRequest22V4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -26176,6 +27154,12 @@ func (v *SystemSIPDeviceTypeAddRequest22V6) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest22V6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest22V6) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeAddRequest22V6) DecodeXML(d *ocixml.Decoder) error {
@@ -26788,6 +27772,12 @@ func (v *SystemSIPDeviceTypeAddRequest22V7) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest22V7) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest22V7) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeAddRequest22V7) DecodeXML(d *ocixml.Decoder) error {
@@ -27402,6 +28392,12 @@ func (v *SystemSIPDeviceTypeAddRequest22V8) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest22V8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest22V8) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeAddRequest22V8) DecodeXML(d *ocixml.Decoder) error {
@@ -28031,6 +29027,12 @@ func (v *SystemSIPDeviceTypeAddRequest22V9) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest22V9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest22V9) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeAddRequest22V9) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -28658,6 +29660,12 @@ func (v *SystemSIPDeviceTypeAddRequest23V3) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest23V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest23V3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeAddRequest23V3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -29279,6 +30287,12 @@ func (v *SystemSIPDeviceTypeAddRequest23V4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest23V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest23V4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeAddRequest23V4) DecodeXML(d *ocixml.Decoder) error {
@@ -29910,6 +30924,12 @@ func (v *SystemSIPDeviceTypeAddRequest23V5) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest23V5) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest23V5) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeAddRequest23V5) DecodeXML(d *ocixml.Decoder) error {
@@ -30556,6 +31576,12 @@ func (v *SystemSIPDeviceTypeAddRequest23V6) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest23V6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest23V6) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeAddRequest23V6) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -31201,6 +32227,12 @@ func (v *SystemSIPDeviceTypeAddRequest23V7) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest23V7) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest23V7) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeAddRequest23V7) DecodeXML(d *ocixml.Decoder) error {
@@ -31860,6 +32892,12 @@ func (v *SystemSIPDeviceTypeAddRequest23V8) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest23V8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest23V8) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeAddRequest23V8) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32479,6 +33517,12 @@ func (v *SystemSIPDeviceTypeFileAddRequest21sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeFileAddRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeFileAddRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeFileAddRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32743,6 +33787,12 @@ func (v *SystemSIPDeviceTypeFileAddRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeFileAddRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeFileAddRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeFileAddRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32990,6 +34040,12 @@ func (v *SystemSIPDeviceTypeFileGetRequest21sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeFileGetRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeFileGetRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeFileGetRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -33072,6 +34128,12 @@ func (v *SystemSIPDeviceTypeFileGetRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeFileGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeFileGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeFileGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -33174,6 +34236,12 @@ func (v *SystemSIPDeviceTypeFileGetResponse21sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeFileGetResponse21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeFileGetResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeFileGetResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -33451,6 +34519,12 @@ func (v *SystemSIPDeviceTypeFileGetResponse22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeFileGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeFileGetResponse22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeFileGetResponse22) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -33706,6 +34780,12 @@ func (v *SystemSIPDeviceTypeGetRequest22V10) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest22V10) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest22V10) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetRequest22V10) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -33774,6 +34854,12 @@ func (v *SystemSIPDeviceTypeGetRequest22V11) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest22V11) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest22V11) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetRequest22V11) DecodeXML(d *ocixml.Decoder) error {
@@ -33844,6 +34930,12 @@ func (v *SystemSIPDeviceTypeGetRequest22V12) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest22V12) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest22V12) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetRequest22V12) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -33912,6 +35004,12 @@ func (v *SystemSIPDeviceTypeGetRequest22V14) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest22V14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest22V14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetRequest22V14) DecodeXML(d *ocixml.Decoder) error {
@@ -33982,6 +35080,12 @@ func (v *SystemSIPDeviceTypeGetRequest22V15) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest22V15) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest22V15) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetRequest22V15) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -34050,6 +35154,12 @@ func (v *SystemSIPDeviceTypeGetRequest22V9) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest22V9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest22V9) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetRequest22V9) DecodeXML(d *ocixml.Decoder) error {
@@ -34120,6 +35230,12 @@ func (v *SystemSIPDeviceTypeGetRequest23V10) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V10) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V10) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetRequest23V10) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -34188,6 +35304,12 @@ func (v *SystemSIPDeviceTypeGetRequest23V11) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V11) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V11) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetRequest23V11) DecodeXML(d *ocixml.Decoder) error {
@@ -34258,6 +35380,12 @@ func (v *SystemSIPDeviceTypeGetRequest23V12) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V12) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V12) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetRequest23V12) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -34326,6 +35454,12 @@ func (v *SystemSIPDeviceTypeGetRequest23V2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetRequest23V2) DecodeXML(d *ocixml.Decoder) error {
@@ -34396,6 +35530,12 @@ func (v *SystemSIPDeviceTypeGetRequest23V3) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetRequest23V3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -34464,6 +35604,12 @@ func (v *SystemSIPDeviceTypeGetRequest23V4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetRequest23V4) DecodeXML(d *ocixml.Decoder) error {
@@ -34534,6 +35680,12 @@ func (v *SystemSIPDeviceTypeGetRequest23V5) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V5) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V5) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetRequest23V5) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -34602,6 +35754,12 @@ func (v *SystemSIPDeviceTypeGetRequest23V6) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V6) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetRequest23V6) DecodeXML(d *ocixml.Decoder) error {
@@ -34672,6 +35830,12 @@ func (v *SystemSIPDeviceTypeGetRequest23V7) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V7) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V7) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetRequest23V7) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -34741,6 +35905,12 @@ func (v *SystemSIPDeviceTypeGetRequest23V8) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V8) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetRequest23V8) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -34809,6 +35979,12 @@ func (v *SystemSIPDeviceTypeGetRequest23V9) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V9) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetRequest23V9) DecodeXML(d *ocixml.Decoder) error {
@@ -34933,6 +36109,12 @@ func (v *SystemSIPDeviceTypeGetResponse22V10) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse22V10) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse22V10) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetResponse22V10) DecodeXML(d *ocixml.Decoder) error {
@@ -35570,6 +36752,12 @@ func (v *SystemSIPDeviceTypeGetResponse22V11) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse22V11) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse22V11) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetResponse22V11) DecodeXML(d *ocixml.Decoder) error {
@@ -36221,6 +37409,12 @@ func (v *SystemSIPDeviceTypeGetResponse22V12) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse22V12) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse22V12) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetResponse22V12) DecodeXML(d *ocixml.Decoder) error {
@@ -36874,6 +38068,12 @@ func (v *SystemSIPDeviceTypeGetResponse22V14) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse22V14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse22V14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetResponse22V14) DecodeXML(d *ocixml.Decoder) error {
@@ -37548,6 +38748,12 @@ func (v *SystemSIPDeviceTypeGetResponse22V15) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse22V15) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse22V15) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetResponse22V15) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -38217,6 +39423,12 @@ func (v *SystemSIPDeviceTypeGetResponse22V9) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse22V9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse22V9) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetResponse22V9) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -38855,6 +40067,12 @@ func (v *SystemSIPDeviceTypeGetResponse23V10) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V10) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V10) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetResponse23V10) DecodeXML(d *ocixml.Decoder) error {
@@ -39529,6 +40747,12 @@ func (v *SystemSIPDeviceTypeGetResponse23V11) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V11) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V11) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetResponse23V11) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -40202,6 +41426,12 @@ func (v *SystemSIPDeviceTypeGetResponse23V12) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V12) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V12) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetResponse23V12) DecodeXML(d *ocixml.Decoder) error {
@@ -40878,6 +42108,12 @@ func (v *SystemSIPDeviceTypeGetResponse23V2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetResponse23V2) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -41487,6 +42723,12 @@ func (v *SystemSIPDeviceTypeGetResponse23V3) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetResponse23V3) DecodeXML(d *ocixml.Decoder) error {
@@ -42098,6 +43340,12 @@ func (v *SystemSIPDeviceTypeGetResponse23V4) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetResponse23V4) DecodeXML(d *ocixml.Decoder) error {
@@ -42718,6 +43966,12 @@ func (v *SystemSIPDeviceTypeGetResponse23V5) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V5) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V5) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetResponse23V5) DecodeXML(d *ocixml.Decoder) error {
@@ -43362,6 +44616,12 @@ func (v *SystemSIPDeviceTypeGetResponse23V6) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V6) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetResponse23V6) DecodeXML(d *ocixml.Decoder) error {
@@ -44008,6 +45268,12 @@ func (v *SystemSIPDeviceTypeGetResponse23V7) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V7) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V7) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetResponse23V7) DecodeXML(d *ocixml.Decoder) error {
@@ -44668,6 +45934,12 @@ func (v *SystemSIPDeviceTypeGetResponse23V8) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V8) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetResponse23V8) DecodeXML(d *ocixml.Decoder) error {
@@ -45330,6 +46602,12 @@ func (v *SystemSIPDeviceTypeGetResponse23V9) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V9) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetResponse23V9) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -45988,6 +47266,12 @@ func (v *SystemSIPDeviceTypeModifyRequest22V2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeModifyRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeModifyRequest22V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeModifyRequest22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -46480,6 +47764,12 @@ func (v *SystemSIPDeviceTypeModifyRequest22V3) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeModifyRequest22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeModifyRequest22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeModifyRequest22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -46994,6 +48284,12 @@ func (v *SystemSIPDeviceTypeModifyRequest22V4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeModifyRequest22V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeModifyRequest22V4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeModifyRequest22V4) DecodeXML(d *ocixml.Decoder) error {
@@ -47523,6 +48819,12 @@ func (v *SystemSIPDeviceTypeModifyRequest22V5) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeModifyRequest22V5) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeModifyRequest22V5) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeModifyRequest22V5) DecodeXML(d *ocixml.Decoder) error {
@@ -48072,6 +49374,12 @@ func (v *SystemSIPDeviceTypeModifyRequest22V6) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeModifyRequest22V6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeModifyRequest22V6) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeModifyRequest22V6) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -48568,6 +49876,12 @@ func (v *SystemSMPPGetRequest14sp5) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSMPPGetRequest14sp5) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMPPGetRequest14sp5) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMPPGetRequest14sp5) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -48609,6 +49923,12 @@ func (v *SystemSMPPGetRequest21) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSMPPGetRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMPPGetRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMPPGetRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -48660,6 +49980,12 @@ func (v *SystemSMPPGetResponse14sp5) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSMPPGetResponse14sp5) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMPPGetResponse14sp5) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMPPGetResponse14sp5) DecodeXML(d *ocixml.Decoder) error {
@@ -48825,6 +50151,12 @@ func (v *SystemSMPPGetResponse21) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSMPPGetResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMPPGetResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMPPGetResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -49017,6 +50349,12 @@ func (v *SystemSessionAuditGetRequest17sp3) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSessionAuditGetRequest17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSessionAuditGetRequest17sp3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSessionAuditGetRequest17sp3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -49078,6 +50416,12 @@ func (v *SystemSessionAuditGetResponse17sp3) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSessionAuditGetResponse17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSessionAuditGetResponse17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSessionAuditGetResponse17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -49308,6 +50652,12 @@ func (v *SystemTimeZoneGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTimeZoneGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTimeZoneGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTimeZoneGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -49351,6 +50701,12 @@ func (v *SystemTimeZoneGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTimeZoneGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTimeZoneGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTimeZoneGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -49421,6 +50777,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceAddRequest) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceAddRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -49505,6 +50869,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceAddRequest22) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceAddRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceAddRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceAddRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -49587,6 +50959,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceAddRequest22V2) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceAddRequest22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceAddRequest22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceAddRequest22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -49671,6 +51051,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceAddRequest22V3) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceAddRequest22V3) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceAddRequest22V3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceAddRequest22V3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -49753,6 +51141,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceAddRequest22V5) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceAddRequest22V5) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceAddRequest22V5) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceAddRequest22V5) DecodeXML(d *ocixml.Decoder) error {
@@ -49837,6 +51233,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceAddRequest23) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceAddRequest23) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceAddRequest23) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceAddRequest23) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -49919,6 +51323,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceAddRequest23V2) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceAddRequest23V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceAddRequest23V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceAddRequest23V2) DecodeXML(d *ocixml.Decoder) error {
@@ -50003,6 +51415,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceAddRequest23V3) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceAddRequest23V3) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceAddRequest23V3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceAddRequest23V3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -50085,6 +51505,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceAddRequest23V5) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceAddRequest23V5) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceAddRequest23V5) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceAddRequest23V5) DecodeXML(d *ocixml.Decoder) error {
@@ -50169,6 +51597,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceAddRequest24) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceAddRequest24) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceAddRequest24) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceAddRequest24) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -50251,6 +51687,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -50320,6 +51764,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest22) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -50387,6 +51839,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest22V2) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest22V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -50458,6 +51920,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest22V3) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest22V3) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest22V3) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest22V3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -50525,6 +51997,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest22V5) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest22V5) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest22V5) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -50596,6 +52078,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest23) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest23) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest23) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest23) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -50663,6 +52153,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest23V2) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest23V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest23V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -50734,6 +52234,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest23V3) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest23V3) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest23V3) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest23V3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -50801,6 +52311,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest23V5) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest23V5) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest23V5) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -50872,6 +52392,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest24) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest24) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest24) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest24) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -50940,6 +52468,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -50986,6 +52522,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest22) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -51030,6 +52574,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest22V2) AppendAttr
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest22V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -51078,6 +52632,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest22V3) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest22V3) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest22V3) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest22V3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -51124,6 +52688,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest23) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest23) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest23) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest23) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -51168,6 +52740,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest23V2) AppendAttr
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest23V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest23V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -51216,6 +52798,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest23V3) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest23V3) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest23V3) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest23V3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -51260,6 +52852,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest23V5) AppendAttr
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest23V5) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest23V5) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -51308,6 +52910,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest24) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest24) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest24) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest24) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -51355,6 +52965,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse) AppendAttrs(b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -51424,6 +53042,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse22) AppendAttrs
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse22) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -51496,6 +53124,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse22V2) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse22V2) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -51564,6 +53202,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse22V3) AppendAtt
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse22V3) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse22V3) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -51636,6 +53284,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse23) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse23) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse23) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse23) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -51704,6 +53362,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse23V2) AppendAtt
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse23V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse23V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -51776,6 +53444,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse23V3) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse23V3) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse23V3) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse23V3) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -51844,6 +53522,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse23V5) AppendAtt
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse23V5) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse23V5) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -51916,6 +53604,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse24) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse24) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse24) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse24) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -51985,6 +53683,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest) AppendAttrs(b [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -52068,6 +53774,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest22) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -52148,6 +53862,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest22V2) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest22V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -52232,6 +53956,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest22V3) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest22V3) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest22V3) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest22V3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -52312,6 +54046,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest22V5) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest22V5) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest22V5) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -52396,6 +54140,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest23) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest23) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest23) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest23) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -52476,6 +54228,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest23V2) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest23V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest23V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -52560,6 +54322,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest23V3) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest23V3) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest23V3) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest23V3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -52640,6 +54412,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest23V5) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest23V5) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest23V5) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -52724,6 +54506,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest24) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest24) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest24) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest24) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -52804,6 +54594,12 @@ func (v *SystemVoiceMessagingGroupGetRequest16sp2) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemVoiceMessagingGroupGetRequest16sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVoiceMessagingGroupGetRequest16sp2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVoiceMessagingGroupGetRequest16sp2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -52847,6 +54643,12 @@ func (v *SystemVoiceMessagingGroupGetRequest21) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemVoiceMessagingGroupGetRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVoiceMessagingGroupGetRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVoiceMessagingGroupGetRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -52892,6 +54694,12 @@ func (v *SystemVoiceMessagingGroupGetRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemVoiceMessagingGroupGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVoiceMessagingGroupGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVoiceMessagingGroupGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -52935,6 +54743,12 @@ func (v *SystemVoiceMessagingGroupGetRequest22V2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemVoiceMessagingGroupGetRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVoiceMessagingGroupGetRequest22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVoiceMessagingGroupGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -52980,6 +54794,12 @@ func (v *SystemVoiceMessagingGroupGetRequest22V3) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemVoiceMessagingGroupGetRequest22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVoiceMessagingGroupGetRequest22V3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVoiceMessagingGroupGetRequest22V3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -53023,6 +54843,12 @@ func (v *SystemVoiceMessagingGroupGetRequest23) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemVoiceMessagingGroupGetRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVoiceMessagingGroupGetRequest23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVoiceMessagingGroupGetRequest23) DecodeXML(d *ocixml.Decoder) error {
@@ -53088,6 +54914,12 @@ func (v *SystemVoiceMessagingGroupGetResponse16sp2) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemVoiceMessagingGroupGetResponse16sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVoiceMessagingGroupGetResponse16sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVoiceMessagingGroupGetResponse16sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -53379,6 +55211,12 @@ func (v *SystemVoiceMessagingGroupGetResponse21) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemVoiceMessagingGroupGetResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVoiceMessagingGroupGetResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVoiceMessagingGroupGetResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -53697,6 +55535,12 @@ func (v *SystemVoiceMessagingGroupGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemVoiceMessagingGroupGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVoiceMessagingGroupGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVoiceMessagingGroupGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -54025,6 +55869,12 @@ func (v *SystemVoiceMessagingGroupGetResponse22V2) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemVoiceMessagingGroupGetResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVoiceMessagingGroupGetResponse22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVoiceMessagingGroupGetResponse22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -54379,6 +56229,12 @@ func (v *SystemVoiceMessagingGroupGetResponse22V3) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemVoiceMessagingGroupGetResponse22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVoiceMessagingGroupGetResponse22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVoiceMessagingGroupGetResponse22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -54742,6 +56598,12 @@ func (v *SystemVoiceMessagingGroupGetResponse23) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemVoiceMessagingGroupGetResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVoiceMessagingGroupGetResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVoiceMessagingGroupGetResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -55111,6 +56973,12 @@ func (v *SystemVoiceMessagingGroupModifyRequest16) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemVoiceMessagingGroupModifyRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVoiceMessagingGroupModifyRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVoiceMessagingGroupModifyRequest16) DecodeXML(d *ocixml.Decoder) error {

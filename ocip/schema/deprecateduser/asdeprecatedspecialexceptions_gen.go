@@ -34,6 +34,12 @@ func (v *UserBroadWorksMobilityGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -113,6 +119,12 @@ func (v *UserBroadWorksMobilityGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -282,6 +294,12 @@ func (v *UserBroadWorksMobilityModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -461,6 +479,12 @@ func (v *UserBroadWorksMobilityModifyRequest20) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityModifyRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityModifyRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityModifyRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -642,6 +666,12 @@ func (v *UserCustomRingbackUserAddCriteriaRequest16) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCustomRingbackUserAddCriteriaRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCustomRingbackUserAddCriteriaRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCustomRingbackUserAddCriteriaRequest16) DecodeXML(d *ocixml.Decoder) error {
@@ -875,6 +905,12 @@ func (v *UserCustomRingbackUserGetCriteriaRequest16) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCustomRingbackUserGetCriteriaRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -976,6 +1012,12 @@ func (v *UserCustomRingbackUserGetCriteriaResponse16) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaResponse16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCustomRingbackUserGetCriteriaResponse16) DecodeXML(d *ocixml.Decoder) error {
@@ -1288,6 +1330,12 @@ func (v *UserCustomRingbackUserModifyCriteriaRequest16) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCustomRingbackUserModifyCriteriaRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCustomRingbackUserModifyCriteriaRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCustomRingbackUserModifyCriteriaRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1544,6 +1592,12 @@ func (v *UserVoiceMessagingUserGetGreetingRequest18sp1) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetGreetingRequest18sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetGreetingRequest18sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetGreetingRequest18sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1635,6 +1689,12 @@ func (v *UserVoiceMessagingUserGetGreetingResponse18sp1) AppendAttrs(b []byte) [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetGreetingResponse18sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetGreetingResponse18sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetGreetingResponse18sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -1963,6 +2023,12 @@ func (v *UserVoiceMessagingUserGetVoicePortalRequest16) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetVoicePortalRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetVoicePortalRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetVoicePortalRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2035,6 +2101,12 @@ func (v *UserVoiceMessagingUserGetVoicePortalResponse16) AppendAttrs(b []byte) [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetVoicePortalResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetVoicePortalResponse16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetVoicePortalResponse16) DecodeXML(d *ocixml.Decoder) error {
@@ -2148,6 +2220,12 @@ func (v *UserVoiceMessagingUserModifyGreetingRequest16) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserModifyGreetingRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserModifyGreetingRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserModifyGreetingRequest16) DecodeXML(d *ocixml.Decoder) error {
@@ -2425,6 +2503,12 @@ func (v *UserVoiceMessagingUserModifyVoicePortalRequest16) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserModifyVoicePortalRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserModifyVoicePortalRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserModifyVoicePortalRequest16) DecodeXML(d *ocixml.Decoder) error {

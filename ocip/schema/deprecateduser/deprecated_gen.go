@@ -62,6 +62,12 @@ func (v *UserAddRequest14) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserAddRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserAddRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserAddRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -478,6 +484,12 @@ func (v *UserAddRequest14sp9) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserAddRequest14sp9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserAddRequest14sp9) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserAddRequest14sp9) DecodeXML(d *ocixml.Decoder) error {
@@ -932,6 +944,12 @@ func (v *UserAddRequest17sp4) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserAddRequest17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserAddRequest17sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserAddRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1360,6 +1378,12 @@ func (v *UserAlternateNumbersGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserAlternateNumbersGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserAlternateNumbersGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserAlternateNumbersGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1437,6 +1461,12 @@ func (v *UserAlternateNumbersGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserAlternateNumbersGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserAlternateNumbersGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserAlternateNumbersGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -1631,6 +1661,12 @@ func (v *UserAnnouncementFileGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserAnnouncementFileGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserAnnouncementFileGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserAnnouncementFileGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1714,6 +1750,12 @@ func (v *UserAnnouncementFileGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserAnnouncementFileGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserAnnouncementFileGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserAnnouncementFileGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -1812,6 +1854,12 @@ func (v *UserBasicCallLogsGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBasicCallLogsGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBasicCallLogsGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBasicCallLogsGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1893,6 +1941,12 @@ func (v *UserBasicCallLogsGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBasicCallLogsGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBasicCallLogsGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBasicCallLogsGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -1985,6 +2039,12 @@ func (v *UserBroadWorksAnywhereAddSelectiveCriteriaRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksAnywhereAddSelectiveCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksAnywhereAddSelectiveCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksAnywhereAddSelectiveCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2105,6 +2165,12 @@ func (v *UserBroadWorksAnywhereGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksAnywhereGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksAnywhereGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksAnywhereGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2175,6 +2241,12 @@ func (v *UserBroadWorksAnywhereGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksAnywhereGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksAnywhereGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksAnywhereGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -2254,6 +2326,12 @@ func (v *UserBroadWorksAnywhereGetSelectiveCriteriaRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksAnywhereGetSelectiveCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksAnywhereGetSelectiveCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksAnywhereGetSelectiveCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2352,6 +2430,12 @@ func (v *UserBroadWorksAnywhereGetSelectiveCriteriaResponse) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksAnywhereGetSelectiveCriteriaResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksAnywhereGetSelectiveCriteriaResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksAnywhereGetSelectiveCriteriaResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2434,6 +2518,12 @@ func (v *UserBroadWorksMobilityGetRequest21) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityGetRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityGetRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityGetRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2511,6 +2601,12 @@ func (v *UserBroadWorksMobilityGetResponse21) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityGetResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityGetResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityGetResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -2671,6 +2767,12 @@ func (v *UserBroadWorksMobilityMobileIdentityAddRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityMobileIdentityAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2973,6 +3075,14 @@ func (v *UserBroadWorksMobilityMobileIdentityAddRequest21sp1) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityAddRequest21sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityAddRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityMobileIdentityAddRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -3330,6 +3440,12 @@ func (v *UserBroadWorksMobilityMobileIdentityAddRequest22) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityAddRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityAddRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityMobileIdentityAddRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -3706,6 +3822,16 @@ func (v *UserBroadWorksMobilityMobileIdentityConsolidatedAddRequest) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityConsolidatedAddRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityConsolidatedAddRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityMobileIdentityConsolidatedAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4036,6 +4162,12 @@ func (v *UserBroadWorksMobilityMobileIdentityGetRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityMobileIdentityGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4118,6 +4250,14 @@ func (v *UserBroadWorksMobilityMobileIdentityGetRequest21sp1) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetRequest21sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityMobileIdentityGetRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -4202,6 +4342,14 @@ func (v *UserBroadWorksMobilityMobileIdentityGetRequest21sp1V2) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetRequest21sp1V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetRequest21sp1V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityMobileIdentityGetRequest21sp1V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4285,6 +4433,12 @@ func (v *UserBroadWorksMobilityMobileIdentityGetRequest22) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityMobileIdentityGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4367,6 +4521,12 @@ func (v *UserBroadWorksMobilityMobileIdentityGetRequest22V2) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetRequest22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityMobileIdentityGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -4470,6 +4630,12 @@ func (v *UserBroadWorksMobilityMobileIdentityGetResponse) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityMobileIdentityGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -4745,6 +4911,14 @@ func (v *UserBroadWorksMobilityMobileIdentityGetResponse21sp1) AppendAttrs(b []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetResponse21sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityMobileIdentityGetResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -5067,6 +5241,14 @@ func (v *UserBroadWorksMobilityMobileIdentityGetResponse21sp1V2) AppendAttrs(b [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetResponse21sp1V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetResponse21sp1V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityMobileIdentityGetResponse21sp1V2) DecodeXML(d *ocixml.Decoder) error {
@@ -5440,6 +5622,12 @@ func (v *UserBroadWorksMobilityMobileIdentityGetResponse22) AppendAttrs(b []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityMobileIdentityGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -5815,6 +6003,14 @@ func (v *UserBroadWorksMobilityMobileIdentityGetResponse22V2) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetResponse22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetResponse22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityMobileIdentityGetResponse22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -6203,6 +6399,16 @@ func (v *UserBroadworksMobilityAddMobileIdentityUsingSharedCallAppearanceRequest
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadworksMobilityAddMobileIdentityUsingSharedCallAppearanceRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadworksMobilityAddMobileIdentityUsingSharedCallAppearanceRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadworksMobilityAddMobileIdentityUsingSharedCallAppearanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6506,6 +6712,12 @@ func (v *UserBusyLampFieldGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBusyLampFieldGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBusyLampFieldGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBusyLampFieldGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6574,6 +6786,12 @@ func (v *UserBusyLampFieldGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBusyLampFieldGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBusyLampFieldGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBusyLampFieldGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -6654,6 +6872,12 @@ func (v *UserCallCenterGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6722,6 +6946,12 @@ func (v *UserCallCenterGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -6788,6 +7018,12 @@ func (v *UserCallCenterGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -6856,6 +7092,12 @@ func (v *UserCallCenterGetRequest16) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6923,6 +7165,12 @@ func (v *UserCallCenterGetRequest17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetRequest17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetRequest17) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6989,6 +7237,12 @@ func (v *UserCallCenterGetRequest17sp4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetRequest17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetRequest17sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -7058,6 +7312,12 @@ func (v *UserCallCenterGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -7147,6 +7407,12 @@ func (v *UserCallCenterGetResponse16) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetResponse16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetResponse16) DecodeXML(d *ocixml.Decoder) error {
@@ -7308,6 +7574,12 @@ func (v *UserCallCenterGetResponse17) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -7503,6 +7775,12 @@ func (v *UserCallCenterGetResponse17sp4) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterGetResponse17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterGetResponse17sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterGetResponse17sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -7693,6 +7971,12 @@ func (v *UserCallCenterModifyAvailabilityListRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterModifyAvailabilityListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterModifyAvailabilityListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterModifyAvailabilityListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7783,6 +8067,12 @@ func (v *UserCallCenterModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -8001,6 +8291,12 @@ func (v *UserCallCenterModifyRequest17sp4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterModifyRequest17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterModifyRequest17sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterModifyRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -8226,6 +8522,12 @@ func (v *UserCallCenterMonitoringGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterMonitoringGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterMonitoringGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterMonitoringGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8296,6 +8598,12 @@ func (v *UserCallCenterMonitoringGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallCenterMonitoringGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallCenterMonitoringGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallCenterMonitoringGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -8364,6 +8672,12 @@ func (v *UserCallForwardingSelectiveAddCriteriaRequest) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallForwardingSelectiveAddCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallForwardingSelectiveAddCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallForwardingSelectiveAddCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -8499,6 +8813,12 @@ func (v *UserCallForwardingSelectiveGetCriteriaRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallForwardingSelectiveGetCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallForwardingSelectiveGetCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallForwardingSelectiveGetCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8584,6 +8904,12 @@ func (v *UserCallForwardingSelectiveGetCriteriaResponse) AppendAttrs(b []byte) [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallForwardingSelectiveGetCriteriaResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallForwardingSelectiveGetCriteriaResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallForwardingSelectiveGetCriteriaResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -8692,6 +9018,12 @@ func (v *UserCallForwardingSelectiveGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallForwardingSelectiveGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallForwardingSelectiveGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallForwardingSelectiveGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8763,6 +9095,12 @@ func (v *UserCallForwardingSelectiveGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallForwardingSelectiveGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallForwardingSelectiveGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallForwardingSelectiveGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -8851,6 +9189,12 @@ func (v *UserCallLogsClearRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallLogsClearRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallLogsClearRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallLogsClearRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8920,6 +9264,12 @@ func (v *UserCallNotifyAddCriteriaRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallNotifyAddCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallNotifyAddCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallNotifyAddCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -9028,6 +9378,12 @@ func (v *UserCallNotifyGetCriteriaRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallNotifyGetCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallNotifyGetCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallNotifyGetCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9112,6 +9468,12 @@ func (v *UserCallNotifyGetCriteriaResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallNotifyGetCriteriaResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallNotifyGetCriteriaResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallNotifyGetCriteriaResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -9192,6 +9554,12 @@ func (v *UserCallPoliciesGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallPoliciesGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallPoliciesGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallPoliciesGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9259,6 +9627,12 @@ func (v *UserCallPoliciesGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallPoliciesGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallPoliciesGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallPoliciesGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -9329,6 +9703,12 @@ func (v *UserCallProcessingGetPolicyRequest14) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingGetPolicyRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingGetPolicyRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingGetPolicyRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9397,6 +9777,12 @@ func (v *UserCallProcessingGetPolicyRequest14sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingGetPolicyRequest14sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingGetPolicyRequest14sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingGetPolicyRequest14sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -9467,6 +9853,12 @@ func (v *UserCallProcessingGetPolicyRequest14sp7) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingGetPolicyRequest14sp7) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingGetPolicyRequest14sp7) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingGetPolicyRequest14sp7) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9535,6 +9927,12 @@ func (v *UserCallProcessingGetPolicyRequest16) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingGetPolicyRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingGetPolicyRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingGetPolicyRequest16) DecodeXML(d *ocixml.Decoder) error {
@@ -9605,6 +10003,12 @@ func (v *UserCallProcessingGetPolicyRequest16sp2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingGetPolicyRequest16sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingGetPolicyRequest16sp2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingGetPolicyRequest16sp2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9673,6 +10077,12 @@ func (v *UserCallProcessingGetPolicyRequest17) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingGetPolicyRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingGetPolicyRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingGetPolicyRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -9743,6 +10153,12 @@ func (v *UserCallProcessingGetPolicyRequest17sp3) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingGetPolicyRequest17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingGetPolicyRequest17sp3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingGetPolicyRequest17sp3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9811,6 +10227,12 @@ func (v *UserCallProcessingGetPolicyRequest17sp4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingGetPolicyRequest17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingGetPolicyRequest17sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingGetPolicyRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -9881,6 +10303,12 @@ func (v *UserCallProcessingGetPolicyRequest18) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingGetPolicyRequest18) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingGetPolicyRequest18) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingGetPolicyRequest18) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9950,6 +10378,12 @@ func (v *UserCallProcessingGetPolicyRequest19sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingGetPolicyRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingGetPolicyRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingGetPolicyRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10018,6 +10452,12 @@ func (v *UserCallProcessingGetPolicyRequest21sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingGetPolicyRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingGetPolicyRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingGetPolicyRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -10098,6 +10538,12 @@ func (v *UserCallProcessingGetPolicyResponse14) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingGetPolicyResponse14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingGetPolicyResponse14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingGetPolicyResponse14) DecodeXML(d *ocixml.Decoder) error {
@@ -10289,6 +10735,12 @@ func (v *UserCallProcessingGetPolicyResponse14sp1) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingGetPolicyResponse14sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingGetPolicyResponse14sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingGetPolicyResponse14sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -10562,6 +11014,12 @@ func (v *UserCallProcessingGetPolicyResponse14sp7) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingGetPolicyResponse14sp7) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingGetPolicyResponse14sp7) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingGetPolicyResponse14sp7) DecodeXML(d *ocixml.Decoder) error {
@@ -10893,6 +11351,12 @@ func (v *UserCallProcessingGetPolicyResponse16) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingGetPolicyResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingGetPolicyResponse16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingGetPolicyResponse16) DecodeXML(d *ocixml.Decoder) error {
@@ -11226,6 +11690,12 @@ func (v *UserCallProcessingGetPolicyResponse16sp2) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingGetPolicyResponse16sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingGetPolicyResponse16sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingGetPolicyResponse16sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -11575,6 +12045,12 @@ func (v *UserCallProcessingGetPolicyResponse17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingGetPolicyResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingGetPolicyResponse17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingGetPolicyResponse17) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -11916,6 +12392,12 @@ func (v *UserCallProcessingGetPolicyResponse17sp3) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingGetPolicyResponse17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingGetPolicyResponse17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingGetPolicyResponse17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -12275,6 +12757,12 @@ func (v *UserCallProcessingGetPolicyResponse17sp4) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingGetPolicyResponse17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingGetPolicyResponse17sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingGetPolicyResponse17sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -12643,6 +13131,12 @@ func (v *UserCallProcessingGetPolicyResponse18) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingGetPolicyResponse18) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingGetPolicyResponse18) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingGetPolicyResponse18) DecodeXML(d *ocixml.Decoder) error {
@@ -13019,6 +13513,12 @@ func (v *UserCallProcessingGetPolicyResponse19sp1) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingGetPolicyResponse19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingGetPolicyResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingGetPolicyResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -13397,6 +13897,12 @@ func (v *UserCallProcessingGetPolicyResponse21sp1) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingGetPolicyResponse21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingGetPolicyResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingGetPolicyResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -13779,6 +14285,12 @@ func (v *UserCallProcessingModifyPolicyRequest14) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallProcessingModifyPolicyRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallProcessingModifyPolicyRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallProcessingModifyPolicyRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14029,6 +14541,12 @@ func (v *UserCallTransferGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallTransferGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallTransferGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallTransferGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14099,6 +14617,12 @@ func (v *UserCallTransferGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallTransferGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallTransferGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallTransferGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -14191,6 +14715,12 @@ func (v *UserCallWaitingGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallWaitingGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallWaitingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallWaitingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14259,6 +14789,12 @@ func (v *UserCallWaitingGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallWaitingGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallWaitingGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallWaitingGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -14322,6 +14858,12 @@ func (v *UserCallingPartyCategoryGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallingPartyCategoryGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallingPartyCategoryGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallingPartyCategoryGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -14393,6 +14935,12 @@ func (v *UserCallingPartyCategoryGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallingPartyCategoryGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallingPartyCategoryGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallingPartyCategoryGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -14462,6 +15010,12 @@ func (v *UserCallingPartyCategoryModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallingPartyCategoryModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallingPartyCategoryModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallingPartyCategoryModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -14542,6 +15096,12 @@ func (v *UserChargeNumberGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserChargeNumberGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserChargeNumberGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserChargeNumberGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14610,6 +15170,12 @@ func (v *UserChargeNumberGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserChargeNumberGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserChargeNumberGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserChargeNumberGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -14675,6 +15241,12 @@ func (v *UserCollaborateBridgeGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateBridgeGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateBridgeGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateBridgeGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -14749,6 +15321,12 @@ func (v *UserCollaborateBridgeGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateBridgeGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateBridgeGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateBridgeGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -14929,6 +15507,12 @@ func (v *UserConsolidatedModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserConsolidatedModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserConsolidatedModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserConsolidatedModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -15761,6 +16345,12 @@ func (v *UserCustomRingbackUserAddCriteriaRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCustomRingbackUserAddCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCustomRingbackUserAddCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCustomRingbackUserAddCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -15972,6 +16562,12 @@ func (v *UserCustomRingbackUserGetCriteriaRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCustomRingbackUserGetCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -16055,6 +16651,12 @@ func (v *UserCustomRingbackUserGetCriteriaRequest15sp2) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaRequest15sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaRequest15sp2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCustomRingbackUserGetCriteriaRequest15sp2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -16137,6 +16739,12 @@ func (v *UserCustomRingbackUserGetCriteriaRequest20) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCustomRingbackUserGetCriteriaRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -16227,6 +16835,12 @@ func (v *UserCustomRingbackUserGetCriteriaResponse) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCustomRingbackUserGetCriteriaResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -16397,6 +17011,12 @@ func (v *UserCustomRingbackUserGetCriteriaResponse15sp2) AppendAttrs(b []byte) [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaResponse15sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaResponse15sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCustomRingbackUserGetCriteriaResponse15sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -16641,6 +17261,12 @@ func (v *UserCustomRingbackUserGetCriteriaResponse20) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCustomRingbackUserGetCriteriaResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -16907,6 +17533,12 @@ func (v *UserCustomRingbackUserModifyCriteriaRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCustomRingbackUserModifyCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCustomRingbackUserModifyCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCustomRingbackUserModifyCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -17133,6 +17765,12 @@ func (v *UserDevicePoliciesGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserDevicePoliciesGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserDevicePoliciesGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserDevicePoliciesGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -17202,6 +17840,12 @@ func (v *UserDevicePoliciesGetRequest19sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserDevicePoliciesGetRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserDevicePoliciesGetRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserDevicePoliciesGetRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -17268,6 +17912,12 @@ func (v *UserDevicePoliciesGetRequest20) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserDevicePoliciesGetRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserDevicePoliciesGetRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserDevicePoliciesGetRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -17337,6 +17987,12 @@ func (v *UserDevicePoliciesGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserDevicePoliciesGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserDevicePoliciesGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserDevicePoliciesGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -17423,6 +18079,12 @@ func (v *UserDevicePoliciesGetResponse19sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserDevicePoliciesGetResponse19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserDevicePoliciesGetResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserDevicePoliciesGetResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -17565,6 +18227,12 @@ func (v *UserDevicePoliciesGetResponse20) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserDevicePoliciesGetResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserDevicePoliciesGetResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserDevicePoliciesGetResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -17715,6 +18383,12 @@ func (v *UserDirectedCallPickupWithBargeInGetRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserDirectedCallPickupWithBargeInGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserDirectedCallPickupWithBargeInGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserDirectedCallPickupWithBargeInGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -17785,6 +18459,12 @@ func (v *UserDirectedCallPickupWithBargeInGetResponse) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserDirectedCallPickupWithBargeInGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserDirectedCallPickupWithBargeInGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserDirectedCallPickupWithBargeInGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -17851,6 +18531,12 @@ func (v *UserEnhancedCallLogsGetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserEnhancedCallLogsGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserEnhancedCallLogsGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserEnhancedCallLogsGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -17962,6 +18648,12 @@ func (v *UserEnhancedCallLogsGetListRequest14sp4) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserEnhancedCallLogsGetListRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserEnhancedCallLogsGetListRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserEnhancedCallLogsGetListRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18071,6 +18763,12 @@ func (v *UserEnhancedCallLogsGetListRequest16) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserEnhancedCallLogsGetListRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserEnhancedCallLogsGetListRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserEnhancedCallLogsGetListRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18171,6 +18869,12 @@ func (v *UserEnhancedCallLogsGetListRequest17sp4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserEnhancedCallLogsGetListRequest17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserEnhancedCallLogsGetListRequest17sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserEnhancedCallLogsGetListRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -18337,6 +19041,12 @@ func (v *UserEnhancedCallLogsGetListRequest17sp4V2) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserEnhancedCallLogsGetListRequest17sp4V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserEnhancedCallLogsGetListRequest17sp4V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserEnhancedCallLogsGetListRequest17sp4V2) DecodeXML(d *ocixml.Decoder) error {
@@ -18517,6 +19227,12 @@ func (v *UserEnhancedCallLogsGetListRequest20) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserEnhancedCallLogsGetListRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserEnhancedCallLogsGetListRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserEnhancedCallLogsGetListRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18695,6 +19411,12 @@ func (v *UserEnhancedCallLogsGetListRequest20sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserEnhancedCallLogsGetListRequest20sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserEnhancedCallLogsGetListRequest20sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserEnhancedCallLogsGetListRequest20sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -18875,6 +19597,12 @@ func (v *UserEnhancedCallLogsGetListRequest21) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserEnhancedCallLogsGetListRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserEnhancedCallLogsGetListRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserEnhancedCallLogsGetListRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -19049,6 +19777,12 @@ func (v *UserEnhancedCallLogsGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserEnhancedCallLogsGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserEnhancedCallLogsGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserEnhancedCallLogsGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -19140,6 +19874,12 @@ func (v *UserEnhancedCallLogsGetListResponse14sp4) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserEnhancedCallLogsGetListResponse14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserEnhancedCallLogsGetListResponse14sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserEnhancedCallLogsGetListResponse14sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -19230,6 +19970,12 @@ func (v *UserEnhancedCallLogsGetListResponse16) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserEnhancedCallLogsGetListResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserEnhancedCallLogsGetListResponse16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserEnhancedCallLogsGetListResponse16) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -19307,6 +20053,12 @@ func (v *UserEnhancedCallLogsGetListResponse17sp4) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserEnhancedCallLogsGetListResponse17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserEnhancedCallLogsGetListResponse17sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserEnhancedCallLogsGetListResponse17sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -19493,6 +20245,12 @@ func (v *UserEnhancedCallLogsGetListResponse17sp4V2) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserEnhancedCallLogsGetListResponse17sp4V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserEnhancedCallLogsGetListResponse17sp4V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserEnhancedCallLogsGetListResponse17sp4V2) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -19677,6 +20435,12 @@ func (v *UserEnhancedCallLogsGetListResponse20) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserEnhancedCallLogsGetListResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserEnhancedCallLogsGetListResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserEnhancedCallLogsGetListResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -19863,6 +20627,12 @@ func (v *UserEnhancedCallLogsGetListResponse20sp1) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserEnhancedCallLogsGetListResponse20sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserEnhancedCallLogsGetListResponse20sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserEnhancedCallLogsGetListResponse20sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -20048,6 +20818,12 @@ func (v *UserEnhancedCallLogsGetListResponse21) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserEnhancedCallLogsGetListResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserEnhancedCallLogsGetListResponse21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserEnhancedCallLogsGetListResponse21) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -20231,6 +21007,12 @@ func (v *UserExecutiveGetFilteringSelectiveCriteriaRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserExecutiveGetFilteringSelectiveCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserExecutiveGetFilteringSelectiveCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserExecutiveGetFilteringSelectiveCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -20316,6 +21098,12 @@ func (v *UserExecutiveGetFilteringSelectiveCriteriaResponse) AppendAttrs(b []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserExecutiveGetFilteringSelectiveCriteriaResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserExecutiveGetFilteringSelectiveCriteriaResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserExecutiveGetFilteringSelectiveCriteriaResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -20418,6 +21206,12 @@ func (v *UserFaxMessagingGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserFaxMessagingGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserFaxMessagingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserFaxMessagingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -20484,6 +21278,12 @@ func (v *UserFaxMessagingGetRequest17) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserFaxMessagingGetRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserFaxMessagingGetRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserFaxMessagingGetRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -20554,6 +21354,12 @@ func (v *UserFaxMessagingGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserFaxMessagingGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserFaxMessagingGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserFaxMessagingGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -20644,6 +21450,12 @@ func (v *UserFaxMessagingGetResponse17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserFaxMessagingGetResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserFaxMessagingGetResponse17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserFaxMessagingGetResponse17) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -20732,6 +21544,12 @@ func (v *UserFeatureAccessCodeGetListRequest20) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserFeatureAccessCodeGetListRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserFeatureAccessCodeGetListRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserFeatureAccessCodeGetListRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -20802,6 +21620,12 @@ func (v *UserFeatureAccessCodeGetListResponse20) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserFeatureAccessCodeGetListResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserFeatureAccessCodeGetListResponse20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserFeatureAccessCodeGetListResponse20) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -20867,6 +21691,12 @@ func (v *UserFlexibleSeatingGuestGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserFlexibleSeatingGuestGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserFlexibleSeatingGuestGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserFlexibleSeatingGuestGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -20947,6 +21777,12 @@ func (v *UserFlexibleSeatingGuestGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserFlexibleSeatingGuestGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserFlexibleSeatingGuestGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserFlexibleSeatingGuestGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -21126,6 +21962,12 @@ func (v *UserFlexibleSeatingGuestModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserFlexibleSeatingGuestModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserFlexibleSeatingGuestModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserFlexibleSeatingGuestModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -21279,6 +22121,12 @@ func (v *UserGetLoginInfoRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserGetLoginInfoRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetLoginInfoRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetLoginInfoRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -21370,6 +22218,12 @@ func (v *UserGetLoginInfoRequest21sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetLoginInfoRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetLoginInfoRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetLoginInfoRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -21478,6 +22332,12 @@ func (v *UserGetLoginInfoRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserGetLoginInfoRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetLoginInfoRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetLoginInfoRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -21584,6 +22444,12 @@ func (v *UserGetLoginInfoRequest22V2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetLoginInfoRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetLoginInfoRequest22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetLoginInfoRequest22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -21692,6 +22558,12 @@ func (v *UserGetLoginInfoRequest22V3) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetLoginInfoRequest22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetLoginInfoRequest22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetLoginInfoRequest22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -21823,6 +22695,12 @@ func (v *UserGetLoginInfoResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetLoginInfoResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetLoginInfoResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetLoginInfoResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -22016,6 +22894,12 @@ func (v *UserGetLoginInfoResponse21sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetLoginInfoResponse21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetLoginInfoResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetLoginInfoResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -22216,6 +23100,12 @@ func (v *UserGetLoginInfoResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetLoginInfoResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetLoginInfoResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetLoginInfoResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -22422,6 +23312,12 @@ func (v *UserGetLoginInfoResponse22V2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetLoginInfoResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetLoginInfoResponse22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetLoginInfoResponse22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -22636,6 +23532,12 @@ func (v *UserGetLoginInfoResponse22V3) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserGetLoginInfoResponse22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetLoginInfoResponse22V3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetLoginInfoResponse22V3) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -22836,6 +23738,12 @@ func (v *UserGetRequest14) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserGetRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -22902,6 +23810,12 @@ func (v *UserGetRequest14sp4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -22970,6 +23884,12 @@ func (v *UserGetRequest14sp9) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserGetRequest14sp9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetRequest14sp9) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetRequest14sp9) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -23036,6 +23956,12 @@ func (v *UserGetRequest15sp2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetRequest15sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetRequest15sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetRequest15sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -23104,6 +24030,12 @@ func (v *UserGetRequest17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserGetRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetRequest17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetRequest17) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -23170,6 +24102,12 @@ func (v *UserGetRequest17sp3) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetRequest17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetRequest17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetRequest17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -23238,6 +24176,12 @@ func (v *UserGetRequest17sp4) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserGetRequest17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetRequest17sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -23304,6 +24248,12 @@ func (v *UserGetRequest18) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetRequest18) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetRequest18) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetRequest18) DecodeXML(d *ocixml.Decoder) error {
@@ -23372,6 +24322,12 @@ func (v *UserGetRequest19) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserGetRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetRequest19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetRequest19) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -23438,6 +24394,12 @@ func (v *UserGetRequest20) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -23506,6 +24468,12 @@ func (v *UserGetRequest21) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserGetRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -23572,6 +24540,12 @@ func (v *UserGetRequest21sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -23640,6 +24614,12 @@ func (v *UserGetRequest21sp1V2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserGetRequest21sp1V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetRequest21sp1V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetRequest21sp1V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -23706,6 +24686,12 @@ func (v *UserGetRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -23774,6 +24760,12 @@ func (v *UserGetRequest22V2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserGetRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetRequest22V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -23840,6 +24832,12 @@ func (v *UserGetRequest22V3) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetRequest22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetRequest22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetRequest22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -23934,6 +24932,12 @@ func (v *UserGetResponse14) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetResponse14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetResponse14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetResponse14) DecodeXML(d *ocixml.Decoder) error {
@@ -24367,6 +25371,12 @@ func (v *UserGetResponse14sp4) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetResponse14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetResponse14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetResponse14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -24825,6 +25835,12 @@ func (v *UserGetResponse14sp9) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserGetResponse14sp9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetResponse14sp9) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetResponse14sp9) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -25282,6 +26298,12 @@ func (v *UserGetResponse15sp2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetResponse15sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetResponse15sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetResponse15sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -25754,6 +26776,12 @@ func (v *UserGetResponse17) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -26251,6 +27279,12 @@ func (v *UserGetResponse17sp3) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetResponse17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetResponse17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetResponse17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -26760,6 +27794,12 @@ func (v *UserGetResponse17sp4) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserGetResponse17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetResponse17sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetResponse17sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -27257,6 +28297,12 @@ func (v *UserGetResponse18) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetResponse18) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetResponse18) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetResponse18) DecodeXML(d *ocixml.Decoder) error {
@@ -27768,6 +28814,12 @@ func (v *UserGetResponse19) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserGetResponse19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetResponse19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetResponse19) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -28278,6 +29330,12 @@ func (v *UserGetResponse20) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -28803,6 +29861,12 @@ func (v *UserGetResponse21) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserGetResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetResponse21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetResponse21) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -29327,6 +30391,12 @@ func (v *UserGetResponse21sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetResponse21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -29867,6 +30937,12 @@ func (v *UserGetResponse21sp1V2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserGetResponse21sp1V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetResponse21sp1V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetResponse21sp1V2) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -30406,6 +31482,12 @@ func (v *UserGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -30960,6 +32042,12 @@ func (v *UserGetResponse22V2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetResponse22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetResponse22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -31527,6 +32615,12 @@ func (v *UserGetResponse22V3) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserGetResponse22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetResponse22V3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetResponse22V3) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -32077,6 +33171,12 @@ func (v *UserHolidayScheduleAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserHolidayScheduleAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserHolidayScheduleAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserHolidayScheduleAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32418,6 +33518,12 @@ func (v *UserHolidayScheduleDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserHolidayScheduleDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserHolidayScheduleDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserHolidayScheduleDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32500,6 +33606,12 @@ func (v *UserHolidayScheduleGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserHolidayScheduleGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserHolidayScheduleGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserHolidayScheduleGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32570,6 +33682,12 @@ func (v *UserHolidayScheduleGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserHolidayScheduleGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserHolidayScheduleGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserHolidayScheduleGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -32637,6 +33755,12 @@ func (v *UserHolidayScheduleGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserHolidayScheduleGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserHolidayScheduleGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserHolidayScheduleGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -32738,6 +33862,12 @@ func (v *UserHolidayScheduleGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserHolidayScheduleGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserHolidayScheduleGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserHolidayScheduleGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -33087,6 +34217,12 @@ func (v *UserHolidayScheduleModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserHolidayScheduleModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserHolidayScheduleModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserHolidayScheduleModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -33600,6 +34736,12 @@ func (v *UserHotelingGuestGetRequest14) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserHotelingGuestGetRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserHotelingGuestGetRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserHotelingGuestGetRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -33666,6 +34808,12 @@ func (v *UserHotelingGuestGetRequest14sp2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserHotelingGuestGetRequest14sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserHotelingGuestGetRequest14sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserHotelingGuestGetRequest14sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -33739,6 +34887,12 @@ func (v *UserHotelingGuestGetResponse14) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserHotelingGuestGetResponse14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserHotelingGuestGetResponse14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserHotelingGuestGetResponse14) DecodeXML(d *ocixml.Decoder) error {
@@ -33866,6 +35020,12 @@ func (v *UserHotelingGuestGetResponse14sp2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserHotelingGuestGetResponse14sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserHotelingGuestGetResponse14sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserHotelingGuestGetResponse14sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -33997,6 +35157,12 @@ func (v *UserHotelingHostGetRequest14) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserHotelingHostGetRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserHotelingHostGetRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserHotelingHostGetRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -34063,6 +35229,12 @@ func (v *UserHotelingHostGetRequest14sp4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserHotelingHostGetRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserHotelingHostGetRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserHotelingHostGetRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -34139,6 +35311,12 @@ func (v *UserHotelingHostGetResponse14) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserHotelingHostGetResponse14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserHotelingHostGetResponse14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserHotelingHostGetResponse14) DecodeXML(d *ocixml.Decoder) error {
@@ -34305,6 +35483,12 @@ func (v *UserHotelingHostGetResponse14sp4) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserHotelingHostGetResponse14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserHotelingHostGetResponse14sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserHotelingHostGetResponse14sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -34468,6 +35652,12 @@ func (v *UserInterceptUserGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserInterceptUserGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserInterceptUserGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserInterceptUserGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -34534,6 +35724,12 @@ func (v *UserInterceptUserGetRequest16) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserInterceptUserGetRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserInterceptUserGetRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserInterceptUserGetRequest16) DecodeXML(d *ocixml.Decoder) error {
@@ -34609,6 +35805,12 @@ func (v *UserInterceptUserGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserInterceptUserGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserInterceptUserGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserInterceptUserGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -34758,6 +35960,12 @@ func (v *UserInterceptUserGetResponse16) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserInterceptUserGetResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserInterceptUserGetResponse16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserInterceptUserGetResponse16) DecodeXML(d *ocixml.Decoder) error {
@@ -34929,6 +36137,12 @@ func (v *UserInterceptUserModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserInterceptUserModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserInterceptUserModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserInterceptUserModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -35106,6 +36320,12 @@ func (v *UserMeetMeConferencingAddConferenceRequest) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingAddConferenceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingAddConferenceRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingAddConferenceRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -35320,6 +36540,12 @@ func (v *UserMeetMeConferencingAddConferenceRequest19) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingAddConferenceRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingAddConferenceRequest19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingAddConferenceRequest19) DecodeXML(d *ocixml.Decoder) error {
@@ -35540,6 +36766,12 @@ func (v *UserMeetMeConferencingAddConferenceResponse) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingAddConferenceResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingAddConferenceResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingAddConferenceResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -35624,6 +36856,12 @@ func (v *UserMeetMeConferencingAddConferenceResponse19) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingAddConferenceResponse19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingAddConferenceResponse19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingAddConferenceResponse19) DecodeXML(d *ocixml.Decoder) error {
@@ -35720,6 +36958,12 @@ func (v *UserMeetMeConferencingGetConferenceGreetingRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceGreetingRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceGreetingRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingGetConferenceGreetingRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -35804,6 +37048,14 @@ func (v *UserMeetMeConferencingGetConferenceGreetingResponse) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceGreetingResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceGreetingResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingGetConferenceGreetingResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -35894,6 +37146,12 @@ func (v *UserMeetMeConferencingGetConferenceRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingGetConferenceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -35977,6 +37235,12 @@ func (v *UserMeetMeConferencingGetConferenceRequest19) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceRequest19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingGetConferenceRequest19) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -36059,6 +37323,12 @@ func (v *UserMeetMeConferencingGetConferenceRequest20) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingGetConferenceRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -36152,6 +37422,12 @@ func (v *UserMeetMeConferencingGetConferenceResponse) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingGetConferenceResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -36354,6 +37630,12 @@ func (v *UserMeetMeConferencingGetConferenceResponse19) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceResponse19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceResponse19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingGetConferenceResponse19) DecodeXML(d *ocixml.Decoder) error {
@@ -36585,6 +37867,12 @@ func (v *UserMeetMeConferencingGetConferenceResponse20) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingGetConferenceResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -36818,6 +38106,14 @@ func (v *UserMeetMeConferencingModifyConferenceGreetingRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingModifyConferenceGreetingRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingModifyConferenceGreetingRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingModifyConferenceGreetingRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -36940,6 +38236,12 @@ func (v *UserModifyRequest14) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserModifyRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserModifyRequest14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserModifyRequest14) DecodeXML(d *ocixml.Decoder) error {
@@ -37472,6 +38774,12 @@ func (v *UserModifyRequest14sp9) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserModifyRequest14sp9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserModifyRequest14sp9) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserModifyRequest14sp9) DecodeXML(d *ocixml.Decoder) error {
@@ -38025,6 +39333,12 @@ func (v *UserModifyRequest16) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserModifyRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserModifyRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserModifyRequest16) DecodeXML(d *ocixml.Decoder) error {
@@ -38599,6 +39913,12 @@ func (v *UserModifyRequest17sp4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserModifyRequest17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserModifyRequest17sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserModifyRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -39224,6 +40544,12 @@ func (v *UserMusicOnHoldUserGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserMusicOnHoldUserGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMusicOnHoldUserGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMusicOnHoldUserGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -39294,6 +40620,12 @@ func (v *UserMusicOnHoldUserGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMusicOnHoldUserGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMusicOnHoldUserGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMusicOnHoldUserGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -39393,6 +40725,12 @@ func (v *UserMusicOnHoldUserModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMusicOnHoldUserModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMusicOnHoldUserModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMusicOnHoldUserModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -39494,6 +40832,12 @@ func (v *UserPersonalAssistantGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserPersonalAssistantGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPersonalAssistantGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPersonalAssistantGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -39562,6 +40906,12 @@ func (v *UserPersonalAssistantGetRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserPersonalAssistantGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPersonalAssistantGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPersonalAssistantGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -39635,6 +40985,12 @@ func (v *UserPersonalAssistantGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserPersonalAssistantGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPersonalAssistantGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPersonalAssistantGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -39755,6 +41111,12 @@ func (v *UserPersonalAssistantGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserPersonalAssistantGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPersonalAssistantGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPersonalAssistantGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -39892,6 +41254,12 @@ func (v *UserPriorityAlertAddCriteriaRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserPriorityAlertAddCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPriorityAlertAddCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPriorityAlertAddCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -40001,6 +41369,12 @@ func (v *UserPriorityAlertGetCriteriaRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserPriorityAlertGetCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPriorityAlertGetCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPriorityAlertGetCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -40085,6 +41459,12 @@ func (v *UserPriorityAlertGetCriteriaResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserPriorityAlertGetCriteriaResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPriorityAlertGetCriteriaResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPriorityAlertGetCriteriaResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -40165,6 +41545,12 @@ func (v *UserPrivacyGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserPrivacyGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPrivacyGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPrivacyGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -40233,6 +41619,12 @@ func (v *UserPrivacyGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserPrivacyGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPrivacyGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPrivacyGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -40294,6 +41686,12 @@ func (v *UserPushNotificationGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserPushNotificationGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPushNotificationGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPushNotificationGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -40363,6 +41761,12 @@ func (v *UserPushNotificationGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserPushNotificationGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPushNotificationGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPushNotificationGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -40427,6 +41831,12 @@ func (v *UserPushNotificationRegistrationGetListRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserPushNotificationRegistrationGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPushNotificationRegistrationGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPushNotificationRegistrationGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -40521,6 +41931,14 @@ func (v *UserPushNotificationRegistrationGetListRequest21sp1) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserPushNotificationRegistrationGetListRequest21sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPushNotificationRegistrationGetListRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPushNotificationRegistrationGetListRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -40613,6 +42031,12 @@ func (v *UserPushNotificationRegistrationGetListRequest22) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserPushNotificationRegistrationGetListRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPushNotificationRegistrationGetListRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPushNotificationRegistrationGetListRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -40707,6 +42131,12 @@ func (v *UserPushNotificationRegistrationGetListResponse) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserPushNotificationRegistrationGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPushNotificationRegistrationGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPushNotificationRegistrationGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -40777,6 +42207,14 @@ func (v *UserPushNotificationRegistrationGetListResponse21sp1) AppendAttrs(b []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserPushNotificationRegistrationGetListResponse21sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPushNotificationRegistrationGetListResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPushNotificationRegistrationGetListResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -40860,6 +42298,12 @@ func (v *UserPushNotificationRegistrationGetListResponse22) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserPushNotificationRegistrationGetListResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPushNotificationRegistrationGetListResponse22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPushNotificationRegistrationGetListResponse22) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -40938,6 +42382,12 @@ func (v *UserRouteListGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserRouteListGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserRouteListGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserRouteListGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -41004,6 +42454,12 @@ func (v *UserRouteListGetRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserRouteListGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserRouteListGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserRouteListGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -41075,6 +42531,12 @@ func (v *UserRouteListGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserRouteListGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserRouteListGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserRouteListGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -41171,6 +42633,12 @@ func (v *UserRouteListGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserRouteListGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserRouteListGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserRouteListGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -41277,6 +42745,12 @@ func (v *UserScheduleGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserScheduleGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserScheduleGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserScheduleGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -41358,6 +42832,12 @@ func (v *UserScheduleGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserScheduleGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserScheduleGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserScheduleGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -41444,6 +42924,12 @@ func (v *UserSecurityClassificationGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSecurityClassificationGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSecurityClassificationGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSecurityClassificationGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -41513,6 +42999,12 @@ func (v *UserSecurityClassificationGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSecurityClassificationGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSecurityClassificationGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSecurityClassificationGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -41584,6 +43076,12 @@ func (v *UserSelectiveCallAcceptanceAddCriteriaRequest) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallAcceptanceAddCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallAcceptanceAddCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallAcceptanceAddCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -41694,6 +43192,12 @@ func (v *UserSelectiveCallAcceptanceGetCriteriaRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallAcceptanceGetCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallAcceptanceGetCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallAcceptanceGetCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -41777,6 +43281,12 @@ func (v *UserSelectiveCallAcceptanceGetCriteriaResponse) AppendAttrs(b []byte) [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallAcceptanceGetCriteriaResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallAcceptanceGetCriteriaResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallAcceptanceGetCriteriaResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -41862,6 +43372,12 @@ func (v *UserSelectiveCallRejectionAddCriteriaRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallRejectionAddCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallRejectionAddCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallRejectionAddCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -41972,6 +43488,12 @@ func (v *UserSelectiveCallRejectionGetCriteriaRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallRejectionGetCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallRejectionGetCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallRejectionGetCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -42054,6 +43576,12 @@ func (v *UserSelectiveCallRejectionGetCriteriaRequest16) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallRejectionGetCriteriaRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallRejectionGetCriteriaRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallRejectionGetCriteriaRequest16) DecodeXML(d *ocixml.Decoder) error {
@@ -42138,6 +43666,12 @@ func (v *UserSelectiveCallRejectionGetCriteriaResponse) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallRejectionGetCriteriaResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallRejectionGetCriteriaResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallRejectionGetCriteriaResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -42224,6 +43758,12 @@ func (v *UserSelectiveCallRejectionGetCriteriaResponse16) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallRejectionGetCriteriaResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallRejectionGetCriteriaResponse16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallRejectionGetCriteriaResponse16) DecodeXML(d *ocixml.Decoder) error {
@@ -42333,6 +43873,12 @@ func (v *UserSelectiveCallRejectionModifyCriteriaRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallRejectionModifyCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallRejectionModifyCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallRejectionModifyCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -42500,6 +44046,12 @@ func (v *UserSequentialRingAddCriteriaRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSequentialRingAddCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSequentialRingAddCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSequentialRingAddCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -42609,6 +44161,12 @@ func (v *UserSequentialRingGetCriteriaRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSequentialRingGetCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSequentialRingGetCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSequentialRingGetCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -42693,6 +44251,12 @@ func (v *UserSequentialRingGetCriteriaResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSequentialRingGetCriteriaResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSequentialRingGetCriteriaResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSequentialRingGetCriteriaResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -42775,6 +44339,12 @@ func (v *UserSequentialRingGetRequest13mp16) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSequentialRingGetRequest13mp16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSequentialRingGetRequest13mp16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSequentialRingGetRequest13mp16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -42853,6 +44423,12 @@ func (v *UserSequentialRingGetResponse13mp16) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSequentialRingGetResponse13mp16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSequentialRingGetResponse13mp16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSequentialRingGetResponse13mp16) DecodeXML(d *ocixml.Decoder) error {
@@ -43026,6 +44602,12 @@ func (v *UserSharedCallAppearanceAddEndpointRequest14) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSharedCallAppearanceAddEndpointRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSharedCallAppearanceAddEndpointRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSharedCallAppearanceAddEndpointRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -43111,6 +44693,12 @@ func (v *UserSharedCallAppearanceAddEndpointRequest14sp2) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSharedCallAppearanceAddEndpointRequest14sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSharedCallAppearanceAddEndpointRequest14sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSharedCallAppearanceAddEndpointRequest14sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -43219,6 +44807,12 @@ func (v *UserSharedCallAppearanceGetEndpointRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSharedCallAppearanceGetEndpointRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSharedCallAppearanceGetEndpointRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSharedCallAppearanceGetEndpointRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -43304,6 +44898,12 @@ func (v *UserSharedCallAppearanceGetEndpointResponse) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSharedCallAppearanceGetEndpointResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSharedCallAppearanceGetEndpointResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSharedCallAppearanceGetEndpointResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -43384,6 +44984,12 @@ func (v *UserSharedCallAppearanceGetRequest14) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSharedCallAppearanceGetRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSharedCallAppearanceGetRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSharedCallAppearanceGetRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -43452,6 +45058,12 @@ func (v *UserSharedCallAppearanceGetRequest14sp2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSharedCallAppearanceGetRequest14sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSharedCallAppearanceGetRequest14sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSharedCallAppearanceGetRequest14sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -43528,6 +45140,12 @@ func (v *UserSharedCallAppearanceGetResponse14) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSharedCallAppearanceGetResponse14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSharedCallAppearanceGetResponse14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSharedCallAppearanceGetResponse14) DecodeXML(d *ocixml.Decoder) error {
@@ -43658,6 +45276,12 @@ func (v *UserSharedCallAppearanceGetResponse14sp2) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSharedCallAppearanceGetResponse14sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSharedCallAppearanceGetResponse14sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSharedCallAppearanceGetResponse14sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -43791,6 +45415,12 @@ func (v *UserSimultaneousRingFamilyAddPhoneNumberRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingFamilyAddPhoneNumberRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingFamilyAddPhoneNumberRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingFamilyAddPhoneNumberRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -43882,6 +45512,12 @@ func (v *UserSimultaneousRingFamilyDeletePhoneNumberRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingFamilyDeletePhoneNumberRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingFamilyDeletePhoneNumberRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingFamilyDeletePhoneNumberRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -43964,6 +45600,12 @@ func (v *UserSimultaneousRingFamilyGetPhoneNumberRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingFamilyGetPhoneNumberRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingFamilyGetPhoneNumberRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingFamilyGetPhoneNumberRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -44048,6 +45690,12 @@ func (v *UserSimultaneousRingFamilyGetPhoneNumberResponse) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingFamilyGetPhoneNumberResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingFamilyGetPhoneNumberResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingFamilyGetPhoneNumberResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -44111,6 +45759,12 @@ func (v *UserSimultaneousRingFamilyGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingFamilyGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingFamilyGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingFamilyGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -44180,6 +45834,12 @@ func (v *UserSimultaneousRingFamilyGetRequest14sp4) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingFamilyGetRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingFamilyGetRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingFamilyGetRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -44252,6 +45912,12 @@ func (v *UserSimultaneousRingFamilyGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingFamilyGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingFamilyGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingFamilyGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -44342,6 +46008,12 @@ func (v *UserSimultaneousRingFamilyGetResponse14sp4) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingFamilyGetResponse14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingFamilyGetResponse14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingFamilyGetResponse14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -44435,6 +46107,12 @@ func (v *UserSimultaneousRingFamilyModifyPhoneNumberRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingFamilyModifyPhoneNumberRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingFamilyModifyPhoneNumberRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingFamilyModifyPhoneNumberRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -44526,6 +46204,12 @@ func (v *UserSimultaneousRingFamilyModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingFamilyModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingFamilyModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingFamilyModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -44638,6 +46322,12 @@ func (v *UserSimultaneousRingFamilyModifyRequest14sp4) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingFamilyModifyRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingFamilyModifyRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingFamilyModifyRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -44727,6 +46417,12 @@ func (v *UserSimultaneousRingPersonalAddPhoneNumberRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingPersonalAddPhoneNumberRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingPersonalAddPhoneNumberRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingPersonalAddPhoneNumberRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -44819,6 +46515,14 @@ func (v *UserSimultaneousRingPersonalDeletePhoneNumberRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingPersonalDeletePhoneNumberRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingPersonalDeletePhoneNumberRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingPersonalDeletePhoneNumberRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -44901,6 +46605,12 @@ func (v *UserSimultaneousRingPersonalGetPhoneNumberRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingPersonalGetPhoneNumberRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingPersonalGetPhoneNumberRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingPersonalGetPhoneNumberRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -44985,6 +46695,12 @@ func (v *UserSimultaneousRingPersonalGetPhoneNumberResponse) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingPersonalGetPhoneNumberResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingPersonalGetPhoneNumberResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingPersonalGetPhoneNumberResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -45048,6 +46764,12 @@ func (v *UserSimultaneousRingPersonalGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingPersonalGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingPersonalGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingPersonalGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -45117,6 +46839,12 @@ func (v *UserSimultaneousRingPersonalGetRequest14sp4) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingPersonalGetRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingPersonalGetRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingPersonalGetRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -45189,6 +46917,12 @@ func (v *UserSimultaneousRingPersonalGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingPersonalGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingPersonalGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingPersonalGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -45279,6 +47013,12 @@ func (v *UserSimultaneousRingPersonalGetResponse14sp4) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingPersonalGetResponse14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingPersonalGetResponse14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingPersonalGetResponse14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -45372,6 +47112,14 @@ func (v *UserSimultaneousRingPersonalModifyPhoneNumberRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingPersonalModifyPhoneNumberRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingPersonalModifyPhoneNumberRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingPersonalModifyPhoneNumberRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -45463,6 +47211,12 @@ func (v *UserSimultaneousRingPersonalModifyRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingPersonalModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingPersonalModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingPersonalModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -45575,6 +47329,12 @@ func (v *UserSimultaneousRingPersonalModifyRequest14sp4) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingPersonalModifyRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingPersonalModifyRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingPersonalModifyRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -45661,6 +47421,12 @@ func (v *UserSpeedDial100GetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSpeedDial100GetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSpeedDial100GetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSpeedDial100GetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -45729,6 +47495,12 @@ func (v *UserSpeedDial100GetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSpeedDial100GetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSpeedDial100GetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSpeedDial100GetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -45813,6 +47585,12 @@ func (v *UserThirdPartyVoiceMailSupportGetRequest13mp16) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserThirdPartyVoiceMailSupportGetRequest13mp16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserThirdPartyVoiceMailSupportGetRequest13mp16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserThirdPartyVoiceMailSupportGetRequest13mp16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -45890,6 +47668,12 @@ func (v *UserThirdPartyVoiceMailSupportGetResponse13mp16) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserThirdPartyVoiceMailSupportGetResponse13mp16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserThirdPartyVoiceMailSupportGetResponse13mp16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserThirdPartyVoiceMailSupportGetResponse13mp16) DecodeXML(d *ocixml.Decoder) error {
@@ -46060,6 +47844,12 @@ func (v *UserTimeScheduleAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserTimeScheduleAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserTimeScheduleAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserTimeScheduleAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -46402,6 +48192,12 @@ func (v *UserTimeScheduleDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserTimeScheduleDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserTimeScheduleDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserTimeScheduleDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -46482,6 +48278,12 @@ func (v *UserTimeScheduleGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserTimeScheduleGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserTimeScheduleGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserTimeScheduleGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -46550,6 +48352,12 @@ func (v *UserTimeScheduleGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserTimeScheduleGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserTimeScheduleGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserTimeScheduleGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -46617,6 +48425,12 @@ func (v *UserTimeScheduleGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserTimeScheduleGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserTimeScheduleGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserTimeScheduleGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -46718,6 +48532,12 @@ func (v *UserTimeScheduleGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserTimeScheduleGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserTimeScheduleGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserTimeScheduleGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -47067,6 +48887,12 @@ func (v *UserTimeScheduleModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserTimeScheduleModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserTimeScheduleModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserTimeScheduleModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -47580,6 +49406,12 @@ func (v *UserVideoAddOnGetRequest14) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserVideoAddOnGetRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVideoAddOnGetRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVideoAddOnGetRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -47646,6 +49478,12 @@ func (v *UserVideoAddOnGetRequest19) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVideoAddOnGetRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVideoAddOnGetRequest19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVideoAddOnGetRequest19) DecodeXML(d *ocixml.Decoder) error {
@@ -47716,6 +49554,12 @@ func (v *UserVideoAddOnGetResponse14) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVideoAddOnGetResponse14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVideoAddOnGetResponse14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVideoAddOnGetResponse14) DecodeXML(d *ocixml.Decoder) error {
@@ -47808,6 +49652,12 @@ func (v *UserVideoAddOnGetResponse19) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserVideoAddOnGetResponse19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVideoAddOnGetResponse19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVideoAddOnGetResponse19) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -47898,6 +49748,14 @@ func (v *UserVoiceMessagingUserGetAdvancedVoiceManagementRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetAdvancedVoiceManagementRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetAdvancedVoiceManagementRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetAdvancedVoiceManagementRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -47978,6 +49836,14 @@ func (v *UserVoiceMessagingUserGetAdvancedVoiceManagementResponse) AppendAttrs(b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetAdvancedVoiceManagementResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetAdvancedVoiceManagementResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetAdvancedVoiceManagementResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -48185,6 +50051,12 @@ func (v *UserVoiceMessagingUserGetGreetingRequest13mp16) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetGreetingRequest13mp16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetGreetingRequest13mp16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetGreetingRequest13mp16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -48253,6 +50125,12 @@ func (v *UserVoiceMessagingUserGetGreetingRequest16) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetGreetingRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetGreetingRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetGreetingRequest16) DecodeXML(d *ocixml.Decoder) error {
@@ -48332,6 +50210,12 @@ func (v *UserVoiceMessagingUserGetGreetingResponse13mp16) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetGreetingResponse13mp16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetGreetingResponse13mp16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetGreetingResponse13mp16) DecodeXML(d *ocixml.Decoder) error {
@@ -48528,6 +50412,12 @@ func (v *UserVoiceMessagingUserGetGreetingResponse16) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetGreetingResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetGreetingResponse16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetGreetingResponse16) DecodeXML(d *ocixml.Decoder) error {
@@ -48759,6 +50649,14 @@ func (v *UserVoiceMessagingUserGetVoiceManagementRequest13mp8) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetVoiceManagementRequest13mp8) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetVoiceManagementRequest13mp8) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetVoiceManagementRequest13mp8) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -48840,6 +50738,14 @@ func (v *UserVoiceMessagingUserGetVoiceManagementResponse13mp8) AppendAttrs(b []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetVoiceManagementResponse13mp8) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetVoiceManagementResponse13mp8) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetVoiceManagementResponse13mp8) DecodeXML(d *ocixml.Decoder) error {
@@ -49022,6 +50928,14 @@ func (v *UserVoiceMessagingUserGetVoicePortalPasswordInfoRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetVoicePortalPasswordInfoRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetVoicePortalPasswordInfoRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetVoicePortalPasswordInfoRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -49094,6 +51008,14 @@ func (v *UserVoiceMessagingUserGetVoicePortalPasswordInfoResponse) AppendAttrs(b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetVoicePortalPasswordInfoResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetVoicePortalPasswordInfoResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetVoicePortalPasswordInfoResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -49199,6 +51121,12 @@ func (v *UserVoiceMessagingUserGetVoicePortalRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetVoicePortalRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetVoicePortalRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetVoicePortalRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -49270,6 +51198,12 @@ func (v *UserVoiceMessagingUserGetVoicePortalResponse) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetVoicePortalResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetVoicePortalResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetVoicePortalResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -49364,6 +51298,12 @@ func (v *UserVoiceMessagingUserModifyGreetingRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserModifyGreetingRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserModifyGreetingRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserModifyGreetingRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -49610,6 +51550,12 @@ func (v *UserVoiceMessagingUserModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -50323,6 +52269,14 @@ func (v *UserVoiceMessagingUserModifyVoicePortalPasswordRequest) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserModifyVoicePortalPasswordRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserModifyVoicePortalPasswordRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserModifyVoicePortalPasswordRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -50419,6 +52373,12 @@ func (v *UserVoiceMessagingUserModifyVoicePortalRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserModifyVoicePortalRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserModifyVoicePortalRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserModifyVoicePortalRequest) DecodeXML(d *ocixml.Decoder) error {

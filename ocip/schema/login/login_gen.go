@@ -61,6 +61,12 @@ func (v *AuthenticationVerifyRequest22V4) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *AuthenticationVerifyRequest22V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *AuthenticationVerifyRequest22V4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *AuthenticationVerifyRequest22V4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -253,6 +259,12 @@ func (v *AuthenticationVerifyResponse22V4) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *AuthenticationVerifyResponse22V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *AuthenticationVerifyResponse22V4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *AuthenticationVerifyResponse22V4) DecodeXML(d *ocixml.Decoder) error {
@@ -453,6 +465,12 @@ func (v *AvailabilityTestRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *AvailabilityTestRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *AvailabilityTestRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *AvailabilityTestRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -509,6 +527,12 @@ func (v *DeviceManagementFileAuthLocationGetRequest22V4) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetRequest22V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetRequest22V4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *DeviceManagementFileAuthLocationGetRequest22V4) DecodeXML(d *ocixml.Decoder) error {
@@ -739,6 +763,12 @@ func (v *DeviceManagementFileAuthLocationGetResponse22V4) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetResponse22V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *DeviceManagementFileAuthLocationGetResponse22V4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *DeviceManagementFileAuthLocationGetResponse22V4) DecodeXML(d *ocixml.Decoder) error {
@@ -1007,6 +1037,12 @@ func (v *DeviceManagementPutFileRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *DeviceManagementPutFileRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *DeviceManagementPutFileRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *DeviceManagementPutFileRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1091,6 +1127,12 @@ func (v *ExternalAuthenticationAuthorizeTokenRequest22) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ExternalAuthenticationAuthorizeTokenRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ExternalAuthenticationAuthorizeTokenRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ExternalAuthenticationAuthorizeTokenRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -1193,6 +1235,12 @@ func (v *ExternalAuthenticationCreateLoginTokenRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ExternalAuthenticationCreateLoginTokenRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ExternalAuthenticationCreateLoginTokenRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ExternalAuthenticationCreateLoginTokenRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1263,6 +1311,12 @@ func (v *ExternalAuthenticationCreateLoginTokenResponse) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ExternalAuthenticationCreateLoginTokenResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ExternalAuthenticationCreateLoginTokenResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ExternalAuthenticationCreateLoginTokenResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1331,6 +1385,12 @@ func (v *LoginRequest22V5) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *LoginRequest22V5) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *LoginRequest22V5) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *LoginRequest22V5) DecodeXML(d *ocixml.Decoder) error {
@@ -1432,6 +1492,12 @@ func (v *LoginResponse22V5) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *LoginResponse22V5) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *LoginResponse22V5) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *LoginResponse22V5) DecodeXML(d *ocixml.Decoder) error {
@@ -1598,6 +1664,12 @@ func (v *LogoutRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *LogoutRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *LogoutRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *LogoutRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1676,6 +1748,12 @@ func (v *LongLivedTokenRevokeRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *LongLivedTokenRevokeRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *LongLivedTokenRevokeRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *LongLivedTokenRevokeRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2191,6 +2269,12 @@ func (v *PasswordGenerateRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *PasswordGenerateRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *PasswordGenerateRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *PasswordGenerateRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2330,6 +2414,12 @@ func (v *PasswordGenerateResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *PasswordGenerateResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *PasswordGenerateResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *PasswordGenerateResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -2483,6 +2573,12 @@ func (v *PasswordModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *PasswordModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *PasswordModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *PasswordModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2576,6 +2672,12 @@ func (v *PublicClusterGetFullyQualifiedDomainNameRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *PublicClusterGetFullyQualifiedDomainNameRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *PublicClusterGetFullyQualifiedDomainNameRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *PublicClusterGetFullyQualifiedDomainNameRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2621,6 +2723,12 @@ func (v *PublicClusterGetFullyQualifiedDomainNameResponse) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *PublicClusterGetFullyQualifiedDomainNameResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *PublicClusterGetFullyQualifiedDomainNameResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *PublicClusterGetFullyQualifiedDomainNameResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -2687,6 +2795,12 @@ func (v *TutorialFlagGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *TutorialFlagGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *TutorialFlagGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *TutorialFlagGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2756,6 +2870,12 @@ func (v *TutorialFlagGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *TutorialFlagGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *TutorialFlagGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *TutorialFlagGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2818,6 +2938,12 @@ func (v *TutorialFlagModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *TutorialFlagModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *TutorialFlagModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *TutorialFlagModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2895,6 +3021,12 @@ func (v *UserGetLoginInfoRequestRI) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetLoginInfoRequestRI) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetLoginInfoRequestRI) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetLoginInfoRequestRI) DecodeXML(d *ocixml.Decoder) error {
@@ -3029,6 +3161,12 @@ func (v *UserGetLoginInfoResponseRI) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGetLoginInfoResponseRI) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGetLoginInfoResponseRI) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGetLoginInfoResponseRI) DecodeXML(d *ocixml.Decoder) error {
@@ -3241,6 +3379,12 @@ func (v *UserSingleSignOnCreateDeviceTokenRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSingleSignOnCreateDeviceTokenRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSingleSignOnCreateDeviceTokenRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSingleSignOnCreateDeviceTokenRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3337,6 +3481,12 @@ func (v *UserSingleSignOnCreateDeviceTokenResponse) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSingleSignOnCreateDeviceTokenResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSingleSignOnCreateDeviceTokenResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSingleSignOnCreateDeviceTokenResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -3402,6 +3552,12 @@ func (v *VerifySessionIsValidRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *VerifySessionIsValidRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *VerifySessionIsValidRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *VerifySessionIsValidRequest) DecodeXML(d *ocixml.Decoder) error {

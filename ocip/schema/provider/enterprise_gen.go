@@ -299,6 +299,12 @@ func (v *EnterpriseCommonPhoneListAddListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCommonPhoneListAddListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCommonPhoneListAddListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCommonPhoneListAddListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -382,6 +388,12 @@ func (v *EnterpriseCommonPhoneListDeleteListRequest) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCommonPhoneListDeleteListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCommonPhoneListDeleteListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCommonPhoneListDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -468,6 +480,12 @@ func (v *EnterpriseCommonPhoneListGetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCommonPhoneListGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCommonPhoneListGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCommonPhoneListGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -581,6 +599,12 @@ func (v *EnterpriseCommonPhoneListGetListResponse) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCommonPhoneListGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCommonPhoneListGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCommonPhoneListGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -649,6 +673,12 @@ func (v *EnterpriseCommonPhoneListModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCommonPhoneListModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCommonPhoneListModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCommonPhoneListModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -757,6 +787,16 @@ func (v *EnterpriseCommunicationBarringAuthorizationCodeAddListRequest) AppendAt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCommunicationBarringAuthorizationCodeAddListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCommunicationBarringAuthorizationCodeAddListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCommunicationBarringAuthorizationCodeAddListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -841,6 +881,16 @@ func (v *EnterpriseCommunicationBarringAuthorizationCodeDeleteListRequest) Appen
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCommunicationBarringAuthorizationCodeDeleteListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCommunicationBarringAuthorizationCodeDeleteListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCommunicationBarringAuthorizationCodeDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -922,6 +972,16 @@ func (v *EnterpriseCommunicationBarringAuthorizationCodeGetListRequest) AppendAt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCommunicationBarringAuthorizationCodeGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCommunicationBarringAuthorizationCodeGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -1039,6 +1099,16 @@ func (v *EnterpriseCommunicationBarringAuthorizationCodeGetListResponse) AppendA
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCommunicationBarringAuthorizationCodeGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCommunicationBarringAuthorizationCodeGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCommunicationBarringAuthorizationCodeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1105,6 +1175,14 @@ func (v *EnterpriseCommunicationBarringAuthorizationCodeGetRequest) AppendAttrs(
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCommunicationBarringAuthorizationCodeGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCommunicationBarringAuthorizationCodeGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCommunicationBarringAuthorizationCodeGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1190,6 +1268,16 @@ func (v *EnterpriseCommunicationBarringAuthorizationCodeGetResponse) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCommunicationBarringAuthorizationCodeGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCommunicationBarringAuthorizationCodeGetResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseCommunicationBarringAuthorizationCodeGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1271,6 +1359,16 @@ func (v *EnterpriseCommunicationBarringAuthorizationCodeModifyRequest) AppendAtt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseCommunicationBarringAuthorizationCodeModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseCommunicationBarringAuthorizationCodeModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -1393,6 +1491,12 @@ func (v *EnterpriseDepartmentAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseDepartmentAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseDepartmentAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseDepartmentAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1489,6 +1593,12 @@ func (v *EnterpriseDepartmentDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseDepartmentDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseDepartmentDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseDepartmentDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1571,6 +1681,12 @@ func (v *EnterpriseDepartmentGetAvailableParentListRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseDepartmentGetAvailableParentListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseDepartmentGetAvailableParentListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseDepartmentGetAvailableParentListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1656,6 +1772,12 @@ func (v *EnterpriseDepartmentGetAvailableParentListResponse) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseDepartmentGetAvailableParentListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseDepartmentGetAvailableParentListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseDepartmentGetAvailableParentListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1731,6 +1853,12 @@ func (v *EnterpriseDepartmentGetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseDepartmentGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseDepartmentGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseDepartmentGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1811,6 +1939,12 @@ func (v *EnterpriseDepartmentGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseDepartmentGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseDepartmentGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseDepartmentGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1888,6 +2022,12 @@ func (v *EnterpriseDepartmentModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseDepartmentModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseDepartmentModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseDepartmentModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2021,6 +2161,12 @@ func (v *EnterprisePhoneDirectoryGetPagedSortedListRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterprisePhoneDirectoryGetPagedSortedListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterprisePhoneDirectoryGetPagedSortedListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterprisePhoneDirectoryGetPagedSortedListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2294,6 +2440,12 @@ func (v *EnterprisePhoneDirectoryGetPagedSortedListResponse) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterprisePhoneDirectoryGetPagedSortedListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterprisePhoneDirectoryGetPagedSortedListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterprisePhoneDirectoryGetPagedSortedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2371,6 +2523,16 @@ func (v *EnterpriseSecurityClassificationCustomizationGetAvailableListRequest) A
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseSecurityClassificationCustomizationGetAvailableListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseSecurityClassificationCustomizationGetAvailableListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseSecurityClassificationCustomizationGetAvailableListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2439,6 +2601,16 @@ func (v *EnterpriseSecurityClassificationCustomizationGetAvailableListResponse) 
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseSecurityClassificationCustomizationGetAvailableListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseSecurityClassificationCustomizationGetAvailableListResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -2515,6 +2687,16 @@ func (v *EnterpriseSessionAdmissionControlGetAvailableDeviceListRequest) AppendA
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGetAvailableDeviceListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGetAvailableDeviceListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -2669,6 +2851,16 @@ func (v *EnterpriseSessionAdmissionControlGetAvailableDeviceListResponse) Append
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGetAvailableDeviceListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGetAvailableDeviceListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseSessionAdmissionControlGetAvailableDeviceListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2735,6 +2927,16 @@ func (v *EnterpriseSessionAdmissionControlGroupAddDeviceListRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupAddDeviceListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupAddDeviceListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -2845,6 +3047,14 @@ func (v *EnterpriseSessionAdmissionControlGroupAddRequest19sp1) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupAddRequest19sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupAddRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseSessionAdmissionControlGroupAddRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -3063,6 +3273,16 @@ func (v *EnterpriseSessionAdmissionControlGroupDeleteDeviceListRequest) AppendAt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupDeleteDeviceListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupDeleteDeviceListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseSessionAdmissionControlGroupDeleteDeviceListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3160,6 +3380,14 @@ func (v *EnterpriseSessionAdmissionControlGroupDeleteListRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupDeleteListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupDeleteListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseSessionAdmissionControlGroupDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3242,6 +3470,14 @@ func (v *EnterpriseSessionAdmissionControlGroupGetListRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseSessionAdmissionControlGroupGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3312,6 +3548,14 @@ func (v *EnterpriseSessionAdmissionControlGroupGetListResponse) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseSessionAdmissionControlGroupGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -3381,6 +3625,14 @@ func (v *EnterpriseSessionAdmissionControlGroupGetRequest21sp1V2) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupGetRequest21sp1V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupGetRequest21sp1V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseSessionAdmissionControlGroupGetRequest21sp1V2) DecodeXML(d *ocixml.Decoder) error {
@@ -3475,6 +3727,14 @@ func (v *EnterpriseSessionAdmissionControlGroupGetResponse21sp1V2) AppendAttrs(b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupGetResponse21sp1V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupGetResponse21sp1V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseSessionAdmissionControlGroupGetResponse21sp1V2) DecodeXML(d *ocixml.Decoder) error {
@@ -3678,6 +3938,14 @@ func (v *EnterpriseSessionAdmissionControlGroupModifyRequest) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseSessionAdmissionControlGroupModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseSessionAdmissionControlGroupModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -3971,6 +4239,12 @@ func (v *EnterpriseUserCallForwardingSettingsGetListRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseUserCallForwardingSettingsGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseUserCallForwardingSettingsGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseUserCallForwardingSettingsGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -4297,6 +4571,14 @@ func (v *EnterpriseUserCallForwardingSettingsGetListResponse) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseUserCallForwardingSettingsGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseUserCallForwardingSettingsGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseUserCallForwardingSettingsGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4383,6 +4665,12 @@ func (v *EnterpriseUserCallWaitingSettingsGetListRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseUserCallWaitingSettingsGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseUserCallWaitingSettingsGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseUserCallWaitingSettingsGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -4698,6 +4986,12 @@ func (v *EnterpriseUserCallWaitingSettingsGetListResponse) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseUserCallWaitingSettingsGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseUserCallWaitingSettingsGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseUserCallWaitingSettingsGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4783,6 +5077,12 @@ func (v *EnterpriseUserCallingPlanSettingsGetListRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseUserCallingPlanSettingsGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseUserCallingPlanSettingsGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseUserCallingPlanSettingsGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -5082,6 +5382,12 @@ func (v *EnterpriseUserCallingPlanSettingsGetListResponse) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseUserCallingPlanSettingsGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseUserCallingPlanSettingsGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseUserCallingPlanSettingsGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -5167,6 +5473,12 @@ func (v *EnterpriseUserHotelingGuestSettingsGetListRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseUserHotelingGuestSettingsGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseUserHotelingGuestSettingsGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseUserHotelingGuestSettingsGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -5469,6 +5781,12 @@ func (v *EnterpriseUserHotelingGuestSettingsGetListResponse) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseUserHotelingGuestSettingsGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseUserHotelingGuestSettingsGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseUserHotelingGuestSettingsGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -5545,6 +5863,12 @@ func (v *EnterpriseVoiceVPNAddPolicyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseVoiceVPNAddPolicyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseVoiceVPNAddPolicyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseVoiceVPNAddPolicyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -5728,6 +6052,12 @@ func (v *EnterpriseVoiceVPNDeletePolicyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseVoiceVPNDeletePolicyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseVoiceVPNDeletePolicyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseVoiceVPNDeletePolicyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -6054,6 +6384,12 @@ func (v *EnterpriseVoiceVPNGetDefaultRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseVoiceVPNGetDefaultRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseVoiceVPNGetDefaultRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseVoiceVPNGetDefaultRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6126,6 +6462,12 @@ func (v *EnterpriseVoiceVPNGetDefaultResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseVoiceVPNGetDefaultResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseVoiceVPNGetDefaultResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseVoiceVPNGetDefaultResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -6231,6 +6573,12 @@ func (v *EnterpriseVoiceVPNGetPolicyListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseVoiceVPNGetPolicyListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseVoiceVPNGetPolicyListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseVoiceVPNGetPolicyListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -6338,6 +6686,12 @@ func (v *EnterpriseVoiceVPNGetPolicyListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseVoiceVPNGetPolicyListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseVoiceVPNGetPolicyListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseVoiceVPNGetPolicyListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -6407,6 +6761,12 @@ func (v *EnterpriseVoiceVPNGetPolicyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseVoiceVPNGetPolicyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseVoiceVPNGetPolicyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseVoiceVPNGetPolicyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -6496,6 +6856,12 @@ func (v *EnterpriseVoiceVPNGetPolicyResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseVoiceVPNGetPolicyResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseVoiceVPNGetPolicyResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseVoiceVPNGetPolicyResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -6653,6 +7019,12 @@ func (v *EnterpriseVoiceVPNGetRequest14sp3) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseVoiceVPNGetRequest14sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseVoiceVPNGetRequest14sp3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseVoiceVPNGetRequest14sp3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6725,6 +7097,12 @@ func (v *EnterpriseVoiceVPNGetResponse14sp3) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseVoiceVPNGetResponse14sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseVoiceVPNGetResponse14sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseVoiceVPNGetResponse14sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -6831,6 +7209,12 @@ func (v *EnterpriseVoiceVPNModifyPolicyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseVoiceVPNModifyPolicyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseVoiceVPNModifyPolicyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseVoiceVPNModifyPolicyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -7019,6 +7403,12 @@ func (v *EnterpriseVoiceVPNModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseVoiceVPNModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseVoiceVPNModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseVoiceVPNModifyRequest) DecodeXML(d *ocixml.Decoder) error {

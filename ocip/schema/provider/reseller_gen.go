@@ -103,6 +103,12 @@ func (v *ResellerAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -198,6 +204,12 @@ func (v *ResellerAdminAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerAdminAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerAdminAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerAdminAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -331,6 +343,12 @@ func (v *ResellerAdminAlternateIdAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerAdminAlternateIdAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerAdminAlternateIdAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerAdminAlternateIdAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -426,6 +444,12 @@ func (v *ResellerAdminAlternateIdDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerAdminAlternateIdDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerAdminAlternateIdDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerAdminAlternateIdDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -508,6 +532,12 @@ func (v *ResellerAdminAlternateIdGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerAdminAlternateIdGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerAdminAlternateIdGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerAdminAlternateIdGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -577,6 +607,12 @@ func (v *ResellerAdminAlternateIdGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerAdminAlternateIdGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerAdminAlternateIdGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerAdminAlternateIdGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -649,6 +685,12 @@ func (v *ResellerAdminAlternateIdModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerAdminAlternateIdModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerAdminAlternateIdModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerAdminAlternateIdModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -761,6 +803,12 @@ func (v *ResellerAdminDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerAdminDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerAdminDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerAdminDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -827,6 +875,12 @@ func (v *ResellerAdminGetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerAdminGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerAdminGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerAdminGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -896,6 +950,12 @@ func (v *ResellerAdminGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerAdminGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerAdminGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerAdminGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -962,6 +1022,12 @@ func (v *ResellerAdminGetRequest22V2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerAdminGetRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerAdminGetRequest22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerAdminGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -1035,6 +1101,12 @@ func (v *ResellerAdminGetResponse22V2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerAdminGetResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerAdminGetResponse22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerAdminGetResponse22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -1160,6 +1232,12 @@ func (v *ResellerAdminModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerAdminModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerAdminModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerAdminModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1306,6 +1384,12 @@ func (v *ResellerCallAdmissionControlPoliciesGetRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerCallAdmissionControlPoliciesGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerCallAdmissionControlPoliciesGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerCallAdmissionControlPoliciesGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1381,6 +1465,12 @@ func (v *ResellerCallAdmissionControlPoliciesGetResponse) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerCallAdmissionControlPoliciesGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerCallAdmissionControlPoliciesGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerCallAdmissionControlPoliciesGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -1527,6 +1617,12 @@ func (v *ResellerCallAdmissionControlPoliciesModifyRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerCallAdmissionControlPoliciesModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerCallAdmissionControlPoliciesModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerCallAdmissionControlPoliciesModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1695,6 +1791,12 @@ func (v *ResellerCallPoliciesGetRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerCallPoliciesGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerCallPoliciesGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerCallPoliciesGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1765,6 +1867,12 @@ func (v *ResellerCallPoliciesGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerCallPoliciesGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerCallPoliciesGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerCallPoliciesGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -1839,6 +1947,12 @@ func (v *ResellerCallPoliciesModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerCallPoliciesModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerCallPoliciesModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerCallPoliciesModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1921,6 +2035,12 @@ func (v *ResellerDeleteRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2014,6 +2134,12 @@ func (v *ResellerDeviceActivationPolicyGetRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerDeviceActivationPolicyGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerDeviceActivationPolicyGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerDeviceActivationPolicyGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2085,6 +2211,12 @@ func (v *ResellerDeviceActivationPolicyGetResponse) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerDeviceActivationPolicyGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerDeviceActivationPolicyGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerDeviceActivationPolicyGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -2168,6 +2300,12 @@ func (v *ResellerDeviceActivationPolicyModifyRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerDeviceActivationPolicyModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerDeviceActivationPolicyModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerDeviceActivationPolicyModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2259,6 +2397,12 @@ func (v *ResellerEmergencyCallNotificationGetRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerEmergencyCallNotificationGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerEmergencyCallNotificationGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerEmergencyCallNotificationGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2329,6 +2473,12 @@ func (v *ResellerEmergencyCallNotificationGetResponse) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerEmergencyCallNotificationGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerEmergencyCallNotificationGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerEmergencyCallNotificationGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2397,6 +2547,12 @@ func (v *ResellerEmergencyCallNotificationModifyRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerEmergencyCallNotificationModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerEmergencyCallNotificationModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerEmergencyCallNotificationModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2485,6 +2641,12 @@ func (v *ResellerGetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2575,6 +2737,12 @@ func (v *ResellerGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2642,6 +2810,12 @@ func (v *ResellerGetRequest22V2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerGetRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerGetRequest22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -2736,6 +2910,12 @@ func (v *ResellerGetResponse22V2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerGetResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerGetResponse22V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerGetResponse22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2827,6 +3007,12 @@ func (v *ResellerMailParametersGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerMailParametersGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerMailParametersGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerMailParametersGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2897,6 +3083,12 @@ func (v *ResellerMailParametersGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerMailParametersGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerMailParametersGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerMailParametersGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2965,6 +3157,12 @@ func (v *ResellerMailParametersModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerMailParametersModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerMailParametersModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerMailParametersModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -3053,6 +3251,12 @@ func (v *ResellerModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -3167,6 +3371,12 @@ func (v *ResellerNetworkClassOfServiceAssignListRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerNetworkClassOfServiceAssignListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerNetworkClassOfServiceAssignListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerNetworkClassOfServiceAssignListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3267,6 +3477,14 @@ func (v *ResellerNetworkClassOfServiceGetAssignedListRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerNetworkClassOfServiceGetAssignedListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerNetworkClassOfServiceGetAssignedListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerNetworkClassOfServiceGetAssignedListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3336,6 +3554,14 @@ func (v *ResellerNetworkClassOfServiceGetAssignedListResponse) AppendAttrs(b []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerNetworkClassOfServiceGetAssignedListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerNetworkClassOfServiceGetAssignedListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerNetworkClassOfServiceGetAssignedListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -3408,6 +3634,16 @@ func (v *ResellerNetworkClassOfServiceGetAssignedServiceProviderListRequest) App
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerNetworkClassOfServiceGetAssignedServiceProviderListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerNetworkClassOfServiceGetAssignedServiceProviderListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -3527,6 +3763,16 @@ func (v *ResellerNetworkClassOfServiceGetAssignedServiceProviderListResponse) Ap
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerNetworkClassOfServiceGetAssignedServiceProviderListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerNetworkClassOfServiceGetAssignedServiceProviderListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerNetworkClassOfServiceGetAssignedServiceProviderListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -3596,6 +3842,12 @@ func (v *ResellerNetworkClassOfServiceModifyDefaultRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerNetworkClassOfServiceModifyDefaultRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerNetworkClassOfServiceModifyDefaultRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerNetworkClassOfServiceModifyDefaultRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -3686,6 +3938,12 @@ func (v *ResellerNetworkClassOfServiceUnassignListRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerNetworkClassOfServiceUnassignListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerNetworkClassOfServiceUnassignListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerNetworkClassOfServiceUnassignListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -3787,6 +4045,12 @@ func (v *ResellerServiceAuthorizationGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerServiceAuthorizationGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerServiceAuthorizationGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerServiceAuthorizationGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3857,6 +4121,12 @@ func (v *ResellerServiceAuthorizationGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerServiceAuthorizationGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerServiceAuthorizationGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerServiceAuthorizationGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -3920,6 +4190,12 @@ func (v *ResellerServiceAuthorizationModifyRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerServiceAuthorizationModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerServiceAuthorizationModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerServiceAuthorizationModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -4008,6 +4284,12 @@ func (v *ResellerStirShakenGetRequest23V2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerStirShakenGetRequest23V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerStirShakenGetRequest23V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerStirShakenGetRequest23V2) DecodeXML(d *ocixml.Decoder) error {
@@ -4103,6 +4385,12 @@ func (v *ResellerStirShakenGetResponse23V2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerStirShakenGetResponse23V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerStirShakenGetResponse23V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerStirShakenGetResponse23V2) DecodeXML(d *ocixml.Decoder) error {
@@ -4439,6 +4727,12 @@ func (v *ResellerStirShakenModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerStirShakenModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerStirShakenModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerStirShakenModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4764,6 +5058,12 @@ func (v *ResellerXsiPolicyProfileAssignListRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerXsiPolicyProfileAssignListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerXsiPolicyProfileAssignListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerXsiPolicyProfileAssignListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4873,6 +5173,12 @@ func (v *ResellerXsiPolicyProfileGetAssignedListRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerXsiPolicyProfileGetAssignedListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerXsiPolicyProfileGetAssignedListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerXsiPolicyProfileGetAssignedListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4955,6 +5261,12 @@ func (v *ResellerXsiPolicyProfileGetAssignedListResponse) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerXsiPolicyProfileGetAssignedListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerXsiPolicyProfileGetAssignedListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerXsiPolicyProfileGetAssignedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -5027,6 +5339,16 @@ func (v *ResellerXsiPolicyProfileGetAssignedServiceProviderListRequest) AppendAt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerXsiPolicyProfileGetAssignedServiceProviderListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerXsiPolicyProfileGetAssignedServiceProviderListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -5159,6 +5481,16 @@ func (v *ResellerXsiPolicyProfileGetAssignedServiceProviderListResponse) AppendA
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerXsiPolicyProfileGetAssignedServiceProviderListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerXsiPolicyProfileGetAssignedServiceProviderListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerXsiPolicyProfileGetAssignedServiceProviderListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -5230,6 +5562,12 @@ func (v *ResellerXsiPolicyProfileModifyDefaultRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerXsiPolicyProfileModifyDefaultRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerXsiPolicyProfileModifyDefaultRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerXsiPolicyProfileModifyDefaultRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -5338,6 +5676,12 @@ func (v *ResellerXsiPolicyProfileUnassignListRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerXsiPolicyProfileUnassignListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerXsiPolicyProfileUnassignListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerXsiPolicyProfileUnassignListRequest) DecodeXML(d *ocixml.Decoder) error {

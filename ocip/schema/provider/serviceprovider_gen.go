@@ -53,6 +53,12 @@ func (v *ServiceProviderAccessDeviceAddRequest22V2) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceAddRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceAddRequest22V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceAddRequest22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -342,6 +348,16 @@ func (v *ServiceProviderAccessDeviceCustomTagAddOrModifyListRequest) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceCustomTagAddOrModifyListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceCustomTagAddOrModifyListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceCustomTagAddOrModifyListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -440,6 +456,12 @@ func (v *ServiceProviderAccessDeviceCustomTagAddRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceCustomTagAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceCustomTagAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceCustomTagAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -550,6 +572,14 @@ func (v *ServiceProviderAccessDeviceCustomTagDeleteListRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceCustomTagDeleteListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceCustomTagDeleteListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceCustomTagDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -646,6 +676,12 @@ func (v *ServiceProviderAccessDeviceCustomTagGetListRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceCustomTagGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceCustomTagGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceCustomTagGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -729,6 +765,14 @@ func (v *ServiceProviderAccessDeviceCustomTagGetListResponse) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceCustomTagGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceCustomTagGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceCustomTagGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -801,6 +845,12 @@ func (v *ServiceProviderAccessDeviceCustomTagModifyRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceCustomTagModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceCustomTagModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceCustomTagModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -949,6 +999,12 @@ func (v *ServiceProviderAccessDeviceDeleteRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1057,6 +1113,14 @@ func (v *ServiceProviderAccessDeviceDeviceActivationGetRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceDeviceActivationGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceDeviceActivationGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceDeviceActivationGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1141,6 +1205,14 @@ func (v *ServiceProviderAccessDeviceDeviceActivationGetResponse) AppendAttrs(b [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceDeviceActivationGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceDeviceActivationGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceDeviceActivationGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -1231,6 +1303,14 @@ func (v *ServiceProviderAccessDeviceDeviceActivationModifyRequest) AppendAttrs(b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceDeviceActivationModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceDeviceActivationModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceDeviceActivationModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1323,6 +1403,12 @@ func (v *ServiceProviderAccessDeviceFileGetListRequest14sp8) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetListRequest14sp8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetListRequest14sp8) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceFileGetListRequest14sp8) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1406,6 +1492,14 @@ func (v *ServiceProviderAccessDeviceFileGetListResponse14sp8) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetListResponse14sp8) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetListResponse14sp8) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceFileGetListResponse14sp8) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1476,6 +1570,12 @@ func (v *ServiceProviderAccessDeviceFileGetRequest20) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceFileGetRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -1579,6 +1679,12 @@ func (v *ServiceProviderAccessDeviceFileGetResponse20) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceFileGetResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceFileGetResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -1729,6 +1835,12 @@ func (v *ServiceProviderAccessDeviceFileModifyRequest14sp8) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceFileModifyRequest14sp8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceFileModifyRequest14sp8) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceFileModifyRequest14sp8) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1857,6 +1969,14 @@ func (v *ServiceProviderAccessDeviceGenerateActivationCodeRequest) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGenerateActivationCodeRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGenerateActivationCodeRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGenerateActivationCodeRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1939,6 +2059,16 @@ func (v *ServiceProviderAccessDeviceGetAvailableCustomTagListRequest) AppendAttr
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetAvailableCustomTagListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetAvailableCustomTagListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -2036,6 +2166,16 @@ func (v *ServiceProviderAccessDeviceGetAvailableCustomTagListResponse) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetAvailableCustomTagListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetAvailableCustomTagListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetAvailableCustomTagListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2103,6 +2243,16 @@ func (v *ServiceProviderAccessDeviceGetEnhancedConfigurationTypeListRequest) App
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetEnhancedConfigurationTypeListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetEnhancedConfigurationTypeListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -2175,6 +2325,16 @@ func (v *ServiceProviderAccessDeviceGetEnhancedConfigurationTypeListResponse) Ap
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetEnhancedConfigurationTypeListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetEnhancedConfigurationTypeListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetEnhancedConfigurationTypeListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2239,6 +2399,16 @@ func (v *ServiceProviderAccessDeviceGetEnhancedConfigurationTypeRequest) AppendA
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetEnhancedConfigurationTypeRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetEnhancedConfigurationTypeRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -2325,6 +2495,16 @@ func (v *ServiceProviderAccessDeviceGetEnhancedConfigurationTypeResponse) Append
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetEnhancedConfigurationTypeResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetEnhancedConfigurationTypeResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -2425,6 +2605,16 @@ func (v *ServiceProviderAccessDeviceGetLinkedLeafDeviceListRequest22) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetLinkedLeafDeviceListRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetLinkedLeafDeviceListRequest22) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetLinkedLeafDeviceListRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2522,6 +2712,16 @@ func (v *ServiceProviderAccessDeviceGetLinkedLeafDeviceListResponse22) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetLinkedLeafDeviceListResponse22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetLinkedLeafDeviceListResponse22) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetLinkedLeafDeviceListResponse22) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2608,6 +2808,14 @@ func (v *ServiceProviderAccessDeviceGetLinkedTreeDeviceRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetLinkedTreeDeviceRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetLinkedTreeDeviceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetLinkedTreeDeviceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2691,6 +2899,14 @@ func (v *ServiceProviderAccessDeviceGetLinkedTreeDeviceResponse) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetLinkedTreeDeviceResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetLinkedTreeDeviceResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetLinkedTreeDeviceResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2766,6 +2982,12 @@ func (v *ServiceProviderAccessDeviceGetListRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2929,6 +3151,12 @@ func (v *ServiceProviderAccessDeviceGetListResponse) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2997,6 +3225,16 @@ func (v *ServiceProviderAccessDeviceGetNativeTagsWithLogicListRequest) AppendAtt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetNativeTagsWithLogicListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetNativeTagsWithLogicListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -3082,6 +3320,16 @@ func (v *ServiceProviderAccessDeviceGetNativeTagsWithLogicListResponse) AppendAt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetNativeTagsWithLogicListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetNativeTagsWithLogicListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetNativeTagsWithLogicListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -3162,6 +3410,14 @@ func (v *ServiceProviderAccessDeviceGetPagedSortedListRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetPagedSortedListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetPagedSortedListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetPagedSortedListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -3386,6 +3642,14 @@ func (v *ServiceProviderAccessDeviceGetPagedSortedListResponse) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetPagedSortedListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetPagedSortedListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetPagedSortedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -3456,6 +3720,12 @@ func (v *ServiceProviderAccessDeviceGetRequest24V3) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetRequest24V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetRequest24V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetRequest24V3) DecodeXML(d *ocixml.Decoder) error {
@@ -3588,6 +3858,12 @@ func (v *ServiceProviderAccessDeviceGetResponse24V3) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetResponse24V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetResponse24V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetResponse24V3) DecodeXML(d *ocixml.Decoder) error {
@@ -3943,6 +4219,12 @@ func (v *ServiceProviderAccessDeviceGetUserListRequest21sp1) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetUserListRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetUserListRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetUserListRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4200,6 +4482,14 @@ func (v *ServiceProviderAccessDeviceGetUserListResponse21sp1) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceGetUserListResponse21sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceGetUserListResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceGetUserListResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4270,6 +4560,12 @@ func (v *ServiceProviderAccessDeviceLinkDeviceListRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceLinkDeviceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceLinkDeviceListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceLinkDeviceListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -4383,6 +4679,12 @@ func (v *ServiceProviderAccessDeviceModifyRequest22) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceModifyRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceModifyRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceModifyRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -4744,6 +5046,12 @@ func (v *ServiceProviderAccessDeviceModifyUserRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceModifyUserRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceModifyUserRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceModifyUserRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4859,6 +5167,12 @@ func (v *ServiceProviderAccessDeviceResetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceResetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceResetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceResetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4941,6 +5255,12 @@ func (v *ServiceProviderAccessDeviceTagSetGetRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceTagSetGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceTagSetGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceTagSetGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -5025,6 +5345,12 @@ func (v *ServiceProviderAccessDeviceTagSetGetResponse) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceTagSetGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceTagSetGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceTagSetGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -5094,6 +5420,12 @@ func (v *ServiceProviderAccessDeviceTagSetModifyRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceTagSetModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceTagSetModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceTagSetModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -5196,6 +5528,12 @@ func (v *ServiceProviderAccessDeviceUnlinkDeviceListRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAccessDeviceUnlinkDeviceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAccessDeviceUnlinkDeviceListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAccessDeviceUnlinkDeviceListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5268,6 +5606,12 @@ func (v *ServiceProviderAdminAddRequest14) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminAddRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminAddRequest14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminAddRequest14) DecodeXML(d *ocixml.Decoder) error {
@@ -5414,6 +5758,12 @@ func (v *ServiceProviderAdminAlternateIdAddRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminAlternateIdAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminAlternateIdAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminAlternateIdAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5509,6 +5859,12 @@ func (v *ServiceProviderAdminAlternateIdDeleteRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminAlternateIdDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminAlternateIdDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminAlternateIdDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5591,6 +5947,12 @@ func (v *ServiceProviderAdminAlternateIdGetListRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminAlternateIdGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminAlternateIdGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminAlternateIdGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5660,6 +6022,12 @@ func (v *ServiceProviderAdminAlternateIdGetListResponse) AppendAttrs(b []byte) [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminAlternateIdGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminAlternateIdGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminAlternateIdGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -5732,6 +6100,12 @@ func (v *ServiceProviderAdminAlternateIdModifyRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminAlternateIdModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminAlternateIdModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminAlternateIdModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -5846,6 +6220,12 @@ func (v *ServiceProviderAdminDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5914,6 +6294,12 @@ func (v *ServiceProviderAdminGetListRequest14) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminGetListRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminGetListRequest14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminGetListRequest14) DecodeXML(d *ocixml.Decoder) error {
@@ -5984,6 +6370,12 @@ func (v *ServiceProviderAdminGetListResponse14) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminGetListResponse14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminGetListResponse14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminGetListResponse14) DecodeXML(d *ocixml.Decoder) error {
@@ -6061,6 +6453,12 @@ func (v *ServiceProviderAdminGetPagedSortedListRequest) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminGetPagedSortedListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminGetPagedSortedListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminGetPagedSortedListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -6222,6 +6620,12 @@ func (v *ServiceProviderAdminGetPagedSortedListResponse) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminGetPagedSortedListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminGetPagedSortedListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminGetPagedSortedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -6290,6 +6694,12 @@ func (v *ServiceProviderAdminGetPolicyRequest20) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminGetPolicyRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminGetPolicyRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminGetPolicyRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -6377,6 +6787,12 @@ func (v *ServiceProviderAdminGetPolicyResponse20) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminGetPolicyResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminGetPolicyResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminGetPolicyResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -6666,6 +7082,12 @@ func (v *ServiceProviderAdminGetRequest22V3) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminGetRequest22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminGetRequest22V3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminGetRequest22V3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6744,6 +7166,12 @@ func (v *ServiceProviderAdminGetResponse22V3) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminGetResponse22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminGetResponse22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminGetResponse22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -6931,6 +7359,12 @@ func (v *ServiceProviderAdminModifyPolicyRequest14) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminModifyPolicyRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminModifyPolicyRequest14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminModifyPolicyRequest14) DecodeXML(d *ocixml.Decoder) error {
@@ -7222,6 +7656,12 @@ func (v *ServiceProviderAdminModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdminModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdminModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdminModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7367,6 +7807,14 @@ func (v *ServiceProviderAdministratorPasswordRulesGetRequestRI) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdministratorPasswordRulesGetRequestRI) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdministratorPasswordRulesGetRequestRI) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdministratorPasswordRulesGetRequestRI) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7458,6 +7906,14 @@ func (v *ServiceProviderAdministratorPasswordRulesGetResponseRI) AppendAttrs(b [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAdministratorPasswordRulesGetResponseRI) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAdministratorPasswordRulesGetResponseRI) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAdministratorPasswordRulesGetResponseRI) DecodeXML(d *ocixml.Decoder) error {
@@ -7806,6 +8262,12 @@ func (v *ServiceProviderAlternateUserIdGetListRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAlternateUserIdGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAlternateUserIdGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAlternateUserIdGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7921,6 +8383,12 @@ func (v *ServiceProviderAlternateUserIdGetListResponse) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAlternateUserIdGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAlternateUserIdGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAlternateUserIdGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -7989,6 +8457,12 @@ func (v *ServiceProviderAnswerConfirmationGetRequest16) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAnswerConfirmationGetRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAnswerConfirmationGetRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAnswerConfirmationGetRequest16) DecodeXML(d *ocixml.Decoder) error {
@@ -8062,6 +8536,12 @@ func (v *ServiceProviderAnswerConfirmationGetResponse16) AppendAttrs(b []byte) [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAnswerConfirmationGetResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAnswerConfirmationGetResponse16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAnswerConfirmationGetResponse16) DecodeXML(d *ocixml.Decoder) error {
@@ -8172,6 +8652,12 @@ func (v *ServiceProviderAnswerConfirmationModifyRequest16) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderAnswerConfirmationModifyRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderAnswerConfirmationModifyRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderAnswerConfirmationModifyRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8278,6 +8764,12 @@ func (v *ServiceProviderApplicationServerSetGetRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderApplicationServerSetGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderApplicationServerSetGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderApplicationServerSetGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8348,6 +8840,12 @@ func (v *ServiceProviderApplicationServerSetGetResponse) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderApplicationServerSetGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderApplicationServerSetGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderApplicationServerSetGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -8416,6 +8914,12 @@ func (v *ServiceProviderApplicationServerSetModifyRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderApplicationServerSetModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderApplicationServerSetModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderApplicationServerSetModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -8506,6 +9010,12 @@ func (v *ServiceProviderCPEConfigRebuildConfigFileRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCPEConfigRebuildConfigFileRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCPEConfigRebuildConfigFileRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCPEConfigRebuildConfigFileRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -8599,6 +9109,14 @@ func (v *ServiceProviderCPEConfigRebuildDeviceConfigFileRequest) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCPEConfigRebuildDeviceConfigFileRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCPEConfigRebuildDeviceConfigFileRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCPEConfigRebuildDeviceConfigFileRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8690,6 +9208,14 @@ func (v *ServiceProviderCPEConfigReorderDeviceLinePortsRequest) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCPEConfigReorderDeviceLinePortsRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCPEConfigReorderDeviceLinePortsRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCPEConfigReorderDeviceLinePortsRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -8788,6 +9314,12 @@ func (v *ServiceProviderCPEConfigResetDeviceRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCPEConfigResetDeviceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCPEConfigResetDeviceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCPEConfigResetDeviceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8879,6 +9411,12 @@ func (v *ServiceProviderCPEConfigResetDeviceTypeRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCPEConfigResetDeviceTypeRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCPEConfigResetDeviceTypeRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCPEConfigResetDeviceTypeRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8962,6 +9500,12 @@ func (v *ServiceProviderCPEConfigSetConfigFileRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCPEConfigSetConfigFileRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCPEConfigSetConfigFileRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCPEConfigSetConfigFileRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -9068,6 +9612,12 @@ func (v *ServiceProviderCallProcessingGetPolicyRequest22V3) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyRequest22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyRequest22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -9188,6 +9738,12 @@ func (v *ServiceProviderCallProcessingGetPolicyResponse22V3) AppendAttrs(b []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingGetPolicyResponse22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingGetPolicyResponse22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -9819,6 +10375,12 @@ func (v *ServiceProviderCallProcessingModifyPolicyRequest15) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCallProcessingModifyPolicyRequest15) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCallProcessingModifyPolicyRequest15) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCallProcessingModifyPolicyRequest15) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10434,6 +10996,16 @@ func (v *ServiceProviderCommunicationBarringCriteriaAssignListRequest) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringCriteriaAssignListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringCriteriaAssignListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringCriteriaAssignListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10513,6 +11085,16 @@ func (v *ServiceProviderCommunicationBarringCriteriaGetAssignedListRequest) Appe
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringCriteriaGetAssignedListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringCriteriaGetAssignedListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringCriteriaGetAssignedListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10583,6 +11165,16 @@ func (v *ServiceProviderCommunicationBarringCriteriaGetAssignedListResponse) App
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringCriteriaGetAssignedListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringCriteriaGetAssignedListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringCriteriaGetAssignedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -10651,6 +11243,16 @@ func (v *ServiceProviderCommunicationBarringCriteriaUnassignListRequest) AppendA
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringCriteriaUnassignListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringCriteriaUnassignListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -10733,6 +11335,16 @@ func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaAddRequest) Appe
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaAddRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaAddRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -10840,6 +11452,16 @@ func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaDeleteRequest) A
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaDeleteRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10922,6 +11544,16 @@ func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaGetListRequest) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10990,6 +11622,16 @@ func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaGetListResponse)
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -11062,6 +11704,16 @@ func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaGetPatternListRe
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaGetPatternListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaGetPatternListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -11173,6 +11825,16 @@ func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaGetPatternListRe
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaGetPatternListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaGetPatternListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaGetPatternListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -11237,6 +11899,16 @@ func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaGetRequest) Appe
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaGetRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -11322,6 +11994,16 @@ func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaGetResponse) App
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaGetResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -11393,6 +12075,16 @@ func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaModifyRequest) A
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringDigitPatternCriteriaModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -11529,6 +12221,16 @@ func (v *ServiceProviderCommunicationBarringIncomingCriteriaAssignListRequest) A
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringIncomingCriteriaAssignListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringIncomingCriteriaAssignListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringIncomingCriteriaAssignListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -11611,6 +12313,16 @@ func (v *ServiceProviderCommunicationBarringIncomingCriteriaGetAssignedListReque
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringIncomingCriteriaGetAssignedListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringIncomingCriteriaGetAssignedListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringIncomingCriteriaGetAssignedListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -11682,6 +12394,16 @@ func (v *ServiceProviderCommunicationBarringIncomingCriteriaGetAssignedListRespo
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringIncomingCriteriaGetAssignedListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringIncomingCriteriaGetAssignedListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringIncomingCriteriaGetAssignedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -11750,6 +12472,16 @@ func (v *ServiceProviderCommunicationBarringIncomingCriteriaUnassignListRequest)
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringIncomingCriteriaUnassignListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringIncomingCriteriaUnassignListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -11851,6 +12583,14 @@ func (v *ServiceProviderCommunicationBarringProfileAddRequest19sp1) AppendAttrs(
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileAddRequest19sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileAddRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringProfileAddRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -12132,6 +12872,14 @@ func (v *ServiceProviderCommunicationBarringProfileDeleteRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringProfileDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -12228,6 +12976,16 @@ func (v *ServiceProviderCommunicationBarringProfileGetAssignedGroupListRequest) 
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetAssignedGroupListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetAssignedGroupListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -12347,6 +13105,16 @@ func (v *ServiceProviderCommunicationBarringProfileGetAssignedGroupListResponse)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetAssignedGroupListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetAssignedGroupListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringProfileGetAssignedGroupListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -12415,6 +13183,16 @@ func (v *ServiceProviderCommunicationBarringProfileGetCriteriaUsageListRequest) 
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetCriteriaUsageListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetCriteriaUsageListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -12500,6 +13278,16 @@ func (v *ServiceProviderCommunicationBarringProfileGetCriteriaUsageListResponse)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetCriteriaUsageListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetCriteriaUsageListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringProfileGetCriteriaUsageListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -12570,6 +13358,16 @@ func (v *ServiceProviderCommunicationBarringProfileGetDigitPatternCriteriaUsageL
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetDigitPatternCriteriaUsageListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetDigitPatternCriteriaUsageListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -12658,6 +13456,16 @@ func (v *ServiceProviderCommunicationBarringProfileGetDigitPatternCriteriaUsageL
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetDigitPatternCriteriaUsageListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetDigitPatternCriteriaUsageListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringProfileGetDigitPatternCriteriaUsageListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -12728,6 +13536,16 @@ func (v *ServiceProviderCommunicationBarringProfileGetIncomingCriteriaUsageListR
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetIncomingCriteriaUsageListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetIncomingCriteriaUsageListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -12816,6 +13634,16 @@ func (v *ServiceProviderCommunicationBarringProfileGetIncomingCriteriaUsageListR
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetIncomingCriteriaUsageListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetIncomingCriteriaUsageListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringProfileGetIncomingCriteriaUsageListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -12884,6 +13712,14 @@ func (v *ServiceProviderCommunicationBarringProfileGetListRequest) AppendAttrs(b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringProfileGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -12955,6 +13791,14 @@ func (v *ServiceProviderCommunicationBarringProfileGetListResponse) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringProfileGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -13023,6 +13867,16 @@ func (v *ServiceProviderCommunicationBarringProfileGetRequest19sp1V2) AppendAttr
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetRequest19sp1V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetRequest19sp1V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -13122,6 +13976,16 @@ func (v *ServiceProviderCommunicationBarringProfileGetResponse19sp1V2) AppendAtt
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetResponse19sp1V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileGetResponse19sp1V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -13377,6 +14241,16 @@ func (v *ServiceProviderCommunicationBarringProfileModifyDefaultRequest) AppendA
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileModifyDefaultRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileModifyDefaultRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringProfileModifyDefaultRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -13486,6 +14360,14 @@ func (v *ServiceProviderCommunicationBarringProfileModifyRequest) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderCommunicationBarringProfileModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderCommunicationBarringProfileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -13887,6 +14769,12 @@ func (v *ServiceProviderConsolidatedAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderConsolidatedAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderConsolidatedAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderConsolidatedAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -14298,6 +15186,12 @@ func (v *ServiceProviderDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14366,6 +15260,12 @@ func (v *ServiceProviderDeviceActivationPolicyGetRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceActivationPolicyGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceActivationPolicyGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeviceActivationPolicyGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -14438,6 +15338,12 @@ func (v *ServiceProviderDeviceActivationPolicyGetResponse) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceActivationPolicyGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceActivationPolicyGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeviceActivationPolicyGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -14521,6 +15427,12 @@ func (v *ServiceProviderDeviceActivationPolicyModifyRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceActivationPolicyModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceActivationPolicyModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeviceActivationPolicyModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -14622,6 +15534,14 @@ func (v *ServiceProviderDeviceManagementEventGetListRequest22) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceManagementEventGetListRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceManagementEventGetListRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeviceManagementEventGetListRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -14826,6 +15746,14 @@ func (v *ServiceProviderDeviceManagementEventGetListResponse22) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceManagementEventGetListResponse22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceManagementEventGetListResponse22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeviceManagementEventGetListResponse22) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -14898,6 +15826,16 @@ func (v *ServiceProviderDeviceManagementGetAccessDeviceCountForDeviceTypeService
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceManagementGetAccessDeviceCountForDeviceTypeServiceProviderRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceManagementGetAccessDeviceCountForDeviceTypeServiceProviderRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -15000,6 +15938,16 @@ func (v *ServiceProviderDeviceManagementGetAccessDeviceCountForDeviceTypeService
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceManagementGetAccessDeviceCountForDeviceTypeServiceProviderResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceManagementGetAccessDeviceCountForDeviceTypeServiceProviderResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeviceManagementGetAccessDeviceCountForDeviceTypeServiceProviderResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -15063,6 +16011,16 @@ func (v *ServiceProviderDeviceManagementInProgressAndPendingEventCancelRequest) 
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceManagementInProgressAndPendingEventCancelRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceManagementInProgressAndPendingEventCancelRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -15140,6 +16098,16 @@ func (v *ServiceProviderDeviceProfileAuthenticationPasswordRulesGetRequestRI) Ap
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceProfileAuthenticationPasswordRulesGetRequestRI) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceProfileAuthenticationPasswordRulesGetRequestRI) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -15230,6 +16198,16 @@ func (v *ServiceProviderDeviceProfileAuthenticationPasswordRulesGetResponseRI) A
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceProfileAuthenticationPasswordRulesGetResponseRI) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceProfileAuthenticationPasswordRulesGetResponseRI) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -15531,6 +16509,16 @@ func (v *ServiceProviderDeviceProfileAuthenticationPasswordRulesModifyRequest) A
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceProfileAuthenticationPasswordRulesModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceProfileAuthenticationPasswordRulesModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeviceProfileAuthenticationPasswordRulesModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -15814,6 +16802,12 @@ func (v *ServiceProviderDeviceTypeCustomTagAddRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceTypeCustomTagAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceTypeCustomTagAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeviceTypeCustomTagAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -15955,6 +16949,14 @@ func (v *ServiceProviderDeviceTypeCustomTagDeleteListRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceTypeCustomTagDeleteListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceTypeCustomTagDeleteListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeviceTypeCustomTagDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -16051,6 +17053,12 @@ func (v *ServiceProviderDeviceTypeCustomTagGetListRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceTypeCustomTagGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceTypeCustomTagGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeviceTypeCustomTagGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -16134,6 +17142,12 @@ func (v *ServiceProviderDeviceTypeCustomTagGetListResponse) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceTypeCustomTagGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceTypeCustomTagGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeviceTypeCustomTagGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -16206,6 +17220,12 @@ func (v *ServiceProviderDeviceTypeCustomTagModifyRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceTypeCustomTagModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceTypeCustomTagModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeviceTypeCustomTagModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -16353,6 +17373,12 @@ func (v *ServiceProviderDeviceTypeFileGetListRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceTypeFileGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceTypeFileGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeviceTypeFileGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -16437,6 +17463,12 @@ func (v *ServiceProviderDeviceTypeFileGetListResponse) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceTypeFileGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceTypeFileGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeviceTypeFileGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -16515,6 +17547,12 @@ func (v *ServiceProviderDeviceTypeFileGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceTypeFileGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceTypeFileGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeviceTypeFileGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -16615,6 +17653,12 @@ func (v *ServiceProviderDeviceTypeFileGetResponse) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceTypeFileGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceTypeFileGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeviceTypeFileGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -16737,6 +17781,12 @@ func (v *ServiceProviderDeviceTypeFileModifyRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceTypeFileModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceTypeFileModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeviceTypeFileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -16858,6 +17908,12 @@ func (v *ServiceProviderDeviceTypeTagSetGetRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceTypeTagSetGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceTypeTagSetGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeviceTypeTagSetGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -16941,6 +17997,12 @@ func (v *ServiceProviderDeviceTypeTagSetGetResponse) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceTypeTagSetGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceTypeTagSetGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeviceTypeTagSetGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -17010,6 +18072,12 @@ func (v *ServiceProviderDeviceTypeTagSetModifyRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDeviceTypeTagSetModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDeviceTypeTagSetModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDeviceTypeTagSetModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -17116,6 +18184,12 @@ func (v *ServiceProviderDialPlanPolicyAddAccessCodeRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDialPlanPolicyAddAccessCodeRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDialPlanPolicyAddAccessCodeRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDialPlanPolicyAddAccessCodeRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -17236,6 +18310,14 @@ func (v *ServiceProviderDialPlanPolicyDeleteAccessCodeRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDialPlanPolicyDeleteAccessCodeRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDialPlanPolicyDeleteAccessCodeRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDialPlanPolicyDeleteAccessCodeRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -17318,6 +18400,14 @@ func (v *ServiceProviderDialPlanPolicyGetAccessCodeListRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDialPlanPolicyGetAccessCodeListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDialPlanPolicyGetAccessCodeListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDialPlanPolicyGetAccessCodeListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -17388,6 +18478,14 @@ func (v *ServiceProviderDialPlanPolicyGetAccessCodeListResponse) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDialPlanPolicyGetAccessCodeListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDialPlanPolicyGetAccessCodeListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDialPlanPolicyGetAccessCodeListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -17457,6 +18555,12 @@ func (v *ServiceProviderDialPlanPolicyGetAccessCodeRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDialPlanPolicyGetAccessCodeRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDialPlanPolicyGetAccessCodeRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDialPlanPolicyGetAccessCodeRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -17543,6 +18647,12 @@ func (v *ServiceProviderDialPlanPolicyGetAccessCodeResponse) AppendAttrs(b []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDialPlanPolicyGetAccessCodeResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDialPlanPolicyGetAccessCodeResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDialPlanPolicyGetAccessCodeResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -17636,6 +18746,12 @@ func (v *ServiceProviderDialPlanPolicyGetRequest22) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDialPlanPolicyGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDialPlanPolicyGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDialPlanPolicyGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -17711,6 +18827,12 @@ func (v *ServiceProviderDialPlanPolicyGetResponse22) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDialPlanPolicyGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDialPlanPolicyGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDialPlanPolicyGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -17841,6 +18963,14 @@ func (v *ServiceProviderDialPlanPolicyModifyAccessCodeRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDialPlanPolicyModifyAccessCodeRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDialPlanPolicyModifyAccessCodeRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDialPlanPolicyModifyAccessCodeRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -17969,6 +19099,12 @@ func (v *ServiceProviderDialPlanPolicyModifyRequest) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDialPlanPolicyModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDialPlanPolicyModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDialPlanPolicyModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -18136,6 +19272,12 @@ func (v *ServiceProviderDialableCallerIDCriteriaAddRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDialableCallerIDCriteriaAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDialableCallerIDCriteriaAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDialableCallerIDCriteriaAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -18328,6 +19470,14 @@ func (v *ServiceProviderDialableCallerIDCriteriaDeleteRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDialableCallerIDCriteriaDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDialableCallerIDCriteriaDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDialableCallerIDCriteriaDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18410,6 +19560,12 @@ func (v *ServiceProviderDialableCallerIDCriteriaGetRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDialableCallerIDCriteriaGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDialableCallerIDCriteriaGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDialableCallerIDCriteriaGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -18504,6 +19660,12 @@ func (v *ServiceProviderDialableCallerIDCriteriaGetResponse) AppendAttrs(b []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDialableCallerIDCriteriaGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDialableCallerIDCriteriaGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDialableCallerIDCriteriaGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -18682,6 +19844,14 @@ func (v *ServiceProviderDialableCallerIDCriteriaModifyRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDialableCallerIDCriteriaModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDialableCallerIDCriteriaModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDialableCallerIDCriteriaModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -18913,6 +20083,12 @@ func (v *ServiceProviderDialableCallerIDGetRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDialableCallerIDGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDialableCallerIDGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDialableCallerIDGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18984,6 +20160,12 @@ func (v *ServiceProviderDialableCallerIDGetResponse) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDialableCallerIDGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDialableCallerIDGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDialableCallerIDGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -19077,6 +20259,12 @@ func (v *ServiceProviderDialableCallerIDModifyRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDialableCallerIDModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDialableCallerIDModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDialableCallerIDModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -19177,6 +20365,12 @@ func (v *ServiceProviderDigitCollectionGetRequest13mp4) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDigitCollectionGetRequest13mp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDigitCollectionGetRequest13mp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDigitCollectionGetRequest13mp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -19248,6 +20442,12 @@ func (v *ServiceProviderDigitCollectionGetResponse13mp4) AppendAttrs(b []byte) [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDigitCollectionGetResponse13mp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDigitCollectionGetResponse13mp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDigitCollectionGetResponse13mp4) DecodeXML(d *ocixml.Decoder) error {
@@ -19343,6 +20543,12 @@ func (v *ServiceProviderDigitCollectionModifyRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDigitCollectionModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDigitCollectionModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDigitCollectionModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -19470,6 +20676,12 @@ func (v *ServiceProviderDnAddListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDnAddListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDnAddListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDnAddListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -19562,6 +20774,12 @@ func (v *ServiceProviderDnDeleteListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDnDeleteListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDnDeleteListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDnDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -19652,6 +20870,12 @@ func (v *ServiceProviderDnGetAvailableListRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDnGetAvailableListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDnGetAvailableListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDnGetAvailableListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -19722,6 +20946,12 @@ func (v *ServiceProviderDnGetAvailableListResponse) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDnGetAvailableListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDnGetAvailableListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDnGetAvailableListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -19782,6 +21012,12 @@ func (v *ServiceProviderDnGetStatusListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDnGetStatusListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDnGetStatusListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDnGetStatusListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -19866,6 +21102,12 @@ func (v *ServiceProviderDnGetStatusListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDnGetStatusListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDnGetStatusListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDnGetStatusListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -19933,6 +21175,12 @@ func (v *ServiceProviderDnGetSummaryListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDnGetSummaryListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDnGetSummaryListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDnGetSummaryListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -20026,6 +21274,12 @@ func (v *ServiceProviderDnGetSummaryListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDnGetSummaryListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDnGetSummaryListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDnGetSummaryListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -20095,6 +21349,12 @@ func (v *ServiceProviderDomainAssignListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDomainAssignListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDomainAssignListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDomainAssignListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -20181,6 +21441,12 @@ func (v *ServiceProviderDomainGetAssignedGroupListRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDomainGetAssignedGroupListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDomainGetAssignedGroupListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDomainGetAssignedGroupListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -20299,6 +21565,12 @@ func (v *ServiceProviderDomainGetAssignedGroupListResponse) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDomainGetAssignedGroupListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDomainGetAssignedGroupListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDomainGetAssignedGroupListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -20370,6 +21642,12 @@ func (v *ServiceProviderDomainGetAssignedListRequest22) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDomainGetAssignedListRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDomainGetAssignedListRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDomainGetAssignedListRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -20478,6 +21756,12 @@ func (v *ServiceProviderDomainGetAssignedListResponse22) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDomainGetAssignedListResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDomainGetAssignedListResponse22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDomainGetAssignedListResponse22) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -20557,6 +21841,12 @@ func (v *ServiceProviderDomainUnassignListRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderDomainUnassignListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderDomainUnassignListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderDomainUnassignListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -20640,6 +21930,12 @@ func (v *ServiceProviderEmergencyCallNotificationGetRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderEmergencyCallNotificationGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderEmergencyCallNotificationGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderEmergencyCallNotificationGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -20711,6 +22007,14 @@ func (v *ServiceProviderEmergencyCallNotificationGetResponse) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderEmergencyCallNotificationGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderEmergencyCallNotificationGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderEmergencyCallNotificationGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -20798,6 +22102,14 @@ func (v *ServiceProviderEmergencyCallNotificationModifyRequest) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderEmergencyCallNotificationModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderEmergencyCallNotificationModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderEmergencyCallNotificationModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -20914,6 +22226,12 @@ func (v *ServiceProviderEndpointGetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderEndpointGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderEndpointGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderEndpointGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -21142,6 +22460,12 @@ func (v *ServiceProviderEndpointGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderEndpointGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderEndpointGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderEndpointGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -21210,6 +22534,12 @@ func (v *ServiceProviderExtensionLengthGetRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderExtensionLengthGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderExtensionLengthGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderExtensionLengthGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -21282,6 +22612,12 @@ func (v *ServiceProviderExtensionLengthGetResponse) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderExtensionLengthGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderExtensionLengthGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderExtensionLengthGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -21377,6 +22713,12 @@ func (v *ServiceProviderExtensionLengthModifyRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderExtensionLengthModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderExtensionLengthModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderExtensionLengthModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -21504,6 +22846,12 @@ func (v *ServiceProviderFeatureAccessCodeGetListRequest21) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderFeatureAccessCodeGetListRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderFeatureAccessCodeGetListRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderFeatureAccessCodeGetListRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -21574,6 +22922,12 @@ func (v *ServiceProviderFeatureAccessCodeGetListResponse21) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderFeatureAccessCodeGetListResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderFeatureAccessCodeGetListResponse21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderFeatureAccessCodeGetListResponse21) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -21640,6 +22994,14 @@ func (v *ServiceProviderFeatureAccessCodeModifyListRequest21) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderFeatureAccessCodeModifyListRequest21) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderFeatureAccessCodeModifyListRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderFeatureAccessCodeModifyListRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -21726,6 +23088,12 @@ func (v *ServiceProviderFileRepositoryDeviceUserAddRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderFileRepositoryDeviceUserAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderFileRepositoryDeviceUserAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderFileRepositoryDeviceUserAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -21861,6 +23229,14 @@ func (v *ServiceProviderFileRepositoryDeviceUserDeleteRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderFileRepositoryDeviceUserDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderFileRepositoryDeviceUserDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderFileRepositoryDeviceUserDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -21957,6 +23333,14 @@ func (v *ServiceProviderFileRepositoryDeviceUserGetListRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderFileRepositoryDeviceUserGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderFileRepositoryDeviceUserGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderFileRepositoryDeviceUserGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -22040,6 +23424,14 @@ func (v *ServiceProviderFileRepositoryDeviceUserGetListResponse) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderFileRepositoryDeviceUserGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderFileRepositoryDeviceUserGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderFileRepositoryDeviceUserGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -22114,6 +23506,14 @@ func (v *ServiceProviderFileRepositoryDeviceUserModifyRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderFileRepositoryDeviceUserModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderFileRepositoryDeviceUserModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderFileRepositoryDeviceUserModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -22244,6 +23644,12 @@ func (v *ServiceProviderGetAvailableLeafDeviceListRequest22) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGetAvailableLeafDeviceListRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGetAvailableLeafDeviceListRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGetAvailableLeafDeviceListRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -22327,6 +23733,14 @@ func (v *ServiceProviderGetAvailableLeafDeviceListResponse22) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGetAvailableLeafDeviceListResponse22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGetAvailableLeafDeviceListResponse22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGetAvailableLeafDeviceListResponse22) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -22403,6 +23817,12 @@ func (v *ServiceProviderGetAvailableTreeDeviceListRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGetAvailableTreeDeviceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGetAvailableTreeDeviceListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGetAvailableTreeDeviceListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -22473,6 +23893,12 @@ func (v *ServiceProviderGetAvailableTreeDeviceListResponse) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGetAvailableTreeDeviceListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGetAvailableTreeDeviceListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGetAvailableTreeDeviceListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -22536,6 +23962,12 @@ func (v *ServiceProviderGetDefaultRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGetDefaultRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGetDefaultRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGetDefaultRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -22582,6 +24014,12 @@ func (v *ServiceProviderGetDefaultResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGetDefaultResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGetDefaultResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGetDefaultResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -22660,6 +24098,12 @@ func (v *ServiceProviderGetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -22768,6 +24212,12 @@ func (v *ServiceProviderGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -22842,6 +24292,12 @@ func (v *ServiceProviderGetPagedSortedListRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGetPagedSortedListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGetPagedSortedListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGetPagedSortedListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -22981,6 +24437,12 @@ func (v *ServiceProviderGetPagedSortedListResponse) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGetPagedSortedListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGetPagedSortedListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGetPagedSortedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -23048,6 +24510,12 @@ func (v *ServiceProviderGetRequest22V4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGetRequest22V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGetRequest22V4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGetRequest22V4) DecodeXML(d *ocixml.Decoder) error {
@@ -23154,6 +24622,12 @@ func (v *ServiceProviderGetResponse22V4) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGetResponse22V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGetResponse22V4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGetResponse22V4) DecodeXML(d *ocixml.Decoder) error {
@@ -23406,6 +24880,14 @@ func (v *ServiceProviderHPBXAlternateCarrierSelectionGetRequest) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderHPBXAlternateCarrierSelectionGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderHPBXAlternateCarrierSelectionGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderHPBXAlternateCarrierSelectionGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -23477,6 +24959,14 @@ func (v *ServiceProviderHPBXAlternateCarrierSelectionGetResponse) AppendAttrs(b 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderHPBXAlternateCarrierSelectionGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderHPBXAlternateCarrierSelectionGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderHPBXAlternateCarrierSelectionGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -23568,6 +25058,14 @@ func (v *ServiceProviderHPBXAlternateCarrierSelectionModifyRequest) AppendAttrs(
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderHPBXAlternateCarrierSelectionModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderHPBXAlternateCarrierSelectionModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderHPBXAlternateCarrierSelectionModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -23685,6 +25183,12 @@ func (v *ServiceProviderIMRNAssignListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderIMRNAssignListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderIMRNAssignListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderIMRNAssignListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -23775,6 +25279,12 @@ func (v *ServiceProviderIMRNGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderIMRNGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderIMRNGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderIMRNGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -23845,6 +25355,12 @@ func (v *ServiceProviderIMRNGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderIMRNGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderIMRNGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderIMRNGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -23906,6 +25422,12 @@ func (v *ServiceProviderIMRNUnassignListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderIMRNUnassignListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderIMRNUnassignListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderIMRNUnassignListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -23998,6 +25520,12 @@ func (v *ServiceProviderLanguageAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderLanguageAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderLanguageAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderLanguageAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -24081,6 +25609,12 @@ func (v *ServiceProviderLanguageDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderLanguageDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderLanguageDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderLanguageDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -24163,6 +25697,12 @@ func (v *ServiceProviderLanguageGetAvailableListRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderLanguageGetAvailableListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderLanguageGetAvailableListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderLanguageGetAvailableListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -24233,6 +25773,12 @@ func (v *ServiceProviderLanguageGetAvailableListResponse) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderLanguageGetAvailableListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderLanguageGetAvailableListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderLanguageGetAvailableListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -24316,6 +25862,12 @@ func (v *ServiceProviderLanguageGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderLanguageGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderLanguageGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderLanguageGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -24386,6 +25938,12 @@ func (v *ServiceProviderLanguageGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderLanguageGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderLanguageGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderLanguageGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -24466,6 +26024,12 @@ func (v *ServiceProviderLanguageModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderLanguageModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderLanguageModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderLanguageModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -24570,6 +26134,12 @@ func (v *ServiceProviderModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -24901,6 +26471,14 @@ func (v *ServiceProviderNetworkClassOfServiceAssignListRequest21) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderNetworkClassOfServiceAssignListRequest21) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderNetworkClassOfServiceAssignListRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderNetworkClassOfServiceAssignListRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -24994,6 +26572,16 @@ func (v *ServiceProviderNetworkClassOfServiceAssignListToAllGroupsRequest) Appen
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderNetworkClassOfServiceAssignListToAllGroupsRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderNetworkClassOfServiceAssignListToAllGroupsRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderNetworkClassOfServiceAssignListToAllGroupsRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -25075,6 +26663,16 @@ func (v *ServiceProviderNetworkClassOfServiceAssignToAllUsersRequest) AppendAttr
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderNetworkClassOfServiceAssignToAllUsersRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderNetworkClassOfServiceAssignToAllUsersRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -25161,6 +26759,16 @@ func (v *ServiceProviderNetworkClassOfServiceGetAssignedGroupListRequest) Append
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderNetworkClassOfServiceGetAssignedGroupListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderNetworkClassOfServiceGetAssignedGroupListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -25280,6 +26888,16 @@ func (v *ServiceProviderNetworkClassOfServiceGetAssignedGroupListResponse) Appen
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderNetworkClassOfServiceGetAssignedGroupListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderNetworkClassOfServiceGetAssignedGroupListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderNetworkClassOfServiceGetAssignedGroupListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -25347,6 +26965,16 @@ func (v *ServiceProviderNetworkClassOfServiceGetAssignedListRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderNetworkClassOfServiceGetAssignedListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderNetworkClassOfServiceGetAssignedListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -25419,6 +27047,16 @@ func (v *ServiceProviderNetworkClassOfServiceGetAssignedListResponse) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderNetworkClassOfServiceGetAssignedListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderNetworkClassOfServiceGetAssignedListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderNetworkClassOfServiceGetAssignedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -25488,6 +27126,14 @@ func (v *ServiceProviderNetworkClassOfServiceModifyDefaultRequest) AppendAttrs(b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderNetworkClassOfServiceModifyDefaultRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderNetworkClassOfServiceModifyDefaultRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderNetworkClassOfServiceModifyDefaultRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -25572,6 +27218,14 @@ func (v *ServiceProviderNetworkClassOfServiceUnassignListRequest21) AppendAttrs(
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderNetworkClassOfServiceUnassignListRequest21) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderNetworkClassOfServiceUnassignListRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderNetworkClassOfServiceUnassignListRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -25666,6 +27320,14 @@ func (v *ServiceProviderNumberPortabilityQueryAddListRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderNumberPortabilityQueryAddListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderNumberPortabilityQueryAddListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderNumberPortabilityQueryAddListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -25750,6 +27412,12 @@ func (v *ServiceProviderNumberPortabilityQueryGetRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderNumberPortabilityQueryGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderNumberPortabilityQueryGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderNumberPortabilityQueryGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -25855,6 +27523,12 @@ func (v *ServiceProviderNumberPortabilityQueryGetResponse) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderNumberPortabilityQueryGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderNumberPortabilityQueryGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderNumberPortabilityQueryGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -25948,6 +27622,12 @@ func (v *ServiceProviderNumberPortabilityQueryModifyRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderNumberPortabilityQueryModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderNumberPortabilityQueryModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderNumberPortabilityQueryModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -26051,6 +27731,12 @@ func (v *ServiceProviderOfficeZoneAssignListRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderOfficeZoneAssignListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderOfficeZoneAssignListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderOfficeZoneAssignListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -26145,6 +27831,14 @@ func (v *ServiceProviderOfficeZoneGetAssignedGroupListRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderOfficeZoneGetAssignedGroupListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderOfficeZoneGetAssignedGroupListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderOfficeZoneGetAssignedGroupListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -26263,6 +27957,14 @@ func (v *ServiceProviderOfficeZoneGetAssignedGroupListResponse) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderOfficeZoneGetAssignedGroupListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderOfficeZoneGetAssignedGroupListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderOfficeZoneGetAssignedGroupListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -26331,6 +28033,12 @@ func (v *ServiceProviderOfficeZoneGetAssignedListRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderOfficeZoneGetAssignedListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderOfficeZoneGetAssignedListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderOfficeZoneGetAssignedListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -26402,6 +28110,12 @@ func (v *ServiceProviderOfficeZoneGetAssignedListResponse) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderOfficeZoneGetAssignedListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderOfficeZoneGetAssignedListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderOfficeZoneGetAssignedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -26472,6 +28186,12 @@ func (v *ServiceProviderOfficeZoneUnassignListRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderOfficeZoneUnassignListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderOfficeZoneUnassignListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderOfficeZoneUnassignListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -26563,6 +28283,12 @@ func (v *ServiceProviderPasswordRulesGetRequestRI) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderPasswordRulesGetRequestRI) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderPasswordRulesGetRequestRI) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderPasswordRulesGetRequestRI) DecodeXML(d *ocixml.Decoder) error {
@@ -26657,6 +28383,12 @@ func (v *ServiceProviderPasswordRulesGetResponseRI) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderPasswordRulesGetResponseRI) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderPasswordRulesGetResponseRI) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderPasswordRulesGetResponseRI) DecodeXML(d *ocixml.Decoder) error {
@@ -26992,6 +28724,12 @@ func (v *ServiceProviderPasswordRulesModifyRequest14sp3) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderPasswordRulesModifyRequest14sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderPasswordRulesModifyRequest14sp3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderPasswordRulesModifyRequest14sp3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -27291,6 +29029,12 @@ func (v *ServiceProviderPortalPasscodeRulesGetRequestRI) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderPortalPasscodeRulesGetRequestRI) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderPortalPasscodeRulesGetRequestRI) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderPortalPasscodeRulesGetRequestRI) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -27382,6 +29126,12 @@ func (v *ServiceProviderPortalPasscodeRulesGetResponseRI) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderPortalPasscodeRulesGetResponseRI) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderPortalPasscodeRulesGetResponseRI) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderPortalPasscodeRulesGetResponseRI) DecodeXML(d *ocixml.Decoder) error {
@@ -27697,6 +29447,12 @@ func (v *ServiceProviderPortalPasscodeRulesModifyRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderPortalPasscodeRulesModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderPortalPasscodeRulesModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderPortalPasscodeRulesModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -27997,6 +29753,14 @@ func (v *ServiceProviderRoutePointExternalSystemAssignListRequest) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRoutePointExternalSystemAssignListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRoutePointExternalSystemAssignListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderRoutePointExternalSystemAssignListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -28078,6 +29842,16 @@ func (v *ServiceProviderRoutePointExternalSystemGetAssignedGroupListRequest) App
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRoutePointExternalSystemGetAssignedGroupListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRoutePointExternalSystemGetAssignedGroupListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -28197,6 +29971,16 @@ func (v *ServiceProviderRoutePointExternalSystemGetAssignedGroupListResponse) Ap
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRoutePointExternalSystemGetAssignedGroupListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRoutePointExternalSystemGetAssignedGroupListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderRoutePointExternalSystemGetAssignedGroupListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -28264,6 +30048,16 @@ func (v *ServiceProviderRoutePointExternalSystemGetAssignedListRequest) AppendAt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRoutePointExternalSystemGetAssignedListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRoutePointExternalSystemGetAssignedListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -28336,6 +30130,16 @@ func (v *ServiceProviderRoutePointExternalSystemGetAssignedListResponse) AppendA
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRoutePointExternalSystemGetAssignedListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRoutePointExternalSystemGetAssignedListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderRoutePointExternalSystemGetAssignedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -28404,6 +30208,16 @@ func (v *ServiceProviderRoutePointExternalSystemUnassignListRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRoutePointExternalSystemUnassignListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRoutePointExternalSystemUnassignListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -28485,6 +30299,12 @@ func (v *ServiceProviderRoutingProfileGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRoutingProfileGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRoutingProfileGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderRoutingProfileGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -28555,6 +30375,12 @@ func (v *ServiceProviderRoutingProfileGetResponse) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRoutingProfileGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRoutingProfileGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderRoutingProfileGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -28623,6 +30449,12 @@ func (v *ServiceProviderRoutingProfileModifyRequest) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRoutingProfileModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRoutingProfileModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderRoutingProfileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -28711,6 +30543,14 @@ func (v *ServiceProviderSIPAuthenticationPasswordRulesGetRequestRI) AppendAttrs(
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderSIPAuthenticationPasswordRulesGetRequestRI) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderSIPAuthenticationPasswordRulesGetRequestRI) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderSIPAuthenticationPasswordRulesGetRequestRI) DecodeXML(d *ocixml.Decoder) error {
@@ -28805,6 +30645,16 @@ func (v *ServiceProviderSIPAuthenticationPasswordRulesGetResponseRI) AppendAttrs
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderSIPAuthenticationPasswordRulesGetResponseRI) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderSIPAuthenticationPasswordRulesGetResponseRI) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -29176,6 +31026,16 @@ func (v *ServiceProviderSIPAuthenticationPasswordRulesModifyRequest) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderSIPAuthenticationPasswordRulesModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderSIPAuthenticationPasswordRulesModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderSIPAuthenticationPasswordRulesModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -29522,6 +31382,12 @@ func (v *ServiceProviderScheduleAddEventRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderScheduleAddEventRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderScheduleAddEventRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderScheduleAddEventRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -29697,6 +31563,12 @@ func (v *ServiceProviderScheduleAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderScheduleAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderScheduleAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderScheduleAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -29794,6 +31666,12 @@ func (v *ServiceProviderScheduleDeleteEventListRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderScheduleDeleteEventListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderScheduleDeleteEventListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderScheduleDeleteEventListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -29890,6 +31768,12 @@ func (v *ServiceProviderScheduleDeleteListRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderScheduleDeleteListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderScheduleDeleteListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderScheduleDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -29974,6 +31858,12 @@ func (v *ServiceProviderScheduleGetEventDetailListRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderScheduleGetEventDetailListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderScheduleGetEventDetailListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderScheduleGetEventDetailListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -30057,6 +31947,12 @@ func (v *ServiceProviderScheduleGetEventDetailListResponse) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderScheduleGetEventDetailListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderScheduleGetEventDetailListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderScheduleGetEventDetailListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -30123,6 +32019,12 @@ func (v *ServiceProviderScheduleGetEventListRequest) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderScheduleGetEventListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderScheduleGetEventListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderScheduleGetEventListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -30207,6 +32109,12 @@ func (v *ServiceProviderScheduleGetEventListResponse) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderScheduleGetEventListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderScheduleGetEventListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderScheduleGetEventListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -30273,6 +32181,12 @@ func (v *ServiceProviderScheduleGetEventRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderScheduleGetEventRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderScheduleGetEventRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderScheduleGetEventRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -30374,6 +32288,12 @@ func (v *ServiceProviderScheduleGetEventResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderScheduleGetEventResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderScheduleGetEventResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderScheduleGetEventResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -30510,6 +32430,12 @@ func (v *ServiceProviderScheduleGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderScheduleGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderScheduleGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderScheduleGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -30592,6 +32518,12 @@ func (v *ServiceProviderScheduleGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderScheduleGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderScheduleGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderScheduleGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -30666,6 +32598,12 @@ func (v *ServiceProviderScheduleModifyEventRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderScheduleModifyEventRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderScheduleModifyEventRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderScheduleModifyEventRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -30860,6 +32798,12 @@ func (v *ServiceProviderScheduleModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderScheduleModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderScheduleModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderScheduleModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -30954,6 +32898,12 @@ func (v *ServiceProviderServiceGetAuthorizationListRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServiceGetAuthorizationListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServiceGetAuthorizationListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServiceGetAuthorizationListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -31024,6 +32974,12 @@ func (v *ServiceProviderServiceGetAuthorizationListResponse) AppendAttrs(b []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServiceGetAuthorizationListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServiceGetAuthorizationListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServiceGetAuthorizationListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -31109,6 +33065,12 @@ func (v *ServiceProviderServiceGetAuthorizationRequest) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServiceGetAuthorizationRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServiceGetAuthorizationRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServiceGetAuthorizationRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -31234,6 +33196,12 @@ func (v *ServiceProviderServiceGetAuthorizationResponse) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServiceGetAuthorizationResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServiceGetAuthorizationResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServiceGetAuthorizationResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -31331,6 +33299,12 @@ func (v *ServiceProviderServiceGetUserAssignableListRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServiceGetUserAssignableListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServiceGetUserAssignableListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServiceGetUserAssignableListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -31401,6 +33375,14 @@ func (v *ServiceProviderServiceGetUserAssignableListResponse) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServiceGetUserAssignableListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServiceGetUserAssignableListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServiceGetUserAssignableListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -31467,6 +33449,14 @@ func (v *ServiceProviderServiceModifyAuthorizationListRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServiceModifyAuthorizationListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServiceModifyAuthorizationListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServiceModifyAuthorizationListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -31563,6 +33553,12 @@ func (v *ServiceProviderServicePackAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -31691,6 +33687,12 @@ func (v *ServiceProviderServicePackAddServiceListRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackAddServiceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackAddServiceListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackAddServiceListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -31787,6 +33789,12 @@ func (v *ServiceProviderServicePackDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -31869,6 +33877,12 @@ func (v *ServiceProviderServicePackGetDetailListRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackGetDetailListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackGetDetailListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackGetDetailListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -31958,6 +33972,12 @@ func (v *ServiceProviderServicePackGetDetailListResponse) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackGetDetailListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackGetDetailListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackGetDetailListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -32100,6 +34120,12 @@ func (v *ServiceProviderServicePackGetListRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32170,6 +34196,12 @@ func (v *ServiceProviderServicePackGetListResponse) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -32235,6 +34267,14 @@ func (v *ServiceProviderServicePackGetServiceUsageListRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackGetServiceUsageListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackGetServiceUsageListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackGetServiceUsageListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -32319,6 +34359,14 @@ func (v *ServiceProviderServicePackGetServiceUsageListResponse) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackGetServiceUsageListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackGetServiceUsageListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackGetServiceUsageListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -32387,6 +34435,14 @@ func (v *ServiceProviderServicePackGetUtilizationListRequest) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackGetUtilizationListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackGetUtilizationListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackGetUtilizationListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -32458,6 +34514,14 @@ func (v *ServiceProviderServicePackGetUtilizationListResponse) AppendAttrs(b []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackGetUtilizationListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackGetUtilizationListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackGetUtilizationListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -32544,6 +34608,14 @@ func (v *ServiceProviderServicePackMigrationTaskAddRequest21) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskAddRequest21) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskAddRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackMigrationTaskAddRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -32718,6 +34790,12 @@ func (v *ServiceProviderServicePackMigrationTaskCopyRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskCopyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskCopyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackMigrationTaskCopyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32800,6 +34878,14 @@ func (v *ServiceProviderServicePackMigrationTaskDeleteRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackMigrationTaskDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -32884,6 +34970,16 @@ func (v *ServiceProviderServicePackMigrationTaskGetAvailableGroupListRequest) Ap
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskGetAvailableGroupListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskGetAvailableGroupListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -32990,6 +35086,16 @@ func (v *ServiceProviderServicePackMigrationTaskGetAvailableGroupListResponse) A
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskGetAvailableGroupListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskGetAvailableGroupListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackMigrationTaskGetAvailableGroupListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -33058,6 +35164,14 @@ func (v *ServiceProviderServicePackMigrationTaskGetListRequest21) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskGetListRequest21) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskGetListRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackMigrationTaskGetListRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -33129,6 +35243,14 @@ func (v *ServiceProviderServicePackMigrationTaskGetListResponse21) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskGetListResponse21) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskGetListResponse21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackMigrationTaskGetListResponse21) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -33198,6 +35320,14 @@ func (v *ServiceProviderServicePackMigrationTaskGetRequest21) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskGetRequest21) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskGetRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackMigrationTaskGetRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -33307,6 +35437,14 @@ func (v *ServiceProviderServicePackMigrationTaskGetResponse21) AppendAttrs(b []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskGetResponse21) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskGetResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackMigrationTaskGetResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -33648,6 +35786,16 @@ func (v *ServiceProviderServicePackMigrationTaskModifyAssignmentListRequest) App
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskModifyAssignmentListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskModifyAssignmentListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackMigrationTaskModifyAssignmentListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -33773,6 +35921,16 @@ func (v *ServiceProviderServicePackMigrationTaskModifyGroupListRequest) AppendAt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskModifyGroupListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskModifyGroupListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -33943,6 +36101,16 @@ func (v *ServiceProviderServicePackMigrationTaskModifyRemovalListRequest) Append
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskModifyRemovalListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskModifyRemovalListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackMigrationTaskModifyRemovalListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -34077,6 +36245,14 @@ func (v *ServiceProviderServicePackMigrationTaskModifyRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackMigrationTaskModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -34273,6 +36449,16 @@ func (v *ServiceProviderServicePackMigrationTaskModifyUserSelectionRequest) Appe
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskModifyUserSelectionRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskModifyUserSelectionRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackMigrationTaskModifyUserSelectionRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -34410,6 +36596,14 @@ func (v *ServiceProviderServicePackMigrationTaskTerminateRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskTerminateRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackMigrationTaskTerminateRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackMigrationTaskTerminateRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -34496,6 +36690,12 @@ func (v *ServiceProviderServicePackModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePackModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePackModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePackModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -34632,6 +36832,12 @@ func (v *ServiceProviderServicePhoneNumberLookupRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePhoneNumberLookupRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePhoneNumberLookupRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePhoneNumberLookupRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -34728,6 +36934,12 @@ func (v *ServiceProviderServicePhoneNumberLookupResponse) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderServicePhoneNumberLookupResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderServicePhoneNumberLookupResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderServicePhoneNumberLookupResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -34796,6 +37008,12 @@ func (v *ServiceProviderSessionAdmissionControlGetRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderSessionAdmissionControlGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderSessionAdmissionControlGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderSessionAdmissionControlGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -34870,6 +37088,12 @@ func (v *ServiceProviderSessionAdmissionControlGetResponse) AppendAttrs(b []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderSessionAdmissionControlGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderSessionAdmissionControlGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderSessionAdmissionControlGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -34983,6 +37207,14 @@ func (v *ServiceProviderSessionAdmissionControlModifyRequest) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderSessionAdmissionControlModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderSessionAdmissionControlModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderSessionAdmissionControlModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -35124,6 +37356,14 @@ func (v *ServiceProviderSessionAdmissionControlWhiteListGetRequest) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderSessionAdmissionControlWhiteListGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderSessionAdmissionControlWhiteListGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderSessionAdmissionControlWhiteListGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -35193,6 +37433,16 @@ func (v *ServiceProviderSessionAdmissionControlWhiteListGetResponse) AppendAttrs
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderSessionAdmissionControlWhiteListGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderSessionAdmissionControlWhiteListGetResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -35270,6 +37520,16 @@ func (v *ServiceProviderSessionAdmissionControlWhiteListModifyRequest) AppendAtt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderSessionAdmissionControlWhiteListModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderSessionAdmissionControlWhiteListModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -35374,6 +37634,12 @@ func (v *ServiceProviderStirShakenGetRequest23V2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderStirShakenGetRequest23V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderStirShakenGetRequest23V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderStirShakenGetRequest23V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -35465,6 +37731,12 @@ func (v *ServiceProviderStirShakenGetResponse23V2) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderStirShakenGetResponse23V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderStirShakenGetResponse23V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderStirShakenGetResponse23V2) DecodeXML(d *ocixml.Decoder) error {
@@ -35776,6 +38048,12 @@ func (v *ServiceProviderStirShakenModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderStirShakenModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderStirShakenModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderStirShakenModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -36078,6 +38356,14 @@ func (v *ServiceProviderTemplateOnlyDeviceFileGetListRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderTemplateOnlyDeviceFileGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderTemplateOnlyDeviceFileGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderTemplateOnlyDeviceFileGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -36161,6 +38447,14 @@ func (v *ServiceProviderTemplateOnlyDeviceFileGetListResponse) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderTemplateOnlyDeviceFileGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderTemplateOnlyDeviceFileGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderTemplateOnlyDeviceFileGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -36225,6 +38519,14 @@ func (v *ServiceProviderThirdPartyEmergencyCallingGetRequest22) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderThirdPartyEmergencyCallingGetRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderThirdPartyEmergencyCallingGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderThirdPartyEmergencyCallingGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -36298,6 +38600,14 @@ func (v *ServiceProviderThirdPartyEmergencyCallingGetResponse22) AppendAttrs(b [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderThirdPartyEmergencyCallingGetResponse22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderThirdPartyEmergencyCallingGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderThirdPartyEmergencyCallingGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -36397,6 +38707,14 @@ func (v *ServiceProviderThirdPartyEmergencyCallingModifyRequest) AppendAttrs(b [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderThirdPartyEmergencyCallingModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderThirdPartyEmergencyCallingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderThirdPartyEmergencyCallingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -36513,6 +38831,14 @@ func (v *ServiceProviderVisualDeviceManagementGetDeviceInfoRequest) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderVisualDeviceManagementGetDeviceInfoRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderVisualDeviceManagementGetDeviceInfoRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderVisualDeviceManagementGetDeviceInfoRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -36597,6 +38923,16 @@ func (v *ServiceProviderVisualDeviceManagementGetDeviceInfoResponse) AppendAttrs
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderVisualDeviceManagementGetDeviceInfoResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderVisualDeviceManagementGetDeviceInfoResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -36799,6 +39135,12 @@ func (v *ServiceProviderXsiPolicyProfileAssignListRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderXsiPolicyProfileAssignListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderXsiPolicyProfileAssignListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderXsiPolicyProfileAssignListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -36908,6 +39250,16 @@ func (v *ServiceProviderXsiPolicyProfileGetAssignedGroupListRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderXsiPolicyProfileGetAssignedGroupListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderXsiPolicyProfileGetAssignedGroupListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -37027,6 +39379,16 @@ func (v *ServiceProviderXsiPolicyProfileGetAssignedGroupListResponse) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderXsiPolicyProfileGetAssignedGroupListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderXsiPolicyProfileGetAssignedGroupListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderXsiPolicyProfileGetAssignedGroupListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -37096,6 +39458,14 @@ func (v *ServiceProviderXsiPolicyProfileGetAssignedListRequest) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderXsiPolicyProfileGetAssignedListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderXsiPolicyProfileGetAssignedListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderXsiPolicyProfileGetAssignedListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -37179,6 +39549,14 @@ func (v *ServiceProviderXsiPolicyProfileGetAssignedListResponse) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderXsiPolicyProfileGetAssignedListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderXsiPolicyProfileGetAssignedListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderXsiPolicyProfileGetAssignedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -37249,6 +39627,14 @@ func (v *ServiceProviderXsiPolicyProfileModifyDefaultRequest) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderXsiPolicyProfileModifyDefaultRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderXsiPolicyProfileModifyDefaultRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderXsiPolicyProfileModifyDefaultRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -37344,6 +39730,12 @@ func (v *ServiceProviderXsiPolicyProfileUnassignListRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderXsiPolicyProfileUnassignListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderXsiPolicyProfileUnassignListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderXsiPolicyProfileUnassignListRequest) DecodeXML(d *ocixml.Decoder) error {

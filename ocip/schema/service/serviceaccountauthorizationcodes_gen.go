@@ -148,6 +148,12 @@ func (v *GroupAccountAuthorizationCodesAddListRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccountAuthorizationCodesAddListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccountAuthorizationCodesAddListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccountAuthorizationCodesAddListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -245,6 +251,12 @@ func (v *GroupAccountAuthorizationCodesDeleteListRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccountAuthorizationCodesDeleteListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccountAuthorizationCodesDeleteListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccountAuthorizationCodesDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -348,6 +360,14 @@ func (v *GroupAccountAuthorizationCodesGetAvailableUserListRequest) AppendAttrs(
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccountAuthorizationCodesGetAvailableUserListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccountAuthorizationCodesGetAvailableUserListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccountAuthorizationCodesGetAvailableUserListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -512,6 +532,16 @@ func (v *GroupAccountAuthorizationCodesGetAvailableUserListResponse) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccountAuthorizationCodesGetAvailableUserListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccountAuthorizationCodesGetAvailableUserListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccountAuthorizationCodesGetAvailableUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -581,6 +611,12 @@ func (v *GroupAccountAuthorizationCodesGetListRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccountAuthorizationCodesGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccountAuthorizationCodesGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccountAuthorizationCodesGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -665,6 +701,12 @@ func (v *GroupAccountAuthorizationCodesGetListResponse) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAccountAuthorizationCodesGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccountAuthorizationCodesGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccountAuthorizationCodesGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -731,6 +773,12 @@ func (v *GroupAccountAuthorizationCodesGetRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccountAuthorizationCodesGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccountAuthorizationCodesGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccountAuthorizationCodesGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -818,6 +866,12 @@ func (v *GroupAccountAuthorizationCodesGetResponse) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccountAuthorizationCodesGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccountAuthorizationCodesGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccountAuthorizationCodesGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -940,6 +994,12 @@ func (v *GroupAccountAuthorizationCodesModifyRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupAccountAuthorizationCodesModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAccountAuthorizationCodesModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAccountAuthorizationCodesModifyRequest) DecodeXML(d *ocixml.Decoder) error {

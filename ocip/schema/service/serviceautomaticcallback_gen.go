@@ -133,6 +133,12 @@ func (v *SystemAutomaticCallbackAddReleaseCauseListRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAutomaticCallbackAddReleaseCauseListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAutomaticCallbackAddReleaseCauseListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAutomaticCallbackAddReleaseCauseListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -198,6 +204,14 @@ func (v *SystemAutomaticCallbackDeleteReleaseCauseListRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAutomaticCallbackDeleteReleaseCauseListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAutomaticCallbackDeleteReleaseCauseListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAutomaticCallbackDeleteReleaseCauseListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -262,6 +276,12 @@ func (v *SystemAutomaticCallbackGetReleaseCauseListRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAutomaticCallbackGetReleaseCauseListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAutomaticCallbackGetReleaseCauseListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAutomaticCallbackGetReleaseCauseListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -307,6 +327,12 @@ func (v *SystemAutomaticCallbackGetReleaseCauseListResponse) AppendAttrs(b []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAutomaticCallbackGetReleaseCauseListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAutomaticCallbackGetReleaseCauseListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAutomaticCallbackGetReleaseCauseListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -372,6 +398,12 @@ func (v *SystemAutomaticCallbackGetRequest17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAutomaticCallbackGetRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAutomaticCallbackGetRequest17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAutomaticCallbackGetRequest17) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -424,6 +456,12 @@ func (v *SystemAutomaticCallbackGetResponse17) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAutomaticCallbackGetResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAutomaticCallbackGetResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAutomaticCallbackGetResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -592,6 +630,12 @@ func (v *SystemAutomaticCallbackModifyRequest15) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAutomaticCallbackModifyRequest15) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAutomaticCallbackModifyRequest15) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAutomaticCallbackModifyRequest15) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -742,6 +786,12 @@ func (v *UserAutomaticCallbackGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserAutomaticCallbackGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserAutomaticCallbackGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserAutomaticCallbackGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -810,6 +860,12 @@ func (v *UserAutomaticCallbackGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserAutomaticCallbackGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserAutomaticCallbackGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserAutomaticCallbackGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -874,6 +930,12 @@ func (v *UserAutomaticCallbackModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserAutomaticCallbackModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserAutomaticCallbackModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserAutomaticCallbackModifyRequest) DecodeXML(d *ocixml.Decoder) error {

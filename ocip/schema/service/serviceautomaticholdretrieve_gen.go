@@ -36,6 +36,12 @@ func (v *UserAutomaticHoldRetrieveGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserAutomaticHoldRetrieveGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserAutomaticHoldRetrieveGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserAutomaticHoldRetrieveGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -106,6 +112,12 @@ func (v *UserAutomaticHoldRetrieveGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserAutomaticHoldRetrieveGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserAutomaticHoldRetrieveGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserAutomaticHoldRetrieveGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -185,6 +197,12 @@ func (v *UserAutomaticHoldRetrieveModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserAutomaticHoldRetrieveModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserAutomaticHoldRetrieveModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserAutomaticHoldRetrieveModifyRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -59,6 +59,12 @@ func (v *UserBasicCallLogsGetListRequest14sp4) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBasicCallLogsGetListRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBasicCallLogsGetListRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBasicCallLogsGetListRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -149,6 +155,12 @@ func (v *UserBasicCallLogsGetListResponse14sp4) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBasicCallLogsGetListResponse14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBasicCallLogsGetListResponse14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBasicCallLogsGetListResponse14sp4) DecodeXML(d *ocixml.Decoder) error {

@@ -55,6 +55,12 @@ func (v *GroupBroadWorksAnywhereAddInstanceRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksAnywhereAddInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksAnywhereAddInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksAnywhereAddInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -217,6 +223,12 @@ func (v *GroupBroadWorksAnywhereDeleteInstanceRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksAnywhereDeleteInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksAnywhereDeleteInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksAnywhereDeleteInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -287,6 +299,12 @@ func (v *GroupBroadWorksAnywhereGetInstanceListRequest) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksAnywhereGetInstanceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksAnywhereGetInstanceListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksAnywhereGetInstanceListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -383,6 +401,12 @@ func (v *GroupBroadWorksAnywhereGetInstanceListResponse) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksAnywhereGetInstanceListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksAnywhereGetInstanceListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksAnywhereGetInstanceListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -451,6 +475,12 @@ func (v *GroupBroadWorksAnywhereGetInstanceRequest19sp1) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksAnywhereGetInstanceRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksAnywhereGetInstanceRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksAnywhereGetInstanceRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -526,6 +556,12 @@ func (v *GroupBroadWorksAnywhereGetInstanceResponse19sp1) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksAnywhereGetInstanceResponse19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksAnywhereGetInstanceResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksAnywhereGetInstanceResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -650,6 +686,14 @@ func (v *GroupBroadWorksAnywhereModifyActiveInstanceListRequest) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksAnywhereModifyActiveInstanceListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksAnywhereModifyActiveInstanceListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksAnywhereModifyActiveInstanceListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -721,6 +765,12 @@ func (v *GroupBroadWorksAnywhereModifyInstanceRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksAnywhereModifyInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksAnywhereModifyInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksAnywhereModifyInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -853,6 +903,12 @@ func (v *SystemBroadWorksAnywhereGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksAnywhereGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksAnywhereGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksAnywhereGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -898,6 +954,12 @@ func (v *SystemBroadWorksAnywhereGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksAnywhereGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksAnywhereGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksAnywhereGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -963,6 +1025,12 @@ func (v *SystemBroadWorksAnywhereModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksAnywhereModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksAnywhereModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksAnywhereModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1040,6 +1108,12 @@ func (v *UserBroadWorksAnywhereAddPhoneNumberRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksAnywhereAddPhoneNumberRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksAnywhereAddPhoneNumberRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksAnywhereAddPhoneNumberRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1185,6 +1259,14 @@ func (v *UserBroadWorksAnywhereAddSelectiveCriteriaRequest16) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksAnywhereAddSelectiveCriteriaRequest16) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksAnywhereAddSelectiveCriteriaRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksAnywhereAddSelectiveCriteriaRequest16) DecodeXML(d *ocixml.Decoder) error {
@@ -1340,6 +1422,12 @@ func (v *UserBroadWorksAnywhereDeletePhoneNumberRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksAnywhereDeletePhoneNumberRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksAnywhereDeletePhoneNumberRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksAnywhereDeletePhoneNumberRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1423,6 +1511,14 @@ func (v *UserBroadWorksAnywhereDeleteSelectiveCriteriaRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksAnywhereDeleteSelectiveCriteriaRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksAnywhereDeleteSelectiveCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksAnywhereDeleteSelectiveCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1519,6 +1615,14 @@ func (v *UserBroadWorksAnywhereGetAvailablePortalListRequest21sp1) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksAnywhereGetAvailablePortalListRequest21sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksAnywhereGetAvailablePortalListRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksAnywhereGetAvailablePortalListRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1588,6 +1692,14 @@ func (v *UserBroadWorksAnywhereGetAvailablePortalListResponse21sp1) AppendAttrs(
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksAnywhereGetAvailablePortalListResponse21sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksAnywhereGetAvailablePortalListResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksAnywhereGetAvailablePortalListResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -1661,6 +1773,16 @@ func (v *UserBroadWorksAnywhereGetPhoneNumberPagedSortedListRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksAnywhereGetPhoneNumberPagedSortedListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksAnywhereGetPhoneNumberPagedSortedListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -1808,6 +1930,16 @@ func (v *UserBroadWorksAnywhereGetPhoneNumberPagedSortedListResponse) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksAnywhereGetPhoneNumberPagedSortedListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksAnywhereGetPhoneNumberPagedSortedListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksAnywhereGetPhoneNumberPagedSortedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1877,6 +2009,12 @@ func (v *UserBroadWorksAnywhereGetPhoneNumberRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksAnywhereGetPhoneNumberRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksAnywhereGetPhoneNumberRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksAnywhereGetPhoneNumberRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1966,6 +2104,12 @@ func (v *UserBroadWorksAnywhereGetPhoneNumberResponse) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksAnywhereGetPhoneNumberResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksAnywhereGetPhoneNumberResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksAnywhereGetPhoneNumberResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -2092,6 +2236,12 @@ func (v *UserBroadWorksAnywhereGetRequest16sp2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksAnywhereGetRequest16sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksAnywhereGetRequest16sp2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksAnywhereGetRequest16sp2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2163,6 +2313,12 @@ func (v *UserBroadWorksAnywhereGetResponse16sp2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksAnywhereGetResponse16sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksAnywhereGetResponse16sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksAnywhereGetResponse16sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -2250,6 +2406,14 @@ func (v *UserBroadWorksAnywhereGetSelectiveCriteriaRequest21) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksAnywhereGetSelectiveCriteriaRequest21) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksAnywhereGetSelectiveCriteriaRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksAnywhereGetSelectiveCriteriaRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -2350,6 +2514,14 @@ func (v *UserBroadWorksAnywhereGetSelectiveCriteriaResponse21) AppendAttrs(b []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksAnywhereGetSelectiveCriteriaResponse21) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksAnywhereGetSelectiveCriteriaResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksAnywhereGetSelectiveCriteriaResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -2473,6 +2645,12 @@ func (v *UserBroadWorksAnywhereModifyPhoneNumberRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksAnywhereModifyPhoneNumberRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksAnywhereModifyPhoneNumberRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksAnywhereModifyPhoneNumberRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2647,6 +2825,12 @@ func (v *UserBroadWorksAnywhereModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksAnywhereModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksAnywhereModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksAnywhereModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2737,6 +2921,14 @@ func (v *UserBroadWorksAnywhereModifySelectiveCriteriaRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksAnywhereModifySelectiveCriteriaRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksAnywhereModifySelectiveCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksAnywhereModifySelectiveCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {

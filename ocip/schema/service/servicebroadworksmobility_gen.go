@@ -171,6 +171,16 @@ func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmen
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -361,6 +371,16 @@ func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmen
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -444,6 +464,16 @@ func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmen
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentPagedSortedListRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentPagedSortedListRequest22) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -675,6 +705,16 @@ func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmen
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentPagedSortedListResponse22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentPagedSortedListResponse22) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentPagedSortedListResponse22) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -753,6 +793,16 @@ func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailable
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListRequest22) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -824,6 +874,16 @@ func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailable
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListResponse22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListResponse22) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -900,6 +960,16 @@ func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailable
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailablePagedSortedListRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailablePagedSortedListRequest22) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -1029,6 +1099,16 @@ func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailable
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailablePagedSortedListResponse22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailablePagedSortedListResponse22) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailablePagedSortedListResponse22) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1105,6 +1185,12 @@ func (v *GroupBroadWorksMobilityGetRequest22V4) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityGetRequest22V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityGetRequest22V4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksMobilityGetRequest22V4) DecodeXML(d *ocixml.Decoder) error {
@@ -1201,6 +1287,12 @@ func (v *GroupBroadWorksMobilityGetResponse22V4) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityGetResponse22V4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityGetResponse22V4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksMobilityGetResponse22V4) DecodeXML(d *ocixml.Decoder) error {
@@ -1386,6 +1478,16 @@ func (v *GroupBroadWorksMobilityMobileSubscriberDirectoryNumberAssignListRequest
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityMobileSubscriberDirectoryNumberAssignListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityMobileSubscriberDirectoryNumberAssignListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksMobilityMobileSubscriberDirectoryNumberAssignListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1487,6 +1589,16 @@ func (v *GroupBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentList
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -1666,6 +1778,16 @@ func (v *GroupBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentList
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksMobilityMobileSubscriberDirectoryNumberGetAssignmentListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1736,6 +1858,16 @@ func (v *GroupBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListR
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -1824,6 +1956,16 @@ func (v *GroupBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListR
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1889,6 +2031,16 @@ func (v *GroupBroadWorksMobilityMobileSubscriberDirectoryNumberUnassignListReque
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityMobileSubscriberDirectoryNumberUnassignListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityMobileSubscriberDirectoryNumberUnassignListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -1997,6 +2149,12 @@ func (v *GroupBroadWorksMobilityModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupBroadWorksMobilityModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupBroadWorksMobilityModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupBroadWorksMobilityModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2209,6 +2367,12 @@ func (v *ServiceProviderBroadWorksMobilityGetRequest22V3) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetRequest22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetRequest22V3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderBroadWorksMobilityGetRequest22V3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2289,6 +2453,12 @@ func (v *ServiceProviderBroadWorksMobilityGetResponse22V3) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetResponse22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityGetResponse22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderBroadWorksMobilityGetResponse22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -2455,6 +2625,16 @@ func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberAddList
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberAddListRequest21) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberAddListRequest21) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberAddListRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2550,6 +2730,16 @@ func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberDeleteL
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberDeleteListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberDeleteListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2631,6 +2821,16 @@ func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvai
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2704,6 +2904,16 @@ func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvai
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberGetAvailableListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2773,6 +2983,16 @@ func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberGetSumm
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberGetSummaryListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberGetSummaryListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -2895,6 +3115,16 @@ func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberGetSumm
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberGetSummaryListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberGetSummaryListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderBroadWorksMobilityMobileSubscriberDirectoryNumberGetSummaryListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2975,6 +3205,12 @@ func (v *ServiceProviderBroadWorksMobilityModifyRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderBroadWorksMobilityModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderBroadWorksMobilityModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -3318,6 +3554,12 @@ func (v *SystemBroadWorksMobilityAddIMRNListRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityAddIMRNListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityAddIMRNListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityAddIMRNListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3395,6 +3637,14 @@ func (v *SystemBroadWorksMobilityAddMobileNetworkIMRNListRequest) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityAddMobileNetworkIMRNListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityAddMobileNetworkIMRNListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityAddMobileNetworkIMRNListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -3486,6 +3736,12 @@ func (v *SystemBroadWorksMobilityDeleteIMRNListRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityDeleteIMRNListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityDeleteIMRNListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityDeleteIMRNListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3553,6 +3809,16 @@ func (v *SystemBroadWorksMobilityDeleteMobileNetworkIMRNListRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityDeleteMobileNetworkIMRNListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityDeleteMobileNetworkIMRNListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -3639,6 +3905,12 @@ func (v *SystemBroadWorksMobilityGeographicalPoolAddRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityGeographicalPoolAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -3742,6 +4014,14 @@ func (v *SystemBroadWorksMobilityGeographicalPoolDeleteRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityGeographicalPoolDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3810,6 +4090,14 @@ func (v *SystemBroadWorksMobilityGeographicalPoolGetListRequest) AppendAttrs(b [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityGeographicalPoolGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -3880,6 +4168,14 @@ func (v *SystemBroadWorksMobilityGeographicalPoolGetListResponse) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityGeographicalPoolGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -3949,6 +4245,16 @@ func (v *SystemBroadWorksMobilityGeographicalPoolIMRNAddListRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolIMRNAddListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolIMRNAddListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -4042,6 +4348,16 @@ func (v *SystemBroadWorksMobilityGeographicalPoolIMRNDeleteListRequest) AppendAt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolIMRNDeleteListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolIMRNDeleteListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityGeographicalPoolIMRNDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4123,6 +4439,16 @@ func (v *SystemBroadWorksMobilityGeographicalPoolIMRNGetListRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolIMRNGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolIMRNGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -4207,6 +4533,16 @@ func (v *SystemBroadWorksMobilityGeographicalPoolIMRNGetListResponse) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolIMRNGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolIMRNGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityGeographicalPoolIMRNGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4288,6 +4624,14 @@ func (v *SystemBroadWorksMobilityGeographicalPoolModifyRequest) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityGeographicalPoolModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -4397,6 +4741,16 @@ func (v *SystemBroadWorksMobilityGeographicalPoolPrefixAddListRequest) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolPrefixAddListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolPrefixAddListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityGeographicalPoolPrefixAddListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4478,6 +4832,16 @@ func (v *SystemBroadWorksMobilityGeographicalPoolPrefixDeleteListRequest) Append
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolPrefixDeleteListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolPrefixDeleteListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -4562,6 +4926,16 @@ func (v *SystemBroadWorksMobilityGeographicalPoolPrefixGetListRequest) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolPrefixGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolPrefixGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityGeographicalPoolPrefixGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4631,6 +5005,16 @@ func (v *SystemBroadWorksMobilityGeographicalPoolPrefixGetListResponse) AppendAt
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolPrefixGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityGeographicalPoolPrefixGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -4712,6 +5096,12 @@ func (v *SystemBroadWorksMobilityGetIMRNListRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityGetIMRNListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityGetIMRNListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityGetIMRNListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4779,6 +5169,12 @@ func (v *SystemBroadWorksMobilityGetIMRNListResponse) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityGetIMRNListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityGetIMRNListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityGetIMRNListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4844,6 +5240,14 @@ func (v *SystemBroadWorksMobilityGetMobileNetworkIMRNListRequest) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityGetMobileNetworkIMRNListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityGetMobileNetworkIMRNListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityGetMobileNetworkIMRNListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -4926,6 +5330,14 @@ func (v *SystemBroadWorksMobilityGetMobileNetworkIMRNListResponse) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityGetMobileNetworkIMRNListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityGetMobileNetworkIMRNListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityGetMobileNetworkIMRNListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4990,6 +5402,12 @@ func (v *SystemBroadWorksMobilityGetRequest22V3) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityGetRequest22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityGetRequest22V3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityGetRequest22V3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5046,6 +5464,12 @@ func (v *SystemBroadWorksMobilityGetResponse22V3) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityGetResponse22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityGetResponse22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityGetResponse22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -5215,6 +5639,12 @@ func (v *SystemBroadWorksMobilityMobileNetworkAddRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityMobileNetworkAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityMobileNetworkAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityMobileNetworkAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5367,6 +5797,12 @@ func (v *SystemBroadWorksMobilityMobileNetworkDeleteRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityMobileNetworkDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityMobileNetworkDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityMobileNetworkDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5435,6 +5871,14 @@ func (v *SystemBroadWorksMobilityMobileNetworkGetListRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityMobileNetworkGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityMobileNetworkGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityMobileNetworkGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5480,6 +5924,14 @@ func (v *SystemBroadWorksMobilityMobileNetworkGetListResponse) AppendAttrs(b []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityMobileNetworkGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityMobileNetworkGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityMobileNetworkGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -5549,6 +6001,12 @@ func (v *SystemBroadWorksMobilityMobileNetworkGetRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityMobileNetworkGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityMobileNetworkGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityMobileNetworkGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -5625,6 +6083,12 @@ func (v *SystemBroadWorksMobilityMobileNetworkGetResponse) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityMobileNetworkGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityMobileNetworkGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityMobileNetworkGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -5772,6 +6236,12 @@ func (v *SystemBroadWorksMobilityMobileNetworkModifyRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityMobileNetworkModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityMobileNetworkModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityMobileNetworkModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -5963,6 +6433,16 @@ func (v *SystemBroadWorksMobilityMobileSubscriberDirectoryNumberGetSummaryListRe
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityMobileSubscriberDirectoryNumberGetSummaryListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityMobileSubscriberDirectoryNumberGetSummaryListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -6162,6 +6642,16 @@ func (v *SystemBroadWorksMobilityMobileSubscriberDirectoryNumberGetSummaryListRe
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityMobileSubscriberDirectoryNumberGetSummaryListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityMobileSubscriberDirectoryNumberGetSummaryListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityMobileSubscriberDirectoryNumberGetSummaryListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -6241,6 +6731,12 @@ func (v *SystemBroadWorksMobilityModifyRequest21) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityModifyRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityModifyRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityModifyRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -6402,6 +6898,14 @@ func (v *SystemBroadWorksMobilityServiceAccessCodeAddRequest21) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeAddRequest21) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeAddRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityServiceAccessCodeAddRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6511,6 +7015,14 @@ func (v *SystemBroadWorksMobilityServiceAccessCodeDeleteRequest21) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeDeleteRequest21) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeDeleteRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityServiceAccessCodeDeleteRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6606,6 +7118,14 @@ func (v *SystemBroadWorksMobilityServiceAccessCodeGetListRequest21) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeGetListRequest21) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeGetListRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityServiceAccessCodeGetListRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6674,6 +7194,16 @@ func (v *SystemBroadWorksMobilityServiceAccessCodeGetListResponse21) AppendAttrs
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeGetListResponse21) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeGetListResponse21) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -6745,6 +7275,14 @@ func (v *SystemBroadWorksMobilityServiceAccessCodeListAddRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeListAddRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeListAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityServiceAccessCodeListAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6812,6 +7350,16 @@ func (v *SystemBroadWorksMobilityServiceAccessCodeListDeleteRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeListDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeListDeleteRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -6882,6 +7430,16 @@ func (v *SystemBroadWorksMobilityServiceAccessCodeListGetListRequest) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeListGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeListGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityServiceAccessCodeListGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6928,6 +7486,16 @@ func (v *SystemBroadWorksMobilityServiceAccessCodeListGetListResponse) AppendAtt
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeListGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeListGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -6994,6 +7562,16 @@ func (v *SystemBroadWorksMobilityServiceAccessCodeListModifyRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeListModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeListModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -7077,6 +7655,16 @@ func (v *SystemBroadWorksMobilityServiceAccessCodeListUsageGetRequest) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeListUsageGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeListUsageGetRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityServiceAccessCodeListUsageGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7147,6 +7735,16 @@ func (v *SystemBroadWorksMobilityServiceAccessCodeListUsageGetResponse) AppendAt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeListUsageGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeListUsageGetResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityServiceAccessCodeListUsageGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -7214,6 +7812,14 @@ func (v *SystemBroadWorksMobilityServiceAccessCodeModifyRequest21) AppendAttrs(b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeModifyRequest21) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksMobilityServiceAccessCodeModifyRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksMobilityServiceAccessCodeModifyRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -7329,6 +7935,12 @@ func (v *UserBroadWorksMobilityGetRequest21sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityGetRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityGetRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityGetRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7406,6 +8018,12 @@ func (v *UserBroadWorksMobilityGetResponse21sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityGetResponse21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityGetResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityGetResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -7577,6 +8195,12 @@ func (v *UserBroadWorksMobilityMobileIdentityAddRequest22V2) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityAddRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityAddRequest22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityMobileIdentityAddRequest22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -7953,6 +8577,16 @@ func (v *UserBroadWorksMobilityMobileIdentityConsolidatedAddRequest22) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityConsolidatedAddRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityConsolidatedAddRequest22) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityMobileIdentityConsolidatedAddRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8284,6 +8918,16 @@ func (v *UserBroadWorksMobilityMobileIdentityConsolidatedDeleteRequest) AppendAt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityConsolidatedDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityConsolidatedDeleteRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityMobileIdentityConsolidatedDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8401,6 +9045,16 @@ func (v *UserBroadWorksMobilityMobileIdentityConsolidatedModifyRequest) AppendAt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityConsolidatedModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityConsolidatedModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -8797,6 +9451,12 @@ func (v *UserBroadWorksMobilityMobileIdentityDeleteRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityMobileIdentityDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8879,6 +9539,12 @@ func (v *UserBroadWorksMobilityMobileIdentityGetRequest22V3) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetRequest22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetRequest22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityMobileIdentityGetRequest22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -8994,6 +9660,14 @@ func (v *UserBroadWorksMobilityMobileIdentityGetResponse22V3) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetResponse22V3) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityGetResponse22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityMobileIdentityGetResponse22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -9384,6 +10058,12 @@ func (v *UserBroadWorksMobilityMobileIdentityModifyRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityMobileIdentityModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityMobileIdentityModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -9779,6 +10459,12 @@ func (v *UserBroadWorksMobilityModifyRequest21) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksMobilityModifyRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksMobilityModifyRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksMobilityModifyRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9962,6 +10648,16 @@ func (v *UserBroadworksMobilityAddMobileIdentityUsingSharedCallAppearanceRequest
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadworksMobilityAddMobileIdentityUsingSharedCallAppearanceRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadworksMobilityAddMobileIdentityUsingSharedCallAppearanceRequest22) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.

@@ -69,6 +69,12 @@ func (v *SystemBusyLampFieldGetRequest23V2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBusyLampFieldGetRequest23V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBusyLampFieldGetRequest23V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBusyLampFieldGetRequest23V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -120,6 +126,12 @@ func (v *SystemBusyLampFieldGetResponse23V2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBusyLampFieldGetResponse23V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBusyLampFieldGetResponse23V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBusyLampFieldGetResponse23V2) DecodeXML(d *ocixml.Decoder) error {
@@ -252,6 +264,12 @@ func (v *SystemBusyLampFieldModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBusyLampFieldModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBusyLampFieldModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBusyLampFieldModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -380,6 +398,12 @@ func (v *UserBusyLampFieldGetAvailableUserListRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBusyLampFieldGetAvailableUserListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBusyLampFieldGetAvailableUserListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBusyLampFieldGetAvailableUserListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -555,6 +579,12 @@ func (v *UserBusyLampFieldGetAvailableUserListResponse) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBusyLampFieldGetAvailableUserListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBusyLampFieldGetAvailableUserListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBusyLampFieldGetAvailableUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -621,6 +651,12 @@ func (v *UserBusyLampFieldGetRequest16sp2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBusyLampFieldGetRequest16sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBusyLampFieldGetRequest16sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBusyLampFieldGetRequest16sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -693,6 +729,12 @@ func (v *UserBusyLampFieldGetResponse16sp2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBusyLampFieldGetResponse16sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBusyLampFieldGetResponse16sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBusyLampFieldGetResponse16sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -783,6 +825,12 @@ func (v *UserBusyLampFieldModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBusyLampFieldModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBusyLampFieldModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBusyLampFieldModifyRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -36,6 +36,12 @@ func (v *UserCallForwardingAlwaysGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallForwardingAlwaysGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallForwardingAlwaysGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallForwardingAlwaysGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -107,6 +113,12 @@ func (v *UserCallForwardingAlwaysGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallForwardingAlwaysGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallForwardingAlwaysGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallForwardingAlwaysGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -194,6 +206,12 @@ func (v *UserCallForwardingAlwaysModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallForwardingAlwaysModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallForwardingAlwaysModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallForwardingAlwaysModifyRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -36,6 +36,12 @@ func (v *UserCallForwardingNoAnswerGetRequest13mp16) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallForwardingNoAnswerGetRequest13mp16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallForwardingNoAnswerGetRequest13mp16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallForwardingNoAnswerGetRequest13mp16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -107,6 +113,12 @@ func (v *UserCallForwardingNoAnswerGetResponse13mp16) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallForwardingNoAnswerGetResponse13mp16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallForwardingNoAnswerGetResponse13mp16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallForwardingNoAnswerGetResponse13mp16) DecodeXML(d *ocixml.Decoder) error {
@@ -199,6 +211,12 @@ func (v *UserCallForwardingNoAnswerModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallForwardingNoAnswerModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallForwardingNoAnswerModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallForwardingNoAnswerModifyRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -36,6 +36,12 @@ func (v *UserCallForwardingNotReachableGetRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallForwardingNotReachableGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallForwardingNotReachableGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallForwardingNotReachableGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -106,6 +112,12 @@ func (v *UserCallForwardingNotReachableGetResponse) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallForwardingNotReachableGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallForwardingNotReachableGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallForwardingNotReachableGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -184,6 +196,12 @@ func (v *UserCallForwardingNotReachableModifyRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallForwardingNotReachableModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallForwardingNotReachableModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallForwardingNotReachableModifyRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -43,6 +43,12 @@ func (v *UserCallForwardingSelectiveAddCriteriaRequest16) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallForwardingSelectiveAddCriteriaRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallForwardingSelectiveAddCriteriaRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallForwardingSelectiveAddCriteriaRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -200,6 +206,12 @@ func (v *UserCallForwardingSelectiveDeleteCriteriaRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallForwardingSelectiveDeleteCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallForwardingSelectiveDeleteCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallForwardingSelectiveDeleteCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -282,6 +294,12 @@ func (v *UserCallForwardingSelectiveGetCriteriaRequest21) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallForwardingSelectiveGetCriteriaRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallForwardingSelectiveGetCriteriaRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallForwardingSelectiveGetCriteriaRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -370,6 +388,12 @@ func (v *UserCallForwardingSelectiveGetCriteriaResponse21) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallForwardingSelectiveGetCriteriaResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallForwardingSelectiveGetCriteriaResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallForwardingSelectiveGetCriteriaResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -502,6 +526,12 @@ func (v *UserCallForwardingSelectiveGetRequest16) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallForwardingSelectiveGetRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallForwardingSelectiveGetRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallForwardingSelectiveGetRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -574,6 +604,12 @@ func (v *UserCallForwardingSelectiveGetResponse16) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallForwardingSelectiveGetResponse16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallForwardingSelectiveGetResponse16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallForwardingSelectiveGetResponse16) DecodeXML(d *ocixml.Decoder) error {
@@ -679,6 +715,12 @@ func (v *UserCallForwardingSelectiveModifyCriteriaRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallForwardingSelectiveModifyCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallForwardingSelectiveModifyCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallForwardingSelectiveModifyCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -884,6 +926,12 @@ func (v *UserCallForwardingSelectiveModifyRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallForwardingSelectiveModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallForwardingSelectiveModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallForwardingSelectiveModifyRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -39,6 +39,12 @@ func (v *GroupCallPickupAddInstanceRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallPickupAddInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallPickupAddInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallPickupAddInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -146,6 +152,12 @@ func (v *GroupCallPickupDeleteInstanceRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallPickupDeleteInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallPickupDeleteInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallPickupDeleteInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -249,6 +261,12 @@ func (v *GroupCallPickupGetAvailableUserListRequest) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallPickupGetAvailableUserListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallPickupGetAvailableUserListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallPickupGetAvailableUserListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -425,6 +443,12 @@ func (v *GroupCallPickupGetAvailableUserListResponse) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallPickupGetAvailableUserListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallPickupGetAvailableUserListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallPickupGetAvailableUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -505,6 +529,14 @@ func (v *GroupCallPickupGetAvailableUserPagedSortedListRequest) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallPickupGetAvailableUserPagedSortedListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallPickupGetAvailableUserPagedSortedListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallPickupGetAvailableUserPagedSortedListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -713,6 +745,14 @@ func (v *GroupCallPickupGetAvailableUserPagedSortedListResponse) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallPickupGetAvailableUserPagedSortedListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallPickupGetAvailableUserPagedSortedListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallPickupGetAvailableUserPagedSortedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -782,6 +822,12 @@ func (v *GroupCallPickupGetInstanceListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallPickupGetInstanceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallPickupGetInstanceListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallPickupGetInstanceListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -866,6 +912,12 @@ func (v *GroupCallPickupGetInstanceListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallPickupGetInstanceListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallPickupGetInstanceListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallPickupGetInstanceListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -935,6 +987,12 @@ func (v *GroupCallPickupGetInstancePagedSortedListRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallPickupGetInstancePagedSortedListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallPickupGetInstancePagedSortedListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallPickupGetInstancePagedSortedListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1064,6 +1122,12 @@ func (v *GroupCallPickupGetInstancePagedSortedListResponse) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallPickupGetInstancePagedSortedListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallPickupGetInstancePagedSortedListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallPickupGetInstancePagedSortedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1140,6 +1204,12 @@ func (v *GroupCallPickupGetInstancePagedSortedRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallPickupGetInstancePagedSortedRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallPickupGetInstancePagedSortedRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallPickupGetInstancePagedSortedRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1349,6 +1419,12 @@ func (v *GroupCallPickupGetInstancePagedSortedResponse) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallPickupGetInstancePagedSortedResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallPickupGetInstancePagedSortedResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallPickupGetInstancePagedSortedResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1419,6 +1495,12 @@ func (v *GroupCallPickupGetInstanceRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallPickupGetInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallPickupGetInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallPickupGetInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1516,6 +1598,12 @@ func (v *GroupCallPickupGetInstanceResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCallPickupGetInstanceResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallPickupGetInstanceResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallPickupGetInstanceResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1588,6 +1676,12 @@ func (v *GroupCallPickupModifyInstanceRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCallPickupModifyInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCallPickupModifyInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCallPickupModifyInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2023,6 +2117,12 @@ func (v *UserCallPickupGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCallPickupGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallPickupGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallPickupGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2091,6 +2191,12 @@ func (v *UserCallPickupGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCallPickupGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCallPickupGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCallPickupGetResponse) DecodeXML(d *ocixml.Decoder) error {

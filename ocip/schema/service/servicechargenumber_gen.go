@@ -34,6 +34,12 @@ func (v *UserChargeNumberGetRequest14sp9) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserChargeNumberGetRequest14sp9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserChargeNumberGetRequest14sp9) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserChargeNumberGetRequest14sp9) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -103,6 +109,12 @@ func (v *UserChargeNumberGetResponse14sp9) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserChargeNumberGetResponse14sp9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserChargeNumberGetResponse14sp9) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserChargeNumberGetResponse14sp9) DecodeXML(d *ocixml.Decoder) error {
@@ -188,6 +200,12 @@ func (v *UserChargeNumberModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserChargeNumberModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserChargeNumberModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserChargeNumberModifyRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -56,6 +56,12 @@ func (v *GroupCollaborateBridgeAddInstanceRequest20sp1) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCollaborateBridgeAddInstanceRequest20sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCollaborateBridgeAddInstanceRequest20sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCollaborateBridgeAddInstanceRequest20sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -229,6 +235,14 @@ func (v *GroupCollaborateBridgeConsolidatedAddInstanceRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCollaborateBridgeConsolidatedAddInstanceRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCollaborateBridgeConsolidatedAddInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCollaborateBridgeConsolidatedAddInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -414,6 +428,14 @@ func (v *GroupCollaborateBridgeConsolidatedDeleteInstanceRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCollaborateBridgeConsolidatedDeleteInstanceRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCollaborateBridgeConsolidatedDeleteInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCollaborateBridgeConsolidatedDeleteInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -503,6 +525,14 @@ func (v *GroupCollaborateBridgeConsolidatedModifyInstanceRequest) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCollaborateBridgeConsolidatedModifyInstanceRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCollaborateBridgeConsolidatedModifyInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCollaborateBridgeConsolidatedModifyInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -692,6 +722,12 @@ func (v *GroupCollaborateBridgeDeleteInstanceRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCollaborateBridgeDeleteInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCollaborateBridgeDeleteInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCollaborateBridgeDeleteInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -769,6 +805,12 @@ func (v *GroupCollaborateBridgeGetAvailableUserListRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCollaborateBridgeGetAvailableUserListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCollaborateBridgeGetAvailableUserListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCollaborateBridgeGetAvailableUserListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -946,6 +988,12 @@ func (v *GroupCollaborateBridgeGetAvailableUserListResponse) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCollaborateBridgeGetAvailableUserListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCollaborateBridgeGetAvailableUserListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCollaborateBridgeGetAvailableUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1025,6 +1073,16 @@ func (v *GroupCollaborateBridgeGetAvailableUserPagedSortedListRequest) AppendAtt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCollaborateBridgeGetAvailableUserPagedSortedListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCollaborateBridgeGetAvailableUserPagedSortedListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -1235,6 +1293,16 @@ func (v *GroupCollaborateBridgeGetAvailableUserPagedSortedListResponse) AppendAt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCollaborateBridgeGetAvailableUserPagedSortedListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCollaborateBridgeGetAvailableUserPagedSortedListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCollaborateBridgeGetAvailableUserPagedSortedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1305,6 +1373,12 @@ func (v *GroupCollaborateBridgeGetInstanceListRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCollaborateBridgeGetInstanceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCollaborateBridgeGetInstanceListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCollaborateBridgeGetInstanceListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1401,6 +1475,12 @@ func (v *GroupCollaborateBridgeGetInstanceListResponse) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCollaborateBridgeGetInstanceListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCollaborateBridgeGetInstanceListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCollaborateBridgeGetInstanceListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1479,6 +1559,14 @@ func (v *GroupCollaborateBridgeGetInstancePagedSortedListRequest) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCollaborateBridgeGetInstancePagedSortedListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCollaborateBridgeGetInstancePagedSortedListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCollaborateBridgeGetInstancePagedSortedListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1666,6 +1754,14 @@ func (v *GroupCollaborateBridgeGetInstancePagedSortedListResponse) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCollaborateBridgeGetInstancePagedSortedListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCollaborateBridgeGetInstancePagedSortedListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCollaborateBridgeGetInstancePagedSortedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1734,6 +1830,12 @@ func (v *GroupCollaborateBridgeGetInstanceRequest20sp1) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCollaborateBridgeGetInstanceRequest20sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCollaborateBridgeGetInstanceRequest20sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCollaborateBridgeGetInstanceRequest20sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -1810,6 +1912,12 @@ func (v *GroupCollaborateBridgeGetInstanceResponse20sp1) AppendAttrs(b []byte) [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCollaborateBridgeGetInstanceResponse20sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCollaborateBridgeGetInstanceResponse20sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCollaborateBridgeGetInstanceResponse20sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -1961,6 +2069,12 @@ func (v *GroupCollaborateBridgeModifyInstanceRequest20sp1) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCollaborateBridgeModifyInstanceRequest20sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCollaborateBridgeModifyInstanceRequest20sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCollaborateBridgeModifyInstanceRequest20sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2106,6 +2220,12 @@ func (v *ResellerCollaborateGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerCollaborateGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerCollaborateGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerCollaborateGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2174,6 +2294,12 @@ func (v *ResellerCollaborateGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerCollaborateGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerCollaborateGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerCollaborateGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2240,6 +2366,12 @@ func (v *ResellerCollaborateModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerCollaborateModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerCollaborateModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerCollaborateModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2551,6 +2683,12 @@ func (v *SystemCollaborateGetRequest20sp1V2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCollaborateGetRequest20sp1V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCollaborateGetRequest20sp1V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCollaborateGetRequest20sp1V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2605,6 +2743,12 @@ func (v *SystemCollaborateGetResponse20sp1V2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCollaborateGetResponse20sp1V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCollaborateGetResponse20sp1V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCollaborateGetResponse20sp1V2) DecodeXML(d *ocixml.Decoder) error {
@@ -2785,6 +2929,12 @@ func (v *SystemCollaborateModifyRequest20sp1V2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCollaborateModifyRequest20sp1V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCollaborateModifyRequest20sp1V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCollaborateModifyRequest20sp1V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2954,6 +3104,12 @@ func (v *UserCollaborateBridgeGetRequest20sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateBridgeGetRequest20sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateBridgeGetRequest20sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateBridgeGetRequest20sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3029,6 +3185,12 @@ func (v *UserCollaborateBridgeGetResponse20sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateBridgeGetResponse20sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateBridgeGetResponse20sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateBridgeGetResponse20sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -3167,6 +3329,12 @@ func (v *UserCollaborateDeleteRoomRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateDeleteRoomRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateDeleteRoomRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateDeleteRoomRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3250,6 +3418,12 @@ func (v *UserCollaborateInstantRoomAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateInstantRoomAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateInstantRoomAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateInstantRoomAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -3353,6 +3527,12 @@ func (v *UserCollaborateInstantRoomAddResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateInstantRoomAddResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateInstantRoomAddResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateInstantRoomAddResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -3422,6 +3602,12 @@ func (v *UserCollaborateInstantRoomGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateInstantRoomGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateInstantRoomGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateInstantRoomGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -3508,6 +3694,12 @@ func (v *UserCollaborateInstantRoomGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateInstantRoomGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateInstantRoomGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateInstantRoomGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -3592,6 +3784,12 @@ func (v *UserCollaborateInstantRoomParametersGetRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateInstantRoomParametersGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateInstantRoomParametersGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateInstantRoomParametersGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3663,6 +3861,12 @@ func (v *UserCollaborateInstantRoomParametersGetResponse) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateInstantRoomParametersGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateInstantRoomParametersGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateInstantRoomParametersGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -3751,6 +3955,12 @@ func (v *UserCollaborateInstantRoomParametersModifyRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateInstantRoomParametersModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateInstantRoomParametersModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateInstantRoomParametersModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -3845,6 +4055,12 @@ func (v *UserCollaborateMyRoomGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateMyRoomGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateMyRoomGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateMyRoomGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3916,6 +4132,12 @@ func (v *UserCollaborateMyRoomGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateMyRoomGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateMyRoomGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateMyRoomGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -4032,6 +4254,12 @@ func (v *UserCollaborateMyRoomModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateMyRoomModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateMyRoomModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateMyRoomModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4143,6 +4371,12 @@ func (v *UserCollaborateProjectRoomAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateProjectRoomAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateProjectRoomAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateProjectRoomAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -4269,6 +4503,12 @@ func (v *UserCollaborateProjectRoomAddResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateProjectRoomAddResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateProjectRoomAddResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateProjectRoomAddResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4338,6 +4578,12 @@ func (v *UserCollaborateProjectRoomGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateProjectRoomGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateProjectRoomGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateProjectRoomGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -4425,6 +4671,12 @@ func (v *UserCollaborateProjectRoomGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateProjectRoomGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateProjectRoomGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateProjectRoomGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -4542,6 +4794,12 @@ func (v *UserCollaborateProjectRoomModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateProjectRoomModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateProjectRoomModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateProjectRoomModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -4675,6 +4933,12 @@ func (v *UserCollaborateRoomGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateRoomGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateRoomGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateRoomGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4762,6 +5026,12 @@ func (v *UserCollaborateRoomGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateRoomGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateRoomGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateRoomGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -4899,6 +5169,12 @@ func (v *UserCollaborateRoomIDRegenerateRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateRoomIDRegenerateRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateRoomIDRegenerateRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateRoomIDRegenerateRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4982,6 +5258,12 @@ func (v *UserCollaborateRoomIDRegenerateResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateRoomIDRegenerateResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateRoomIDRegenerateResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateRoomIDRegenerateResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -5050,6 +5332,12 @@ func (v *UserCollaborateRoomListGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateRoomListGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateRoomListGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateRoomListGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -5120,6 +5408,12 @@ func (v *UserCollaborateRoomListGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateRoomListGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateRoomListGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateRoomListGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -5193,6 +5487,12 @@ func (v *UserCollaborateRoomModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCollaborateRoomModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCollaborateRoomModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCollaborateRoomModifyRequest) DecodeXML(d *ocixml.Decoder) error {

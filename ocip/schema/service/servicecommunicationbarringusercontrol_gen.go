@@ -58,6 +58,12 @@ func (v *SystemCommunicationBarringUserControlGetRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringUserControlGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringUserControlGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringUserControlGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -105,6 +111,12 @@ func (v *SystemCommunicationBarringUserControlGetResponse) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringUserControlGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringUserControlGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringUserControlGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -198,6 +210,12 @@ func (v *SystemCommunicationBarringUserControlModifyRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringUserControlModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringUserControlModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringUserControlModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -285,6 +303,12 @@ func (v *UserCommunicationBarringUserControlGetRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCommunicationBarringUserControlGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCommunicationBarringUserControlGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCommunicationBarringUserControlGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -355,6 +379,12 @@ func (v *UserCommunicationBarringUserControlGetResponse) AppendAttrs(b []byte) [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCommunicationBarringUserControlGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCommunicationBarringUserControlGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCommunicationBarringUserControlGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -436,6 +466,12 @@ func (v *UserCommunicationBarringUserControlModifyRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCommunicationBarringUserControlModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCommunicationBarringUserControlModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCommunicationBarringUserControlModifyRequest) DecodeXML(d *ocixml.Decoder) error {

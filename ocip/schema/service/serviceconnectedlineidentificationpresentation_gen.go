@@ -34,6 +34,14 @@ func (v *SystemConnectedLineIdentificationPresentationGetRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemConnectedLineIdentificationPresentationGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemConnectedLineIdentificationPresentationGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemConnectedLineIdentificationPresentationGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -81,6 +89,14 @@ func (v *SystemConnectedLineIdentificationPresentationGetResponse) AppendAttrs(b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemConnectedLineIdentificationPresentationGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemConnectedLineIdentificationPresentationGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemConnectedLineIdentificationPresentationGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -144,6 +160,16 @@ func (v *SystemConnectedLineIdentificationPresentationModifyRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemConnectedLineIdentificationPresentationModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemConnectedLineIdentificationPresentationModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.

@@ -36,6 +36,14 @@ func (v *UserConnectedLineIdentificationRestrictionGetRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserConnectedLineIdentificationRestrictionGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserConnectedLineIdentificationRestrictionGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserConnectedLineIdentificationRestrictionGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -106,6 +114,14 @@ func (v *UserConnectedLineIdentificationRestrictionGetResponse) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserConnectedLineIdentificationRestrictionGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserConnectedLineIdentificationRestrictionGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserConnectedLineIdentificationRestrictionGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -170,6 +186,14 @@ func (v *UserConnectedLineIdentificationRestrictionModifyRequest) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserConnectedLineIdentificationRestrictionModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserConnectedLineIdentificationRestrictionModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserConnectedLineIdentificationRestrictionModifyRequest) DecodeXML(d *ocixml.Decoder) error {

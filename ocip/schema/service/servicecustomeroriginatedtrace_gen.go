@@ -34,6 +34,12 @@ func (v *SystemCustomerOriginatedTraceGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCustomerOriginatedTraceGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCustomerOriginatedTraceGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCustomerOriginatedTraceGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -79,6 +85,12 @@ func (v *SystemCustomerOriginatedTraceGetResponse) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCustomerOriginatedTraceGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCustomerOriginatedTraceGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCustomerOriginatedTraceGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -143,6 +155,12 @@ func (v *SystemCustomerOriginatedTraceModifyRequest) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCustomerOriginatedTraceModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCustomerOriginatedTraceModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCustomerOriginatedTraceModifyRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -37,6 +37,12 @@ func (v *GroupCustomRingbackGroupGetRequest20) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupCustomRingbackGroupGetRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCustomRingbackGroupGetRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCustomRingbackGroupGetRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -125,6 +131,12 @@ func (v *GroupCustomRingbackGroupGetResponse20) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCustomRingbackGroupGetResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCustomRingbackGroupGetResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCustomRingbackGroupGetResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -271,6 +283,12 @@ func (v *GroupCustomRingbackGroupModifyRequest20) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupCustomRingbackGroupModifyRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupCustomRingbackGroupModifyRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupCustomRingbackGroupModifyRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -440,6 +458,12 @@ func (v *UserCustomRingbackUserAddCriteriaRequest20) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCustomRingbackUserAddCriteriaRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCustomRingbackUserAddCriteriaRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCustomRingbackUserAddCriteriaRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -684,6 +708,12 @@ func (v *UserCustomRingbackUserDeleteCriteriaRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCustomRingbackUserDeleteCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCustomRingbackUserDeleteCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCustomRingbackUserDeleteCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -766,6 +796,12 @@ func (v *UserCustomRingbackUserGetCriteriaListRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCustomRingbackUserGetCriteriaListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -836,6 +872,12 @@ func (v *UserCustomRingbackUserGetCriteriaListResponse) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCustomRingbackUserGetCriteriaListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -905,6 +947,12 @@ func (v *UserCustomRingbackUserGetCriteriaRequest21) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCustomRingbackUserGetCriteriaRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -1004,6 +1052,12 @@ func (v *UserCustomRingbackUserGetCriteriaResponse21) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCustomRingbackUserGetCriteriaResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCustomRingbackUserGetCriteriaResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -1270,6 +1324,14 @@ func (v *UserCustomRingbackUserModifyActiveCriteriaListRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserCustomRingbackUserModifyActiveCriteriaListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCustomRingbackUserModifyActiveCriteriaListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCustomRingbackUserModifyActiveCriteriaListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1364,6 +1426,12 @@ func (v *UserCustomRingbackUserModifyCriteriaRequest20) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserCustomRingbackUserModifyCriteriaRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserCustomRingbackUserModifyCriteriaRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserCustomRingbackUserModifyCriteriaRequest20) DecodeXML(d *ocixml.Decoder) error {

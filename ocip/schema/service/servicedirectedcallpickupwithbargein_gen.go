@@ -36,6 +36,12 @@ func (v *UserDirectedCallPickupWithBargeInGetRequest14sp7) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserDirectedCallPickupWithBargeInGetRequest14sp7) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserDirectedCallPickupWithBargeInGetRequest14sp7) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserDirectedCallPickupWithBargeInGetRequest14sp7) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -106,6 +112,12 @@ func (v *UserDirectedCallPickupWithBargeInGetResponse14sp7) AppendAttrs(b []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserDirectedCallPickupWithBargeInGetResponse14sp7) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserDirectedCallPickupWithBargeInGetResponse14sp7) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserDirectedCallPickupWithBargeInGetResponse14sp7) DecodeXML(d *ocixml.Decoder) error {
@@ -180,6 +192,12 @@ func (v *UserDirectedCallPickupWithBargeInModifyRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserDirectedCallPickupWithBargeInModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserDirectedCallPickupWithBargeInModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserDirectedCallPickupWithBargeInModifyRequest) DecodeXML(d *ocixml.Decoder) error {

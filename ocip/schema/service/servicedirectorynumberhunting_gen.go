@@ -36,6 +36,14 @@ func (v *GroupDirectoryNumberHuntingGetAvailableUserListRequest) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupDirectoryNumberHuntingGetAvailableUserListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDirectoryNumberHuntingGetAvailableUserListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDirectoryNumberHuntingGetAvailableUserListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -106,6 +114,14 @@ func (v *GroupDirectoryNumberHuntingGetAvailableUserListResponse) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupDirectoryNumberHuntingGetAvailableUserListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDirectoryNumberHuntingGetAvailableUserListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDirectoryNumberHuntingGetAvailableUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -174,6 +190,12 @@ func (v *GroupDirectoryNumberHuntingGetRequest17sp1) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupDirectoryNumberHuntingGetRequest17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDirectoryNumberHuntingGetRequest17sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDirectoryNumberHuntingGetRequest17sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -246,6 +268,12 @@ func (v *GroupDirectoryNumberHuntingGetResponse17sp1) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupDirectoryNumberHuntingGetResponse17sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDirectoryNumberHuntingGetResponse17sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDirectoryNumberHuntingGetResponse17sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -334,6 +362,12 @@ func (v *GroupDirectoryNumberHuntingModifyRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupDirectoryNumberHuntingModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupDirectoryNumberHuntingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupDirectoryNumberHuntingModifyRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -58,6 +58,12 @@ func (v *GroupEmergencyZonesAddHomeZoneListRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupEmergencyZonesAddHomeZoneListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEmergencyZonesAddHomeZoneListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEmergencyZonesAddHomeZoneListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -164,6 +170,12 @@ func (v *GroupEmergencyZonesDeleteHomeZoneListRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupEmergencyZonesDeleteHomeZoneListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEmergencyZonesDeleteHomeZoneListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEmergencyZonesDeleteHomeZoneListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -268,6 +280,12 @@ func (v *GroupEmergencyZonesGetHomeZoneListRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupEmergencyZonesGetHomeZoneListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEmergencyZonesGetHomeZoneListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEmergencyZonesGetHomeZoneListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -352,6 +370,12 @@ func (v *GroupEmergencyZonesGetHomeZoneListResponse) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupEmergencyZonesGetHomeZoneListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEmergencyZonesGetHomeZoneListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEmergencyZonesGetHomeZoneListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -426,6 +450,12 @@ func (v *GroupEmergencyZonesGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupEmergencyZonesGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEmergencyZonesGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEmergencyZonesGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -510,6 +540,12 @@ func (v *GroupEmergencyZonesGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupEmergencyZonesGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEmergencyZonesGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEmergencyZonesGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -610,6 +646,12 @@ func (v *GroupEmergencyZonesModifyHomeZoneListRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupEmergencyZonesModifyHomeZoneListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEmergencyZonesModifyHomeZoneListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEmergencyZonesModifyHomeZoneListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -832,6 +874,12 @@ func (v *GroupEmergencyZonesModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupEmergencyZonesModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEmergencyZonesModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEmergencyZonesModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -957,6 +1005,12 @@ func (v *ResellerEmergencyZonesGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerEmergencyZonesGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerEmergencyZonesGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerEmergencyZonesGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1027,6 +1081,12 @@ func (v *ResellerEmergencyZonesGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerEmergencyZonesGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerEmergencyZonesGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerEmergencyZonesGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1095,6 +1155,12 @@ func (v *ResellerEmergencyZonesModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerEmergencyZonesModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerEmergencyZonesModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerEmergencyZonesModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1181,6 +1247,12 @@ func (v *SystemEmergencyZonesGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemEmergencyZonesGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemEmergencyZonesGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemEmergencyZonesGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1224,6 +1296,12 @@ func (v *SystemEmergencyZonesGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemEmergencyZonesGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemEmergencyZonesGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemEmergencyZonesGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -1293,6 +1371,12 @@ func (v *SystemEmergencyZonesModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemEmergencyZonesModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemEmergencyZonesModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemEmergencyZonesModifyRequest) DecodeXML(d *ocixml.Decoder) error {

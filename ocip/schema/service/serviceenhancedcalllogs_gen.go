@@ -1077,6 +1077,12 @@ func (v *GroupEnhancedCallLogsSchemaInstanceGetRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupEnhancedCallLogsSchemaInstanceGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnhancedCallLogsSchemaInstanceGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnhancedCallLogsSchemaInstanceGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1160,6 +1166,12 @@ func (v *GroupEnhancedCallLogsSchemaInstanceGetResponse) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupEnhancedCallLogsSchemaInstanceGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnhancedCallLogsSchemaInstanceGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnhancedCallLogsSchemaInstanceGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1229,6 +1241,12 @@ func (v *GroupEnhancedCallLogsSchemaInstanceModifyRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupEnhancedCallLogsSchemaInstanceModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnhancedCallLogsSchemaInstanceModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnhancedCallLogsSchemaInstanceModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1331,6 +1349,12 @@ func (v *ServiceProviderEnhancedCallLogsGetRequest17sp4) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderEnhancedCallLogsGetRequest17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderEnhancedCallLogsGetRequest17sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderEnhancedCallLogsGetRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1401,6 +1425,12 @@ func (v *ServiceProviderEnhancedCallLogsGetResponse17sp4) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderEnhancedCallLogsGetResponse17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderEnhancedCallLogsGetResponse17sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderEnhancedCallLogsGetResponse17sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -1485,6 +1515,12 @@ func (v *ServiceProviderEnhancedCallLogsModifyRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderEnhancedCallLogsModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderEnhancedCallLogsModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderEnhancedCallLogsModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1579,6 +1615,14 @@ func (v *ServiceProviderEnhancedCallLogsSchemaInstanceGetRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderEnhancedCallLogsSchemaInstanceGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderEnhancedCallLogsSchemaInstanceGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderEnhancedCallLogsSchemaInstanceGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1649,6 +1693,14 @@ func (v *ServiceProviderEnhancedCallLogsSchemaInstanceGetResponse) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderEnhancedCallLogsSchemaInstanceGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderEnhancedCallLogsSchemaInstanceGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderEnhancedCallLogsSchemaInstanceGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1716,6 +1768,16 @@ func (v *ServiceProviderEnhancedCallLogsSchemaInstanceModifyRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderEnhancedCallLogsSchemaInstanceModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderEnhancedCallLogsSchemaInstanceModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -1805,6 +1867,14 @@ func (v *SystemEnhancedCallLogsActiveSchemaInstanceGetListRequest) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemEnhancedCallLogsActiveSchemaInstanceGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemEnhancedCallLogsActiveSchemaInstanceGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemEnhancedCallLogsActiveSchemaInstanceGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1852,6 +1922,14 @@ func (v *SystemEnhancedCallLogsActiveSchemaInstanceGetListResponse) AppendAttrs(
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemEnhancedCallLogsActiveSchemaInstanceGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemEnhancedCallLogsActiveSchemaInstanceGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemEnhancedCallLogsActiveSchemaInstanceGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -1921,6 +1999,12 @@ func (v *SystemEnhancedCallLogsGetRequest22V2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemEnhancedCallLogsGetRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemEnhancedCallLogsGetRequest22V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemEnhancedCallLogsGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1969,6 +2053,12 @@ func (v *SystemEnhancedCallLogsGetResponse22V2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemEnhancedCallLogsGetResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemEnhancedCallLogsGetResponse22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemEnhancedCallLogsGetResponse22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -2077,6 +2167,12 @@ func (v *SystemEnhancedCallLogsModifyRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemEnhancedCallLogsModifyRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemEnhancedCallLogsModifyRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemEnhancedCallLogsModifyRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -2202,6 +2298,12 @@ func (v *SystemEnhancedCallLogsSchemaInstanceGetListRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemEnhancedCallLogsSchemaInstanceGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemEnhancedCallLogsSchemaInstanceGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemEnhancedCallLogsSchemaInstanceGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2247,6 +2349,14 @@ func (v *SystemEnhancedCallLogsSchemaInstanceGetListResponse) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemEnhancedCallLogsSchemaInstanceGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemEnhancedCallLogsSchemaInstanceGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemEnhancedCallLogsSchemaInstanceGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -2324,6 +2434,12 @@ func (v *UserEnhancedCallLogsGetListRequest23) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserEnhancedCallLogsGetListRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserEnhancedCallLogsGetListRequest23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserEnhancedCallLogsGetListRequest23) DecodeXML(d *ocixml.Decoder) error {
@@ -2498,6 +2614,12 @@ func (v *UserEnhancedCallLogsGetListResponse23) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserEnhancedCallLogsGetListResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserEnhancedCallLogsGetListResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserEnhancedCallLogsGetListResponse23) DecodeXML(d *ocixml.Decoder) error {

@@ -297,6 +297,12 @@ func (v *SystemExecutiveGetRequest24) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemExecutiveGetRequest24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExecutiveGetRequest24) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExecutiveGetRequest24) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -341,6 +347,12 @@ func (v *SystemExecutiveGetResponse24) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemExecutiveGetResponse24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExecutiveGetResponse24) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExecutiveGetResponse24) DecodeXML(d *ocixml.Decoder) error {
@@ -412,6 +424,12 @@ func (v *SystemExecutiveModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemExecutiveModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExecutiveModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExecutiveModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -488,6 +506,12 @@ func (v *UserExecutiveAddFilteringSelectiveCriteriaRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserExecutiveAddFilteringSelectiveCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserExecutiveAddFilteringSelectiveCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserExecutiveAddFilteringSelectiveCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -630,6 +654,14 @@ func (v *UserExecutiveDeleteFilteringSelectiveCriteriaRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserExecutiveDeleteFilteringSelectiveCriteriaRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserExecutiveDeleteFilteringSelectiveCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserExecutiveDeleteFilteringSelectiveCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -710,6 +742,12 @@ func (v *UserExecutiveGetAssistantRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserExecutiveGetAssistantRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserExecutiveGetAssistantRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserExecutiveGetAssistantRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -780,6 +818,12 @@ func (v *UserExecutiveGetAssistantResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserExecutiveGetAssistantResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserExecutiveGetAssistantResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserExecutiveGetAssistantResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -865,6 +909,12 @@ func (v *UserExecutiveGetAvailableAssistantListRequest) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserExecutiveGetAvailableAssistantListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserExecutiveGetAvailableAssistantListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserExecutiveGetAvailableAssistantListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1029,6 +1079,12 @@ func (v *UserExecutiveGetAvailableAssistantListResponse) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserExecutiveGetAvailableAssistantListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserExecutiveGetAvailableAssistantListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserExecutiveGetAvailableAssistantListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1095,6 +1151,12 @@ func (v *UserExecutiveGetFilteringRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserExecutiveGetFilteringRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserExecutiveGetFilteringRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserExecutiveGetFilteringRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1168,6 +1230,12 @@ func (v *UserExecutiveGetFilteringResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserExecutiveGetFilteringResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserExecutiveGetFilteringResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserExecutiveGetFilteringResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -1273,6 +1341,14 @@ func (v *UserExecutiveGetFilteringSelectiveCriteriaRequest21) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserExecutiveGetFilteringSelectiveCriteriaRequest21) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserExecutiveGetFilteringSelectiveCriteriaRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserExecutiveGetFilteringSelectiveCriteriaRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1359,6 +1435,14 @@ func (v *UserExecutiveGetFilteringSelectiveCriteriaResponse21) AppendAttrs(b []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserExecutiveGetFilteringSelectiveCriteriaResponse21) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserExecutiveGetFilteringSelectiveCriteriaResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserExecutiveGetFilteringSelectiveCriteriaResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -1474,6 +1558,12 @@ func (v *UserExecutiveGetScreeningAlertingRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserExecutiveGetScreeningAlertingRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserExecutiveGetScreeningAlertingRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserExecutiveGetScreeningAlertingRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1559,6 +1649,12 @@ func (v *UserExecutiveGetScreeningAlertingResponse) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserExecutiveGetScreeningAlertingResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserExecutiveGetScreeningAlertingResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserExecutiveGetScreeningAlertingResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -1809,6 +1905,12 @@ func (v *UserExecutiveModifyAssistantRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserExecutiveModifyAssistantRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserExecutiveModifyAssistantRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserExecutiveModifyAssistantRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1909,6 +2011,12 @@ func (v *UserExecutiveModifyFilteringRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserExecutiveModifyFilteringRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserExecutiveModifyFilteringRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserExecutiveModifyFilteringRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2027,6 +2135,14 @@ func (v *UserExecutiveModifyFilteringSelectiveCriteriaRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserExecutiveModifyFilteringSelectiveCriteriaRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserExecutiveModifyFilteringSelectiveCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserExecutiveModifyFilteringSelectiveCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2221,6 +2337,12 @@ func (v *UserExecutiveModifyScreeningAlertingRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserExecutiveModifyScreeningAlertingRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserExecutiveModifyScreeningAlertingRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserExecutiveModifyScreeningAlertingRequest) DecodeXML(d *ocixml.Decoder) error {

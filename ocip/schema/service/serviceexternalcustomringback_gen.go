@@ -78,6 +78,12 @@ func (v *ServiceProviderExternalCustomRingbackGetRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderExternalCustomRingbackGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderExternalCustomRingbackGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderExternalCustomRingbackGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -150,6 +156,12 @@ func (v *ServiceProviderExternalCustomRingbackGetResponse) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderExternalCustomRingbackGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderExternalCustomRingbackGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderExternalCustomRingbackGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -259,6 +271,12 @@ func (v *ServiceProviderExternalCustomRingbackModifyRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderExternalCustomRingbackModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderExternalCustomRingbackModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderExternalCustomRingbackModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -398,6 +416,12 @@ func (v *UserExternalCustomRingbackGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserExternalCustomRingbackGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserExternalCustomRingbackGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserExternalCustomRingbackGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -469,6 +493,12 @@ func (v *UserExternalCustomRingbackGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserExternalCustomRingbackGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserExternalCustomRingbackGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserExternalCustomRingbackGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -561,6 +591,12 @@ func (v *UserExternalCustomRingbackModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserExternalCustomRingbackModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserExternalCustomRingbackModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserExternalCustomRingbackModifyRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -201,6 +201,12 @@ func (v *GroupFindMeFollowMeAddAlertingGroupRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeAddAlertingGroupRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeAddAlertingGroupRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFindMeFollowMeAddAlertingGroupRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -426,6 +432,16 @@ func (v *GroupFindMeFollowMeAddAlertingGroupSelectiveCriteriaRequest) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeAddAlertingGroupSelectiveCriteriaRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeAddAlertingGroupSelectiveCriteriaRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFindMeFollowMeAddAlertingGroupSelectiveCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -583,6 +599,12 @@ func (v *GroupFindMeFollowMeAddInstanceRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeAddInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeAddInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFindMeFollowMeAddInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -709,6 +731,16 @@ func (v *GroupFindMeFollowMeAlertingGroupGetAvailableUserListRequest) AppendAttr
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeAlertingGroupGetAvailableUserListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeAlertingGroupGetAvailableUserListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -874,6 +906,16 @@ func (v *GroupFindMeFollowMeAlertingGroupGetAvailableUserListResponse) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeAlertingGroupGetAvailableUserListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeAlertingGroupGetAvailableUserListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFindMeFollowMeAlertingGroupGetAvailableUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -943,6 +985,12 @@ func (v *GroupFindMeFollowMeDeleteAlertingGroupRequest) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeDeleteAlertingGroupRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeDeleteAlertingGroupRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFindMeFollowMeDeleteAlertingGroupRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1026,6 +1074,16 @@ func (v *GroupFindMeFollowMeDeleteAlertingGroupSelectiveCriteriaRequest) AppendA
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeDeleteAlertingGroupSelectiveCriteriaRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeDeleteAlertingGroupSelectiveCriteriaRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -1123,6 +1181,12 @@ func (v *GroupFindMeFollowMeDeleteInstanceRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeDeleteInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeDeleteInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFindMeFollowMeDeleteInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1191,6 +1255,12 @@ func (v *GroupFindMeFollowMeGetAlertingGroupListRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeGetAlertingGroupListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeGetAlertingGroupListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFindMeFollowMeGetAlertingGroupListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1262,6 +1332,12 @@ func (v *GroupFindMeFollowMeGetAlertingGroupListResponse) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeGetAlertingGroupListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeGetAlertingGroupListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFindMeFollowMeGetAlertingGroupListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1331,6 +1407,12 @@ func (v *GroupFindMeFollowMeGetAlertingGroupRequest) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeGetAlertingGroupRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeGetAlertingGroupRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFindMeFollowMeGetAlertingGroupRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1420,6 +1502,12 @@ func (v *GroupFindMeFollowMeGetAlertingGroupResponse) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeGetAlertingGroupResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeGetAlertingGroupResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFindMeFollowMeGetAlertingGroupResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -1556,6 +1644,16 @@ func (v *GroupFindMeFollowMeGetAlertingGroupSelectiveCriteriaRequest21) AppendAt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeGetAlertingGroupSelectiveCriteriaRequest21) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeGetAlertingGroupSelectiveCriteriaRequest21) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFindMeFollowMeGetAlertingGroupSelectiveCriteriaRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1654,6 +1752,16 @@ func (v *GroupFindMeFollowMeGetAlertingGroupSelectiveCriteriaResponse21) AppendA
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeGetAlertingGroupSelectiveCriteriaResponse21) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeGetAlertingGroupSelectiveCriteriaResponse21) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -1772,6 +1880,12 @@ func (v *GroupFindMeFollowMeGetInstanceListRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeGetInstanceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeGetInstanceListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFindMeFollowMeGetInstanceListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1867,6 +1981,12 @@ func (v *GroupFindMeFollowMeGetInstanceListResponse) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeGetInstanceListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeGetInstanceListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFindMeFollowMeGetInstanceListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1935,6 +2055,12 @@ func (v *GroupFindMeFollowMeGetInstanceRequest19sp1) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeGetInstanceRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeGetInstanceRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFindMeFollowMeGetInstanceRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -2006,6 +2132,12 @@ func (v *GroupFindMeFollowMeGetInstanceResponse19sp1) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeGetInstanceResponse19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeGetInstanceResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFindMeFollowMeGetInstanceResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -2088,6 +2220,12 @@ func (v *GroupFindMeFollowMeModifyActiveInstanceListRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeModifyActiveInstanceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeModifyActiveInstanceListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFindMeFollowMeModifyActiveInstanceListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2154,6 +2292,12 @@ func (v *GroupFindMeFollowMeModifyAlertingGroupListRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeModifyAlertingGroupListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeModifyAlertingGroupListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFindMeFollowMeModifyAlertingGroupListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2244,6 +2388,12 @@ func (v *GroupFindMeFollowMeModifyAlertingGroupRequest) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeModifyAlertingGroupRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeModifyAlertingGroupRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFindMeFollowMeModifyAlertingGroupRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2422,6 +2572,16 @@ func (v *GroupFindMeFollowMeModifyAlertingGroupSelectiveCriteriaRequest) AppendA
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeModifyAlertingGroupSelectiveCriteriaRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeModifyAlertingGroupSelectiveCriteriaRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -2615,6 +2775,12 @@ func (v *GroupFindMeFollowMeModifyInstanceRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFindMeFollowMeModifyInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFindMeFollowMeModifyInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFindMeFollowMeModifyInstanceRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -56,6 +56,12 @@ func (v *GroupFlexibleSeatingAccessDeviceGetListRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFlexibleSeatingAccessDeviceGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFlexibleSeatingAccessDeviceGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFlexibleSeatingAccessDeviceGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -138,6 +144,12 @@ func (v *GroupFlexibleSeatingAccessDeviceGetListResponse) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFlexibleSeatingAccessDeviceGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFlexibleSeatingAccessDeviceGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFlexibleSeatingAccessDeviceGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -280,6 +292,12 @@ func (v *GroupFlexibleSeatingHostAddInstanceRequest22) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFlexibleSeatingHostAddInstanceRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFlexibleSeatingHostAddInstanceRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFlexibleSeatingHostAddInstanceRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -413,6 +431,12 @@ func (v *GroupFlexibleSeatingHostDeleteInstanceRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFlexibleSeatingHostDeleteInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFlexibleSeatingHostDeleteInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFlexibleSeatingHostDeleteInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -489,6 +513,12 @@ func (v *GroupFlexibleSeatingHostGetInstanceListRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFlexibleSeatingHostGetInstanceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFlexibleSeatingHostGetInstanceListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFlexibleSeatingHostGetInstanceListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -654,6 +684,12 @@ func (v *GroupFlexibleSeatingHostGetInstanceListResponse) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFlexibleSeatingHostGetInstanceListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFlexibleSeatingHostGetInstanceListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFlexibleSeatingHostGetInstanceListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -722,6 +758,12 @@ func (v *GroupFlexibleSeatingHostGetInstanceRequest22) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFlexibleSeatingHostGetInstanceRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFlexibleSeatingHostGetInstanceRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFlexibleSeatingHostGetInstanceRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -795,6 +837,12 @@ func (v *GroupFlexibleSeatingHostGetInstanceResponse22) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFlexibleSeatingHostGetInstanceResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFlexibleSeatingHostGetInstanceResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFlexibleSeatingHostGetInstanceResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -903,6 +951,12 @@ func (v *GroupFlexibleSeatingHostGuestAssociationGetRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFlexibleSeatingHostGuestAssociationGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFlexibleSeatingHostGuestAssociationGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFlexibleSeatingHostGuestAssociationGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -980,6 +1034,14 @@ func (v *GroupFlexibleSeatingHostGuestAssociationGetResponse) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFlexibleSeatingHostGuestAssociationGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFlexibleSeatingHostGuestAssociationGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFlexibleSeatingHostGuestAssociationGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -1142,6 +1204,14 @@ func (v *GroupFlexibleSeatingHostGuestAssociationModifyRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFlexibleSeatingHostGuestAssociationModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFlexibleSeatingHostGuestAssociationModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFlexibleSeatingHostGuestAssociationModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1250,6 +1320,14 @@ func (v *GroupFlexibleSeatingHostModifyActiveInstanceListRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFlexibleSeatingHostModifyActiveInstanceListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFlexibleSeatingHostModifyActiveInstanceListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFlexibleSeatingHostModifyActiveInstanceListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1318,6 +1396,12 @@ func (v *GroupFlexibleSeatingHostModifyInstanceRequest22) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFlexibleSeatingHostModifyInstanceRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFlexibleSeatingHostModifyInstanceRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFlexibleSeatingHostModifyInstanceRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -1434,6 +1518,12 @@ func (v *GroupFlexibleSeatingHostRoutingPoliciesGetRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupFlexibleSeatingHostRoutingPoliciesGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFlexibleSeatingHostRoutingPoliciesGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFlexibleSeatingHostRoutingPoliciesGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1504,6 +1594,12 @@ func (v *GroupFlexibleSeatingHostRoutingPoliciesGetResponse) AppendAttrs(b []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFlexibleSeatingHostRoutingPoliciesGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFlexibleSeatingHostRoutingPoliciesGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFlexibleSeatingHostRoutingPoliciesGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -1578,6 +1674,14 @@ func (v *GroupFlexibleSeatingHostRoutingPoliciesModifyRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupFlexibleSeatingHostRoutingPoliciesModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupFlexibleSeatingHostRoutingPoliciesModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupFlexibleSeatingHostRoutingPoliciesModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1668,6 +1772,14 @@ func (v *UserFlexibleSeatingGuestGetAvailableHostListRequest) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserFlexibleSeatingGuestGetAvailableHostListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserFlexibleSeatingGuestGetAvailableHostListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserFlexibleSeatingGuestGetAvailableHostListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1819,6 +1931,14 @@ func (v *UserFlexibleSeatingGuestGetAvailableHostListResponse) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserFlexibleSeatingGuestGetAvailableHostListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserFlexibleSeatingGuestGetAvailableHostListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserFlexibleSeatingGuestGetAvailableHostListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1887,6 +2007,12 @@ func (v *UserFlexibleSeatingGuestGetRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserFlexibleSeatingGuestGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserFlexibleSeatingGuestGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserFlexibleSeatingGuestGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -1967,6 +2093,12 @@ func (v *UserFlexibleSeatingGuestGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserFlexibleSeatingGuestGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserFlexibleSeatingGuestGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserFlexibleSeatingGuestGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -2145,6 +2277,12 @@ func (v *UserFlexibleSeatingGuestModifyRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserFlexibleSeatingGuestModifyRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserFlexibleSeatingGuestModifyRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserFlexibleSeatingGuestModifyRequest22) DecodeXML(d *ocixml.Decoder) error {

@@ -77,6 +77,12 @@ func (v *GroupGroupPagingAddInstanceRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingAddInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingAddInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingAddInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -231,6 +237,12 @@ func (v *GroupGroupPagingAddOriginatorListRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingAddOriginatorListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingAddOriginatorListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingAddOriginatorListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -314,6 +326,12 @@ func (v *GroupGroupPagingAddTargetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingAddTargetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingAddTargetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingAddTargetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -396,6 +414,12 @@ func (v *GroupGroupPagingDeleteInstanceRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingDeleteInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingDeleteInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingDeleteInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -465,6 +489,12 @@ func (v *GroupGroupPagingDeleteOriginatorListRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingDeleteOriginatorListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingDeleteOriginatorListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingDeleteOriginatorListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -548,6 +578,12 @@ func (v *GroupGroupPagingDeleteTargetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingDeleteTargetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingDeleteTargetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingDeleteTargetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -639,6 +675,12 @@ func (v *GroupGroupPagingGetAvailableOriginatorListRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingGetAvailableOriginatorListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingGetAvailableOriginatorListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingGetAvailableOriginatorListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -816,6 +858,12 @@ func (v *GroupGroupPagingGetAvailableOriginatorListResponse) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingGetAvailableOriginatorListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingGetAvailableOriginatorListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingGetAvailableOriginatorListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -892,6 +940,12 @@ func (v *GroupGroupPagingGetAvailableTargetListRequest) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingGetAvailableTargetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingGetAvailableTargetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingGetAvailableTargetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1056,6 +1110,12 @@ func (v *GroupGroupPagingGetAvailableTargetListResponse) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingGetAvailableTargetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingGetAvailableTargetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingGetAvailableTargetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1126,6 +1186,12 @@ func (v *GroupGroupPagingGetInstanceListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingGetInstanceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingGetInstanceListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingGetInstanceListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1222,6 +1288,12 @@ func (v *GroupGroupPagingGetInstanceListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingGetInstanceListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingGetInstanceListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingGetInstanceListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1290,6 +1362,12 @@ func (v *GroupGroupPagingGetInstanceRequest19sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingGetInstanceRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingGetInstanceRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingGetInstanceRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -1364,6 +1442,12 @@ func (v *GroupGroupPagingGetInstanceResponse19sp1) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingGetInstanceResponse19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingGetInstanceResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingGetInstanceResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -1479,6 +1563,12 @@ func (v *GroupGroupPagingGetOriginatorListRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingGetOriginatorListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingGetOriginatorListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingGetOriginatorListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1549,6 +1639,12 @@ func (v *GroupGroupPagingGetOriginatorListResponse) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingGetOriginatorListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingGetOriginatorListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingGetOriginatorListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1617,6 +1713,12 @@ func (v *GroupGroupPagingGetTargetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingGetTargetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingGetTargetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingGetTargetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1688,6 +1790,12 @@ func (v *GroupGroupPagingGetTargetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingGetTargetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingGetTargetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingGetTargetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1756,6 +1864,12 @@ func (v *GroupGroupPagingModifyActiveInstanceListRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingModifyActiveInstanceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingModifyActiveInstanceListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingModifyActiveInstanceListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1827,6 +1941,12 @@ func (v *GroupGroupPagingModifyInstanceRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingModifyInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingModifyInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingModifyInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1961,6 +2081,12 @@ func (v *GroupGroupPagingModifyOriginatorListRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingModifyOriginatorListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingModifyOriginatorListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingModifyOriginatorListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2051,6 +2177,12 @@ func (v *GroupGroupPagingModifyTargetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingModifyTargetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingModifyTargetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingModifyTargetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2143,6 +2275,12 @@ func (v *GroupGroupPagingTargetsCapacityGetRequest22) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingTargetsCapacityGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingTargetsCapacityGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingTargetsCapacityGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2227,6 +2365,12 @@ func (v *GroupGroupPagingTargetsCapacityGetResponse22) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingTargetsCapacityGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingTargetsCapacityGetResponse22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingTargetsCapacityGetResponse22) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2310,6 +2454,12 @@ func (v *GroupGroupPagingTargetsCapacityModifyRequest22) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupGroupPagingTargetsCapacityModifyRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupGroupPagingTargetsCapacityModifyRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupGroupPagingTargetsCapacityModifyRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -2405,6 +2555,14 @@ func (v *ServiceProviderGroupPagingTargetsCapacityGetRequest22) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGroupPagingTargetsCapacityGetRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGroupPagingTargetsCapacityGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGroupPagingTargetsCapacityGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2475,6 +2633,14 @@ func (v *ServiceProviderGroupPagingTargetsCapacityGetResponse22) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGroupPagingTargetsCapacityGetResponse22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGroupPagingTargetsCapacityGetResponse22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGroupPagingTargetsCapacityGetResponse22) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2544,6 +2710,14 @@ func (v *ServiceProviderGroupPagingTargetsCapacityModifyRequest22) AppendAttrs(b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderGroupPagingTargetsCapacityModifyRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderGroupPagingTargetsCapacityModifyRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderGroupPagingTargetsCapacityModifyRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -2624,6 +2798,12 @@ func (v *UserGroupPagingGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserGroupPagingGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGroupPagingGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGroupPagingGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2691,6 +2871,12 @@ func (v *UserGroupPagingGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserGroupPagingGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserGroupPagingGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserGroupPagingGetListResponse) DecodeXML(d *ocixml.Decoder) error {

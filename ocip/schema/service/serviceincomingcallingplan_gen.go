@@ -57,6 +57,12 @@ func (v *GroupIncomingCallingPlanGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupIncomingCallingPlanGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupIncomingCallingPlanGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupIncomingCallingPlanGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -141,6 +147,12 @@ func (v *GroupIncomingCallingPlanGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupIncomingCallingPlanGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupIncomingCallingPlanGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupIncomingCallingPlanGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -223,6 +235,12 @@ func (v *GroupIncomingCallingPlanModifyListRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupIncomingCallingPlanModifyListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupIncomingCallingPlanModifyListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupIncomingCallingPlanModifyListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -720,6 +738,12 @@ func (v *UserIncomingCallingPlanGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserIncomingCallingPlanGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserIncomingCallingPlanGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserIncomingCallingPlanGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -790,6 +814,12 @@ func (v *UserIncomingCallingPlanGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserIncomingCallingPlanGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserIncomingCallingPlanGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserIncomingCallingPlanGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -869,6 +899,12 @@ func (v *UserIncomingCallingPlanModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserIncomingCallingPlanModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserIncomingCallingPlanModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserIncomingCallingPlanModifyRequest) DecodeXML(d *ocixml.Decoder) error {

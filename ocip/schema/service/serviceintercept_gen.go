@@ -68,6 +68,12 @@ func (v *GroupInterceptGroupGetRequest21sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupInterceptGroupGetRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupInterceptGroupGetRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupInterceptGroupGetRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -168,6 +174,12 @@ func (v *GroupInterceptGroupGetResponse21sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupInterceptGroupGetResponse21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupInterceptGroupGetResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupInterceptGroupGetResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -437,6 +449,12 @@ func (v *GroupInterceptGroupModifyRequest21sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupInterceptGroupModifyRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupInterceptGroupModifyRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupInterceptGroupModifyRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -765,6 +783,12 @@ func (v *SystemInterceptUserAddDnListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemInterceptUserAddDnListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemInterceptUserAddDnListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemInterceptUserAddDnListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -834,6 +858,12 @@ func (v *SystemInterceptUserDeleteDnListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemInterceptUserDeleteDnListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemInterceptUserDeleteDnListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemInterceptUserDeleteDnListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -901,6 +931,12 @@ func (v *SystemInterceptUserGetDnListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemInterceptUserGetDnListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemInterceptUserGetDnListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemInterceptUserGetDnListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -946,6 +982,12 @@ func (v *SystemInterceptUserGetDnListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemInterceptUserGetDnListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemInterceptUserGetDnListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemInterceptUserGetDnListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -1010,6 +1052,12 @@ func (v *SystemInterceptUserGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemInterceptUserGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemInterceptUserGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemInterceptUserGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1053,6 +1101,12 @@ func (v *SystemInterceptUserGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemInterceptUserGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemInterceptUserGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemInterceptUserGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -1118,6 +1172,12 @@ func (v *SystemInterceptUserModifyDnRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemInterceptUserModifyDnRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemInterceptUserModifyDnRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemInterceptUserModifyDnRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1205,6 +1265,12 @@ func (v *SystemInterceptUserModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemInterceptUserModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemInterceptUserModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemInterceptUserModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1265,6 +1331,12 @@ func (v *UserInterceptUserGetRequest21sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserInterceptUserGetRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserInterceptUserGetRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserInterceptUserGetRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -1353,6 +1425,12 @@ func (v *UserInterceptUserGetResponse21sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserInterceptUserGetResponse21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserInterceptUserGetResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserInterceptUserGetResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -1621,6 +1699,12 @@ func (v *UserInterceptUserModifyRequest21sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserInterceptUserModifyRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserInterceptUserModifyRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserInterceptUserModifyRequest21sp1) DecodeXML(d *ocixml.Decoder) error {

@@ -36,6 +36,12 @@ func (v *UserInternalCallingLineIDDeliveryGetRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserInternalCallingLineIDDeliveryGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserInternalCallingLineIDDeliveryGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserInternalCallingLineIDDeliveryGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -106,6 +112,12 @@ func (v *UserInternalCallingLineIDDeliveryGetResponse) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserInternalCallingLineIDDeliveryGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserInternalCallingLineIDDeliveryGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserInternalCallingLineIDDeliveryGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -170,6 +182,12 @@ func (v *UserInternalCallingLineIDDeliveryModifyRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserInternalCallingLineIDDeliveryModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserInternalCallingLineIDDeliveryModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserInternalCallingLineIDDeliveryModifyRequest) DecodeXML(d *ocixml.Decoder) error {

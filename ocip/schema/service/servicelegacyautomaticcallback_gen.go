@@ -207,6 +207,14 @@ func (v *SystemLegacyAutomaticCallbackGetLineTypeListRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemLegacyAutomaticCallbackGetLineTypeListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLegacyAutomaticCallbackGetLineTypeListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLegacyAutomaticCallbackGetLineTypeListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -252,6 +260,14 @@ func (v *SystemLegacyAutomaticCallbackGetLineTypeListResponse) AppendAttrs(b []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemLegacyAutomaticCallbackGetLineTypeListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLegacyAutomaticCallbackGetLineTypeListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLegacyAutomaticCallbackGetLineTypeListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -321,6 +337,12 @@ func (v *SystemLegacyAutomaticCallbackGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemLegacyAutomaticCallbackGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLegacyAutomaticCallbackGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLegacyAutomaticCallbackGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -376,6 +398,12 @@ func (v *SystemLegacyAutomaticCallbackGetResponse) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemLegacyAutomaticCallbackGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLegacyAutomaticCallbackGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLegacyAutomaticCallbackGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -578,6 +606,12 @@ func (v *SystemLegacyAutomaticCallbackModifyLineTypeRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemLegacyAutomaticCallbackModifyLineTypeRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLegacyAutomaticCallbackModifyLineTypeRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLegacyAutomaticCallbackModifyLineTypeRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -680,6 +714,12 @@ func (v *SystemLegacyAutomaticCallbackModifyRequest) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemLegacyAutomaticCallbackModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLegacyAutomaticCallbackModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLegacyAutomaticCallbackModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -869,6 +909,12 @@ func (v *UserLegacyAutomaticCallbackGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserLegacyAutomaticCallbackGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserLegacyAutomaticCallbackGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserLegacyAutomaticCallbackGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -939,6 +985,12 @@ func (v *UserLegacyAutomaticCallbackGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserLegacyAutomaticCallbackGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserLegacyAutomaticCallbackGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserLegacyAutomaticCallbackGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1003,6 +1055,12 @@ func (v *UserLegacyAutomaticCallbackModifyRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserLegacyAutomaticCallbackModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserLegacyAutomaticCallbackModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserLegacyAutomaticCallbackModifyRequest) DecodeXML(d *ocixml.Decoder) error {

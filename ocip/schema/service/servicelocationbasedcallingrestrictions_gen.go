@@ -96,6 +96,12 @@ func (v *SystemLocationBasedCallingRestrictionsGetRequest24) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemLocationBasedCallingRestrictionsGetRequest24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLocationBasedCallingRestrictionsGetRequest24) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLocationBasedCallingRestrictionsGetRequest24) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -147,6 +153,14 @@ func (v *SystemLocationBasedCallingRestrictionsGetResponse24) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemLocationBasedCallingRestrictionsGetResponse24) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLocationBasedCallingRestrictionsGetResponse24) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLocationBasedCallingRestrictionsGetResponse24) DecodeXML(d *ocixml.Decoder) error {
@@ -280,6 +294,14 @@ func (v *SystemLocationBasedCallingRestrictionsModifyRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemLocationBasedCallingRestrictionsModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLocationBasedCallingRestrictionsModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLocationBasedCallingRestrictionsModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -407,6 +429,12 @@ func (v *SystemMccMncHomeNetworkAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMccMncHomeNetworkAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMccMncHomeNetworkAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMccMncHomeNetworkAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -476,6 +504,12 @@ func (v *SystemMccMncHomeNetworkDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMccMncHomeNetworkDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMccMncHomeNetworkDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMccMncHomeNetworkDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -544,6 +578,12 @@ func (v *SystemMccMncHomeNetworkGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMccMncHomeNetworkGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMccMncHomeNetworkGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMccMncHomeNetworkGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -589,6 +629,12 @@ func (v *SystemMccMncHomeNetworkGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMccMncHomeNetworkGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMccMncHomeNetworkGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMccMncHomeNetworkGetListResponse) DecodeXML(d *ocixml.Decoder) error {

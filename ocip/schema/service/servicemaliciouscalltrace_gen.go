@@ -103,6 +103,12 @@ func (v *ServiceProviderMaliciousCallTraceGetRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderMaliciousCallTraceGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderMaliciousCallTraceGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderMaliciousCallTraceGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -173,6 +179,12 @@ func (v *ServiceProviderMaliciousCallTraceGetResponse) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderMaliciousCallTraceGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderMaliciousCallTraceGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderMaliciousCallTraceGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -247,6 +259,12 @@ func (v *ServiceProviderMaliciousCallTraceModifyRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderMaliciousCallTraceModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderMaliciousCallTraceModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderMaliciousCallTraceModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -330,6 +348,12 @@ func (v *SystemMaliciousCallTraceGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMaliciousCallTraceGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMaliciousCallTraceGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMaliciousCallTraceGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -376,6 +400,12 @@ func (v *SystemMaliciousCallTraceGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMaliciousCallTraceGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMaliciousCallTraceGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMaliciousCallTraceGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -454,6 +484,12 @@ func (v *SystemMaliciousCallTraceModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMaliciousCallTraceModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMaliciousCallTraceModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMaliciousCallTraceModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -514,6 +550,12 @@ func (v *UserMaliciousCallTraceGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMaliciousCallTraceGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMaliciousCallTraceGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMaliciousCallTraceGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -587,6 +629,12 @@ func (v *UserMaliciousCallTraceGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMaliciousCallTraceGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMaliciousCallTraceGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMaliciousCallTraceGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -689,6 +737,12 @@ func (v *UserMaliciousCallTraceModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMaliciousCallTraceModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMaliciousCallTraceModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMaliciousCallTraceModifyRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -249,6 +249,12 @@ func (v *GroupMeetMeConferencingAddInstanceRequest19) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingAddInstanceRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingAddInstanceRequest19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingAddInstanceRequest19) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -480,6 +486,12 @@ func (v *GroupMeetMeConferencingDeleteInstanceRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingDeleteInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingDeleteInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingDeleteInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -557,6 +569,12 @@ func (v *GroupMeetMeConferencingGetAvailableUserListRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingGetAvailableUserListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingGetAvailableUserListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingGetAvailableUserListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -734,6 +752,14 @@ func (v *GroupMeetMeConferencingGetAvailableUserListResponse) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingGetAvailableUserListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingGetAvailableUserListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingGetAvailableUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -804,6 +830,12 @@ func (v *GroupMeetMeConferencingGetInstanceListRequest) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingGetInstanceListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -900,6 +932,12 @@ func (v *GroupMeetMeConferencingGetInstanceListResponse) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingGetInstanceListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -968,6 +1006,12 @@ func (v *GroupMeetMeConferencingGetInstanceRequest19sp1) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingGetInstanceRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -1049,6 +1093,12 @@ func (v *GroupMeetMeConferencingGetInstanceResponse19sp1) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceResponse19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingGetInstanceResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingGetInstanceResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -1246,6 +1296,12 @@ func (v *GroupMeetMeConferencingGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1330,6 +1386,12 @@ func (v *GroupMeetMeConferencingGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1412,6 +1474,14 @@ func (v *GroupMeetMeConferencingModifyActiveInstanceListRequest) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingModifyActiveInstanceListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingModifyActiveInstanceListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingModifyActiveInstanceListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1489,6 +1559,12 @@ func (v *GroupMeetMeConferencingModifyInstanceRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingModifyInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingModifyInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingModifyInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1709,6 +1785,12 @@ func (v *GroupMeetMeConferencingModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMeetMeConferencingModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMeetMeConferencingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMeetMeConferencingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2188,6 +2270,12 @@ func (v *ResellerMeetMeConferencingGetRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerMeetMeConferencingGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerMeetMeConferencingGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerMeetMeConferencingGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2260,6 +2348,12 @@ func (v *ResellerMeetMeConferencingGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerMeetMeConferencingGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerMeetMeConferencingGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerMeetMeConferencingGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -2358,6 +2452,12 @@ func (v *ResellerMeetMeConferencingModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerMeetMeConferencingModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerMeetMeConferencingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerMeetMeConferencingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2473,6 +2573,12 @@ func (v *ServiceProviderMeetMeConferencingGetRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderMeetMeConferencingGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderMeetMeConferencingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderMeetMeConferencingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2543,6 +2649,12 @@ func (v *ServiceProviderMeetMeConferencingGetResponse) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderMeetMeConferencingGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderMeetMeConferencingGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderMeetMeConferencingGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2612,6 +2724,12 @@ func (v *ServiceProviderMeetMeConferencingModifyRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderMeetMeConferencingModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderMeetMeConferencingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderMeetMeConferencingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2694,6 +2812,12 @@ func (v *SystemMeetMeConferencingGetRequest19) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMeetMeConferencingGetRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMeetMeConferencingGetRequest19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMeetMeConferencingGetRequest19) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2753,6 +2877,12 @@ func (v *SystemMeetMeConferencingGetResponse19) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMeetMeConferencingGetResponse19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMeetMeConferencingGetResponse19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMeetMeConferencingGetResponse19) DecodeXML(d *ocixml.Decoder) error {
@@ -2993,6 +3123,12 @@ func (v *SystemMeetMeConferencingModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMeetMeConferencingModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMeetMeConferencingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMeetMeConferencingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3226,6 +3362,12 @@ func (v *UserMeetMeConferencingAddConferenceRequest23) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingAddConferenceRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingAddConferenceRequest23) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingAddConferenceRequest23) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3454,6 +3596,12 @@ func (v *UserMeetMeConferencingAddConferenceResponse23) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingAddConferenceResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingAddConferenceResponse23) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingAddConferenceResponse23) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -3549,6 +3697,12 @@ func (v *UserMeetMeConferencingDeleteConferenceListRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingDeleteConferenceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingDeleteConferenceListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingDeleteConferenceListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3631,6 +3785,16 @@ func (v *UserMeetMeConferencingDeleteConferenceRecordingListRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingDeleteConferenceRecordingListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingDeleteConferenceRecordingListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -3723,6 +3887,14 @@ func (v *UserMeetMeConferencingGetAvailableDelegateListRequest) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingGetAvailableDelegateListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingGetAvailableDelegateListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingGetAvailableDelegateListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -3887,6 +4059,14 @@ func (v *UserMeetMeConferencingGetAvailableDelegateListResponse) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingGetAvailableDelegateListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingGetAvailableDelegateListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingGetAvailableDelegateListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -3955,6 +4135,12 @@ func (v *UserMeetMeConferencingGetBridgeListRequest) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingGetBridgeListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingGetBridgeListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingGetBridgeListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -4026,6 +4212,12 @@ func (v *UserMeetMeConferencingGetBridgeListResponse) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingGetBridgeListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingGetBridgeListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingGetBridgeListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4095,6 +4287,14 @@ func (v *UserMeetMeConferencingGetConferenceDelegateListRequest) AppendAttrs(b [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceDelegateListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceDelegateListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingGetConferenceDelegateListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -4179,6 +4379,14 @@ func (v *UserMeetMeConferencingGetConferenceDelegateListResponse) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceDelegateListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceDelegateListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingGetConferenceDelegateListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4248,6 +4456,14 @@ func (v *UserMeetMeConferencingGetConferenceGreetingRequest20) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceGreetingRequest20) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceGreetingRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingGetConferenceGreetingRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -4333,6 +4549,14 @@ func (v *UserMeetMeConferencingGetConferenceGreetingResponse20) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceGreetingResponse20) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceGreetingResponse20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingGetConferenceGreetingResponse20) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4410,6 +4634,12 @@ func (v *UserMeetMeConferencingGetConferenceListRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingGetConferenceListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -4493,6 +4723,12 @@ func (v *UserMeetMeConferencingGetConferenceListResponse) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingGetConferenceListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4561,6 +4797,14 @@ func (v *UserMeetMeConferencingGetConferenceRecordingListRequest) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceRecordingListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceRecordingListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingGetConferenceRecordingListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -4632,6 +4876,14 @@ func (v *UserMeetMeConferencingGetConferenceRecordingListResponse) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceRecordingListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceRecordingListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingGetConferenceRecordingListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4701,6 +4953,12 @@ func (v *UserMeetMeConferencingGetConferenceRequest23) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceRequest23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingGetConferenceRequest23) DecodeXML(d *ocixml.Decoder) error {
@@ -4799,6 +5057,12 @@ func (v *UserMeetMeConferencingGetConferenceResponse23) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingGetConferenceResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingGetConferenceResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -5039,6 +5303,14 @@ func (v *UserMeetMeConferencingModifyConferenceDelegateListRequest) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingModifyConferenceDelegateListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingModifyConferenceDelegateListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingModifyConferenceDelegateListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5144,6 +5416,14 @@ func (v *UserMeetMeConferencingModifyConferenceGreetingRequest20) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingModifyConferenceGreetingRequest20) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingModifyConferenceGreetingRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingModifyConferenceGreetingRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -5268,6 +5548,12 @@ func (v *UserMeetMeConferencingModifyConferenceRequest) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingModifyConferenceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingModifyConferenceRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMeetMeConferencingModifyConferenceRequest) DecodeXML(d *ocixml.Decoder) error {

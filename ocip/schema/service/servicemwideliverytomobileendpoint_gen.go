@@ -107,6 +107,16 @@ func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateAddRequest23) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateAddRequest23) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateAddRequest23) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateAddRequest23) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -251,6 +261,16 @@ func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateDeleteRequest23) AppendAt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateDeleteRequest23) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateDeleteRequest23) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateDeleteRequest23) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -360,6 +380,16 @@ func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateGetRequest23) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateGetRequest23) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateGetRequest23) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -473,6 +503,16 @@ func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateGetResponse23) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateGetResponse23) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateGetResponse23) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateGetResponse23) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -566,6 +606,16 @@ func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateModifyRequest23) AppendAt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateModifyRequest23) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointCustomTemplateModifyRequest23) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -716,6 +766,12 @@ func (v *GroupMWIDeliveryToMobileEndpointGetRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMWIDeliveryToMobileEndpointGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -799,6 +855,12 @@ func (v *GroupMWIDeliveryToMobileEndpointGetResponse) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMWIDeliveryToMobileEndpointGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -884,6 +946,12 @@ func (v *GroupMWIDeliveryToMobileEndpointModifyRequest23) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointModifyRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupMWIDeliveryToMobileEndpointModifyRequest23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupMWIDeliveryToMobileEndpointModifyRequest23) DecodeXML(d *ocixml.Decoder) error {
@@ -1172,6 +1240,16 @@ func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateAddRequest23) A
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateAddRequest23) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateAddRequest23) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateAddRequest23) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1302,6 +1380,16 @@ func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateDeleteRequest23
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateDeleteRequest23) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateDeleteRequest23) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateDeleteRequest23) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1397,6 +1485,16 @@ func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateGetRequest23) A
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateGetRequest23) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateGetRequest23) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -1497,6 +1595,16 @@ func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateGetResponse23) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateGetResponse23) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateGetResponse23) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateGetResponse23) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1589,6 +1697,16 @@ func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateModifyRequest23
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateModifyRequest23) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointCustomTemplateModifyRequest23) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -1725,6 +1843,14 @@ func (v *ServiceProviderMWIDeliveryToMobileEndpointGetRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderMWIDeliveryToMobileEndpointGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1795,6 +1921,14 @@ func (v *ServiceProviderMWIDeliveryToMobileEndpointGetResponse) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderMWIDeliveryToMobileEndpointGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1864,6 +1998,14 @@ func (v *ServiceProviderMWIDeliveryToMobileEndpointModifyRequest23) AppendAttrs(
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointModifyRequest23) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderMWIDeliveryToMobileEndpointModifyRequest23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderMWIDeliveryToMobileEndpointModifyRequest23) DecodeXML(d *ocixml.Decoder) error {
@@ -1945,6 +2087,12 @@ func (v *UserMWIDeliveryToMobileEndpointGetRequest23) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserMWIDeliveryToMobileEndpointGetRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMWIDeliveryToMobileEndpointGetRequest23) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMWIDeliveryToMobileEndpointGetRequest23) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2016,6 +2164,12 @@ func (v *UserMWIDeliveryToMobileEndpointGetResponse23) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMWIDeliveryToMobileEndpointGetResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMWIDeliveryToMobileEndpointGetResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMWIDeliveryToMobileEndpointGetResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -2103,6 +2257,12 @@ func (v *UserMWIDeliveryToMobileEndpointModifyRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserMWIDeliveryToMobileEndpointModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMWIDeliveryToMobileEndpointModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserMWIDeliveryToMobileEndpointModifyRequest) DecodeXML(d *ocixml.Decoder) error {

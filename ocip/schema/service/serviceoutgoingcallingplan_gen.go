@@ -132,6 +132,14 @@ func (v *GroupOutgoingCallingPlanAuthorizationCodeGetListRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanAuthorizationCodeGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanAuthorizationCodeGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanAuthorizationCodeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -216,6 +224,14 @@ func (v *GroupOutgoingCallingPlanAuthorizationCodeGetListResponse) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanAuthorizationCodeGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanAuthorizationCodeGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanAuthorizationCodeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -296,6 +312,12 @@ func (v *GroupOutgoingCallingPlanCallMeNowGetListRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanCallMeNowGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanCallMeNowGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanCallMeNowGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -381,6 +403,12 @@ func (v *GroupOutgoingCallingPlanCallMeNowGetListResponse) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanCallMeNowGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanCallMeNowGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanCallMeNowGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -463,6 +491,12 @@ func (v *GroupOutgoingCallingPlanCallMeNowModifyListRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanCallMeNowModifyListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanCallMeNowModifyListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanCallMeNowModifyListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -571,6 +605,16 @@ func (v *GroupOutgoingCallingPlanDepartmentAuthorizationCodeAddListRequest) Appe
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanDepartmentAuthorizationCodeAddListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanDepartmentAuthorizationCodeAddListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -684,6 +728,16 @@ func (v *GroupOutgoingCallingPlanDepartmentAuthorizationCodeDeleteListRequest) A
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanDepartmentAuthorizationCodeDeleteListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanDepartmentAuthorizationCodeDeleteListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanDepartmentAuthorizationCodeDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -793,6 +847,16 @@ func (v *GroupOutgoingCallingPlanDepartmentAuthorizationCodeGetListRequest) Appe
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanDepartmentAuthorizationCodeGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanDepartmentAuthorizationCodeGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanDepartmentAuthorizationCodeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -888,6 +952,16 @@ func (v *GroupOutgoingCallingPlanDepartmentAuthorizationCodeGetListResponse) App
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanDepartmentAuthorizationCodeGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanDepartmentAuthorizationCodeGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanDepartmentAuthorizationCodeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -954,6 +1028,14 @@ func (v *GroupOutgoingCallingPlanDigitPlanCallMeNowGetListRequest) AppendAttrs(b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanDigitPlanCallMeNowGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanDigitPlanCallMeNowGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanDigitPlanCallMeNowGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1039,6 +1121,14 @@ func (v *GroupOutgoingCallingPlanDigitPlanCallMeNowGetListResponse) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanDigitPlanCallMeNowGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanDigitPlanCallMeNowGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanDigitPlanCallMeNowGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1120,6 +1210,16 @@ func (v *GroupOutgoingCallingPlanDigitPlanCallMeNowModifyListRequest) AppendAttr
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanDigitPlanCallMeNowModifyListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanDigitPlanCallMeNowModifyListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -1229,6 +1329,16 @@ func (v *GroupOutgoingCallingPlanDigitPlanOriginatingGetListRequest) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanDigitPlanOriginatingGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanDigitPlanOriginatingGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanDigitPlanOriginatingGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1313,6 +1423,16 @@ func (v *GroupOutgoingCallingPlanDigitPlanOriginatingGetListResponse) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanDigitPlanOriginatingGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanDigitPlanOriginatingGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanDigitPlanOriginatingGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1394,6 +1514,16 @@ func (v *GroupOutgoingCallingPlanDigitPlanOriginatingModifyListRequest) AppendAt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanDigitPlanOriginatingModifyListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanDigitPlanOriginatingModifyListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -1503,6 +1633,16 @@ func (v *GroupOutgoingCallingPlanDigitPlanRedirectingGetListRequest) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanDigitPlanRedirectingGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanDigitPlanRedirectingGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanDigitPlanRedirectingGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1587,6 +1727,16 @@ func (v *GroupOutgoingCallingPlanDigitPlanRedirectingGetListResponse) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanDigitPlanRedirectingGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanDigitPlanRedirectingGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanDigitPlanRedirectingGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1668,6 +1818,16 @@ func (v *GroupOutgoingCallingPlanDigitPlanRedirectingModifyListRequest) AppendAt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanDigitPlanRedirectingModifyListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanDigitPlanRedirectingModifyListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -1777,6 +1937,12 @@ func (v *GroupOutgoingCallingPlanOriginatingGetListRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanOriginatingGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanOriginatingGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanOriginatingGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1861,6 +2027,12 @@ func (v *GroupOutgoingCallingPlanOriginatingGetListResponse) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanOriginatingGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanOriginatingGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanOriginatingGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1943,6 +2115,14 @@ func (v *GroupOutgoingCallingPlanOriginatingModifyListRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanOriginatingModifyListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanOriginatingModifyListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanOriginatingModifyListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2052,6 +2232,14 @@ func (v *GroupOutgoingCallingPlanPinholeDigitPatternAddRequest) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPatternAddRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPatternAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanPinholeDigitPatternAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2163,6 +2351,16 @@ func (v *GroupOutgoingCallingPlanPinholeDigitPatternDeleteListRequest) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPatternDeleteListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPatternDeleteListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanPinholeDigitPatternDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2259,6 +2457,14 @@ func (v *GroupOutgoingCallingPlanPinholeDigitPatternGetListRequest) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPatternGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPatternGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanPinholeDigitPatternGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2342,6 +2548,16 @@ func (v *GroupOutgoingCallingPlanPinholeDigitPatternGetListResponse) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPatternGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPatternGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanPinholeDigitPatternGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2413,6 +2629,14 @@ func (v *GroupOutgoingCallingPlanPinholeDigitPatternModifyRequest) AppendAttrs(b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPatternModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPatternModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanPinholeDigitPatternModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -2522,6 +2746,16 @@ func (v *GroupOutgoingCallingPlanPinholeDigitPlanCallMeNowGetListRequest) Append
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPlanCallMeNowGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPlanCallMeNowGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanPinholeDigitPlanCallMeNowGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2606,6 +2840,16 @@ func (v *GroupOutgoingCallingPlanPinholeDigitPlanCallMeNowGetListResponse) Appen
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPlanCallMeNowGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPlanCallMeNowGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanPinholeDigitPlanCallMeNowGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2687,6 +2931,16 @@ func (v *GroupOutgoingCallingPlanPinholeDigitPlanCallMeNowModifyListRequest) App
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPlanCallMeNowModifyListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPlanCallMeNowModifyListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -2796,6 +3050,16 @@ func (v *GroupOutgoingCallingPlanPinholeDigitPlanOriginatingGetListRequest) Appe
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPlanOriginatingGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPlanOriginatingGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanPinholeDigitPlanOriginatingGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2880,6 +3144,16 @@ func (v *GroupOutgoingCallingPlanPinholeDigitPlanOriginatingGetListResponse) App
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPlanOriginatingGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPlanOriginatingGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanPinholeDigitPlanOriginatingGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2961,6 +3235,16 @@ func (v *GroupOutgoingCallingPlanPinholeDigitPlanOriginatingModifyListRequest) A
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPlanOriginatingModifyListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPlanOriginatingModifyListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -3070,6 +3354,16 @@ func (v *GroupOutgoingCallingPlanPinholeDigitPlanRedirectingGetListRequest) Appe
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPlanRedirectingGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPlanRedirectingGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanPinholeDigitPlanRedirectingGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3154,6 +3448,16 @@ func (v *GroupOutgoingCallingPlanPinholeDigitPlanRedirectingGetListResponse) App
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPlanRedirectingGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPlanRedirectingGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanPinholeDigitPlanRedirectingGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -3235,6 +3539,16 @@ func (v *GroupOutgoingCallingPlanPinholeDigitPlanRedirectingModifyListRequest) A
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPlanRedirectingModifyListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanPinholeDigitPlanRedirectingModifyListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -3344,6 +3658,12 @@ func (v *GroupOutgoingCallingPlanRedirectedGetListRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanRedirectedGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanRedirectedGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanRedirectedGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3428,6 +3748,12 @@ func (v *GroupOutgoingCallingPlanRedirectedGetListResponse) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanRedirectedGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanRedirectedGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanRedirectedGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -3510,6 +3836,14 @@ func (v *GroupOutgoingCallingPlanRedirectedModifyListRequest) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanRedirectedModifyListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanRedirectedModifyListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanRedirectedModifyListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -3618,6 +3952,12 @@ func (v *GroupOutgoingCallingPlanRedirectingGetListRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanRedirectingGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanRedirectingGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanRedirectingGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3702,6 +4042,12 @@ func (v *GroupOutgoingCallingPlanRedirectingGetListResponse) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanRedirectingGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanRedirectingGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanRedirectingGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -3784,6 +4130,14 @@ func (v *GroupOutgoingCallingPlanRedirectingModifyListRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanRedirectingModifyListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanRedirectingModifyListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanRedirectingModifyListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -3892,6 +4246,14 @@ func (v *GroupOutgoingCallingPlanTransferNumbersGetListRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanTransferNumbersGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanTransferNumbersGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanTransferNumbersGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3976,6 +4338,14 @@ func (v *GroupOutgoingCallingPlanTransferNumbersGetListResponse) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanTransferNumbersGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanTransferNumbersGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanTransferNumbersGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4058,6 +4428,14 @@ func (v *GroupOutgoingCallingPlanTransferNumbersModifyListRequest) AppendAttrs(b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupOutgoingCallingPlanTransferNumbersModifyListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupOutgoingCallingPlanTransferNumbersModifyListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupOutgoingCallingPlanTransferNumbersModifyListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -7705,6 +8083,12 @@ func (v *SystemOutgoingCallingPlanCallTypeAddMappingRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOutgoingCallingPlanCallTypeAddMappingRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOutgoingCallingPlanCallTypeAddMappingRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOutgoingCallingPlanCallTypeAddMappingRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7801,6 +8185,14 @@ func (v *SystemOutgoingCallingPlanCallTypeDeleteMappingRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOutgoingCallingPlanCallTypeDeleteMappingRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOutgoingCallingPlanCallTypeDeleteMappingRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOutgoingCallingPlanCallTypeDeleteMappingRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7882,6 +8274,12 @@ func (v *SystemOutgoingCallingPlanCallTypeGetListRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOutgoingCallingPlanCallTypeGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOutgoingCallingPlanCallTypeGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOutgoingCallingPlanCallTypeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7927,6 +8325,12 @@ func (v *SystemOutgoingCallingPlanCallTypeGetListResponse) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOutgoingCallingPlanCallTypeGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOutgoingCallingPlanCallTypeGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOutgoingCallingPlanCallTypeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -7995,6 +8399,14 @@ func (v *SystemOutgoingCallingPlanCallTypeGetMappingListRequest) AppendAttrs(b [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOutgoingCallingPlanCallTypeGetMappingListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOutgoingCallingPlanCallTypeGetMappingListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOutgoingCallingPlanCallTypeGetMappingListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -8065,6 +8477,14 @@ func (v *SystemOutgoingCallingPlanCallTypeGetMappingListResponse) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOutgoingCallingPlanCallTypeGetMappingListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOutgoingCallingPlanCallTypeGetMappingListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOutgoingCallingPlanCallTypeGetMappingListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -8133,6 +8553,12 @@ func (v *SystemOutgoingCallingPlanGetRequest17sp3) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOutgoingCallingPlanGetRequest17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOutgoingCallingPlanGetRequest17sp3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOutgoingCallingPlanGetRequest17sp3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8179,6 +8605,12 @@ func (v *SystemOutgoingCallingPlanGetResponse17sp3) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOutgoingCallingPlanGetResponse17sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOutgoingCallingPlanGetResponse17sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOutgoingCallingPlanGetResponse17sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -8253,6 +8685,12 @@ func (v *SystemOutgoingCallingPlanModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOutgoingCallingPlanModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOutgoingCallingPlanModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOutgoingCallingPlanModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8323,6 +8761,14 @@ func (v *UserOutgoingCallingPlanAuthorizationCodeAddListRequest) AppendAttrs(b [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanAuthorizationCodeAddListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanAuthorizationCodeAddListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanAuthorizationCodeAddListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -8408,6 +8854,14 @@ func (v *UserOutgoingCallingPlanAuthorizationCodeDeleteListRequest) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanAuthorizationCodeDeleteListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanAuthorizationCodeDeleteListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanAuthorizationCodeDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8490,6 +8944,14 @@ func (v *UserOutgoingCallingPlanAuthorizationCodeGetListRequest) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanAuthorizationCodeGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanAuthorizationCodeGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanAuthorizationCodeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8560,6 +9022,14 @@ func (v *UserOutgoingCallingPlanAuthorizationCodeGetListResponse) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanAuthorizationCodeGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanAuthorizationCodeGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanAuthorizationCodeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -8625,6 +9095,12 @@ func (v *UserOutgoingCallingPlanAuthorizationCodeGetRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanAuthorizationCodeGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanAuthorizationCodeGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanAuthorizationCodeGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -8696,6 +9172,14 @@ func (v *UserOutgoingCallingPlanAuthorizationCodeGetResponse) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanAuthorizationCodeGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanAuthorizationCodeGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanAuthorizationCodeGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -8760,6 +9244,14 @@ func (v *UserOutgoingCallingPlanAuthorizationCodeModifyRequest) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanAuthorizationCodeModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanAuthorizationCodeModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanAuthorizationCodeModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -8837,6 +9329,12 @@ func (v *UserOutgoingCallingPlanCallMeNowGetRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanCallMeNowGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanCallMeNowGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanCallMeNowGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8907,6 +9405,12 @@ func (v *UserOutgoingCallingPlanCallMeNowGetResponse) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanCallMeNowGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanCallMeNowGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanCallMeNowGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -8986,6 +9490,12 @@ func (v *UserOutgoingCallingPlanCallMeNowModifyRequest) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanCallMeNowModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanCallMeNowModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanCallMeNowModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -9076,6 +9586,14 @@ func (v *UserOutgoingCallingPlanDigitPlanCallMeNowGetRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanDigitPlanCallMeNowGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanDigitPlanCallMeNowGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanDigitPlanCallMeNowGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9146,6 +9664,14 @@ func (v *UserOutgoingCallingPlanDigitPlanCallMeNowGetResponse) AppendAttrs(b []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanDigitPlanCallMeNowGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanDigitPlanCallMeNowGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanDigitPlanCallMeNowGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -9225,6 +9751,14 @@ func (v *UserOutgoingCallingPlanDigitPlanCallMeNowModifyRequest) AppendAttrs(b [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanDigitPlanCallMeNowModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanDigitPlanCallMeNowModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanDigitPlanCallMeNowModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -9315,6 +9849,14 @@ func (v *UserOutgoingCallingPlanDigitPlanOriginatingGetRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanDigitPlanOriginatingGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanDigitPlanOriginatingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanDigitPlanOriginatingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9385,6 +9927,14 @@ func (v *UserOutgoingCallingPlanDigitPlanOriginatingGetResponse) AppendAttrs(b [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanDigitPlanOriginatingGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanDigitPlanOriginatingGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanDigitPlanOriginatingGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -9464,6 +10014,14 @@ func (v *UserOutgoingCallingPlanDigitPlanOriginatingModifyRequest) AppendAttrs(b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanDigitPlanOriginatingModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanDigitPlanOriginatingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanDigitPlanOriginatingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -9554,6 +10112,14 @@ func (v *UserOutgoingCallingPlanDigitPlanRedirectingGetRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanDigitPlanRedirectingGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanDigitPlanRedirectingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanDigitPlanRedirectingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9624,6 +10190,14 @@ func (v *UserOutgoingCallingPlanDigitPlanRedirectingGetResponse) AppendAttrs(b [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanDigitPlanRedirectingGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanDigitPlanRedirectingGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanDigitPlanRedirectingGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -9703,6 +10277,14 @@ func (v *UserOutgoingCallingPlanDigitPlanRedirectingModifyRequest) AppendAttrs(b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanDigitPlanRedirectingModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanDigitPlanRedirectingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanDigitPlanRedirectingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -9793,6 +10375,12 @@ func (v *UserOutgoingCallingPlanOriginatingGetRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanOriginatingGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanOriginatingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanOriginatingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9863,6 +10451,12 @@ func (v *UserOutgoingCallingPlanOriginatingGetResponse) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanOriginatingGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanOriginatingGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanOriginatingGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -9942,6 +10536,12 @@ func (v *UserOutgoingCallingPlanOriginatingModifyRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanOriginatingModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanOriginatingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanOriginatingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -10032,6 +10632,16 @@ func (v *UserOutgoingCallingPlanPinholeDigitPlanCallMeNowGetRequest) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanPinholeDigitPlanCallMeNowGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanPinholeDigitPlanCallMeNowGetRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanPinholeDigitPlanCallMeNowGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10101,6 +10711,16 @@ func (v *UserOutgoingCallingPlanPinholeDigitPlanCallMeNowGetResponse) AppendAttr
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanPinholeDigitPlanCallMeNowGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanPinholeDigitPlanCallMeNowGetResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -10180,6 +10800,16 @@ func (v *UserOutgoingCallingPlanPinholeDigitPlanCallMeNowModifyRequest) AppendAt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanPinholeDigitPlanCallMeNowModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanPinholeDigitPlanCallMeNowModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -10271,6 +10901,16 @@ func (v *UserOutgoingCallingPlanPinholeDigitPlanOriginatingGetRequest) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanPinholeDigitPlanOriginatingGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanPinholeDigitPlanOriginatingGetRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanPinholeDigitPlanOriginatingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10340,6 +10980,16 @@ func (v *UserOutgoingCallingPlanPinholeDigitPlanOriginatingGetResponse) AppendAt
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanPinholeDigitPlanOriginatingGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanPinholeDigitPlanOriginatingGetResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -10419,6 +11069,16 @@ func (v *UserOutgoingCallingPlanPinholeDigitPlanOriginatingModifyRequest) Append
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanPinholeDigitPlanOriginatingModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanPinholeDigitPlanOriginatingModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -10510,6 +11170,16 @@ func (v *UserOutgoingCallingPlanPinholeDigitPlanRedirectingGetRequest) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanPinholeDigitPlanRedirectingGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanPinholeDigitPlanRedirectingGetRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanPinholeDigitPlanRedirectingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10579,6 +11249,16 @@ func (v *UserOutgoingCallingPlanPinholeDigitPlanRedirectingGetResponse) AppendAt
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanPinholeDigitPlanRedirectingGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanPinholeDigitPlanRedirectingGetResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -10658,6 +11338,16 @@ func (v *UserOutgoingCallingPlanPinholeDigitPlanRedirectingModifyRequest) Append
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanPinholeDigitPlanRedirectingModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanPinholeDigitPlanRedirectingModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -10749,6 +11439,12 @@ func (v *UserOutgoingCallingPlanRedirectedGetRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanRedirectedGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanRedirectedGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanRedirectedGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10819,6 +11515,12 @@ func (v *UserOutgoingCallingPlanRedirectedGetResponse) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanRedirectedGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanRedirectedGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanRedirectedGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -10898,6 +11600,12 @@ func (v *UserOutgoingCallingPlanRedirectedModifyRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanRedirectedModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanRedirectedModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanRedirectedModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -10988,6 +11696,12 @@ func (v *UserOutgoingCallingPlanRedirectingGetRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanRedirectingGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanRedirectingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanRedirectingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -11058,6 +11772,12 @@ func (v *UserOutgoingCallingPlanRedirectingGetResponse) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanRedirectingGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanRedirectingGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanRedirectingGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -11137,6 +11857,12 @@ func (v *UserOutgoingCallingPlanRedirectingModifyRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanRedirectingModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanRedirectingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanRedirectingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -11227,6 +11953,16 @@ func (v *UserOutgoingCallingPlanSustainedAuthorizationCodeGetRequest) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanSustainedAuthorizationCodeGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanSustainedAuthorizationCodeGetRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanSustainedAuthorizationCodeGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -11297,6 +12033,16 @@ func (v *UserOutgoingCallingPlanSustainedAuthorizationCodeGetResponse) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanSustainedAuthorizationCodeGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanSustainedAuthorizationCodeGetResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanSustainedAuthorizationCodeGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -11364,6 +12110,16 @@ func (v *UserOutgoingCallingPlanSustainedAuthorizationCodeModifyRequest) AppendA
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanSustainedAuthorizationCodeModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanSustainedAuthorizationCodeModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -11454,6 +12210,12 @@ func (v *UserOutgoingCallingPlanTransferNumbersGetRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanTransferNumbersGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanTransferNumbersGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanTransferNumbersGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -11524,6 +12286,12 @@ func (v *UserOutgoingCallingPlanTransferNumbersGetResponse) AppendAttrs(b []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanTransferNumbersGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanTransferNumbersGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanTransferNumbersGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -11603,6 +12371,14 @@ func (v *UserOutgoingCallingPlanTransferNumbersModifyRequest) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserOutgoingCallingPlanTransferNumbersModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserOutgoingCallingPlanTransferNumbersModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserOutgoingCallingPlanTransferNumbersModifyRequest) DecodeXML(d *ocixml.Decoder) error {

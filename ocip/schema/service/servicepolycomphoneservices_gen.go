@@ -37,6 +37,12 @@ func (v *GroupPolycomPhoneServicesGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupPolycomPhoneServicesGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPolycomPhoneServicesGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPolycomPhoneServicesGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -121,6 +127,12 @@ func (v *GroupPolycomPhoneServicesGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupPolycomPhoneServicesGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPolycomPhoneServicesGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPolycomPhoneServicesGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -209,6 +221,12 @@ func (v *GroupPolycomPhoneServicesModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupPolycomPhoneServicesModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPolycomPhoneServicesModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPolycomPhoneServicesModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -325,6 +343,14 @@ func (v *UserPolycomPhoneServicesGetPrimaryEndpointListRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserPolycomPhoneServicesGetPrimaryEndpointListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPolycomPhoneServicesGetPrimaryEndpointListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPolycomPhoneServicesGetPrimaryEndpointListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -395,6 +421,14 @@ func (v *UserPolycomPhoneServicesGetPrimaryEndpointListResponse) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserPolycomPhoneServicesGetPrimaryEndpointListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPolycomPhoneServicesGetPrimaryEndpointListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPolycomPhoneServicesGetPrimaryEndpointListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -464,6 +498,12 @@ func (v *UserPolycomPhoneServicesGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserPolycomPhoneServicesGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPolycomPhoneServicesGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPolycomPhoneServicesGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -550,6 +590,12 @@ func (v *UserPolycomPhoneServicesGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserPolycomPhoneServicesGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPolycomPhoneServicesGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPolycomPhoneServicesGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -647,6 +693,12 @@ func (v *UserPolycomPhoneServicesModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserPolycomPhoneServicesModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPolycomPhoneServicesModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPolycomPhoneServicesModifyRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -36,6 +36,12 @@ func (v *EnterprisePreAlertingAnnouncementGetRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterprisePreAlertingAnnouncementGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterprisePreAlertingAnnouncementGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterprisePreAlertingAnnouncementGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -114,6 +120,12 @@ func (v *EnterprisePreAlertingAnnouncementGetResponse) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterprisePreAlertingAnnouncementGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterprisePreAlertingAnnouncementGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterprisePreAlertingAnnouncementGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -300,6 +312,12 @@ func (v *EnterprisePreAlertingAnnouncementModifyRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterprisePreAlertingAnnouncementModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterprisePreAlertingAnnouncementModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterprisePreAlertingAnnouncementModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -444,6 +462,12 @@ func (v *GroupPreAlertingAnnouncementGetRequest20) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupPreAlertingAnnouncementGetRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPreAlertingAnnouncementGetRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPreAlertingAnnouncementGetRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -533,6 +557,12 @@ func (v *GroupPreAlertingAnnouncementGetResponse20) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupPreAlertingAnnouncementGetResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPreAlertingAnnouncementGetResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPreAlertingAnnouncementGetResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -698,6 +728,12 @@ func (v *GroupPreAlertingAnnouncementModifyRequest20) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupPreAlertingAnnouncementModifyRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupPreAlertingAnnouncementModifyRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupPreAlertingAnnouncementModifyRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -860,6 +896,12 @@ func (v *UserPreAlertingAnnouncementAddCriteriaRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserPreAlertingAnnouncementAddCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPreAlertingAnnouncementAddCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPreAlertingAnnouncementAddCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1001,6 +1043,12 @@ func (v *UserPreAlertingAnnouncementDeleteCriteriaRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserPreAlertingAnnouncementDeleteCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPreAlertingAnnouncementDeleteCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPreAlertingAnnouncementDeleteCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1083,6 +1131,12 @@ func (v *UserPreAlertingAnnouncementGetCriteriaRequest21) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserPreAlertingAnnouncementGetCriteriaRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPreAlertingAnnouncementGetCriteriaRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPreAlertingAnnouncementGetCriteriaRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -1170,6 +1224,12 @@ func (v *UserPreAlertingAnnouncementGetCriteriaResponse21) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserPreAlertingAnnouncementGetCriteriaResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPreAlertingAnnouncementGetCriteriaResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPreAlertingAnnouncementGetCriteriaResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -1285,6 +1345,12 @@ func (v *UserPreAlertingAnnouncementGetRequest20) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserPreAlertingAnnouncementGetRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPreAlertingAnnouncementGetRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPreAlertingAnnouncementGetRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1361,6 +1427,12 @@ func (v *UserPreAlertingAnnouncementGetResponse20) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserPreAlertingAnnouncementGetResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPreAlertingAnnouncementGetResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPreAlertingAnnouncementGetResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -1521,6 +1593,12 @@ func (v *UserPreAlertingAnnouncementModifyCriteriaRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserPreAlertingAnnouncementModifyCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPreAlertingAnnouncementModifyCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPreAlertingAnnouncementModifyCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1704,6 +1782,12 @@ func (v *UserPreAlertingAnnouncementModifyRequest20) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserPreAlertingAnnouncementModifyRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPreAlertingAnnouncementModifyRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPreAlertingAnnouncementModifyRequest20) DecodeXML(d *ocixml.Decoder) error {

@@ -36,6 +36,12 @@ func (v *GroupServiceInstancePrivacyGetRequest17sp4) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupServiceInstancePrivacyGetRequest17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupServiceInstancePrivacyGetRequest17sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupServiceInstancePrivacyGetRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -107,6 +113,12 @@ func (v *GroupServiceInstancePrivacyGetResponse17sp4) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupServiceInstancePrivacyGetResponse17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupServiceInstancePrivacyGetResponse17sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupServiceInstancePrivacyGetResponse17sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -190,6 +202,12 @@ func (v *GroupServiceInstancePrivacyModifyRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupServiceInstancePrivacyModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupServiceInstancePrivacyModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupServiceInstancePrivacyModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -289,6 +307,12 @@ func (v *UserPrivacyGetAvailableMonitorsUserListRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserPrivacyGetAvailableMonitorsUserListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPrivacyGetAvailableMonitorsUserListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPrivacyGetAvailableMonitorsUserListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -464,6 +488,12 @@ func (v *UserPrivacyGetAvailableMonitorsUserListResponse) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserPrivacyGetAvailableMonitorsUserListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPrivacyGetAvailableMonitorsUserListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPrivacyGetAvailableMonitorsUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -530,6 +560,12 @@ func (v *UserPrivacyGetRequest13mp17) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserPrivacyGetRequest13mp17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPrivacyGetRequest13mp17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPrivacyGetRequest13mp17) DecodeXML(d *ocixml.Decoder) error {
@@ -602,6 +638,12 @@ func (v *UserPrivacyGetResponse13mp17) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserPrivacyGetResponse13mp17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPrivacyGetResponse13mp17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPrivacyGetResponse13mp17) DecodeXML(d *ocixml.Decoder) error {
@@ -706,6 +748,12 @@ func (v *UserPrivacyModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserPrivacyModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserPrivacyModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserPrivacyModifyRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -35,6 +35,12 @@ func (v *SystemBroadWorksReceptionistEnterpriseGetRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksReceptionistEnterpriseGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksReceptionistEnterpriseGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksReceptionistEnterpriseGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -80,6 +86,12 @@ func (v *SystemBroadWorksReceptionistEnterpriseGetResponse) AppendAttrs(b []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksReceptionistEnterpriseGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksReceptionistEnterpriseGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksReceptionistEnterpriseGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -150,6 +162,14 @@ func (v *SystemBroadWorksReceptionistEnterpriseModifyRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadWorksReceptionistEnterpriseModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadWorksReceptionistEnterpriseModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadWorksReceptionistEnterpriseModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -218,6 +238,14 @@ func (v *UserBroadWorksReceptionistEnterpriseAddUserListRequest) AppendAttrs(b [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksReceptionistEnterpriseAddUserListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksReceptionistEnterpriseAddUserListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksReceptionistEnterpriseAddUserListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -301,6 +329,14 @@ func (v *UserBroadWorksReceptionistEnterpriseDeleteUserListRequest) AppendAttrs(
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksReceptionistEnterpriseDeleteUserListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksReceptionistEnterpriseDeleteUserListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksReceptionistEnterpriseDeleteUserListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -392,6 +428,16 @@ func (v *UserBroadWorksReceptionistEnterpriseGetAvailableUserListRequest) Append
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksReceptionistEnterpriseGetAvailableUserListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksReceptionistEnterpriseGetAvailableUserListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -579,6 +625,16 @@ func (v *UserBroadWorksReceptionistEnterpriseGetAvailableUserListResponse) Appen
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksReceptionistEnterpriseGetAvailableUserListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksReceptionistEnterpriseGetAvailableUserListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksReceptionistEnterpriseGetAvailableUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -647,6 +703,12 @@ func (v *UserBroadWorksReceptionistEnterpriseGetRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksReceptionistEnterpriseGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksReceptionistEnterpriseGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksReceptionistEnterpriseGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -718,6 +780,12 @@ func (v *UserBroadWorksReceptionistEnterpriseGetResponse) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksReceptionistEnterpriseGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksReceptionistEnterpriseGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksReceptionistEnterpriseGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -787,6 +855,12 @@ func (v *UserBroadWorksReceptionistEnterpriseModifyRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksReceptionistEnterpriseModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksReceptionistEnterpriseModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksReceptionistEnterpriseModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -879,6 +953,12 @@ func (v *UserBroadWorksReceptionistEnterpriseNoteGetRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksReceptionistEnterpriseNoteGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksReceptionistEnterpriseNoteGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksReceptionistEnterpriseNoteGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -987,6 +1067,14 @@ func (v *UserBroadWorksReceptionistEnterpriseNoteGetResponse) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksReceptionistEnterpriseNoteGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksReceptionistEnterpriseNoteGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksReceptionistEnterpriseNoteGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1055,6 +1143,14 @@ func (v *UserBroadWorksReceptionistEnterpriseNoteModifyListRequest) AppendAttrs(
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksReceptionistEnterpriseNoteModifyListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksReceptionistEnterpriseNoteModifyListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksReceptionistEnterpriseNoteModifyListRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -44,6 +44,16 @@ func (v *UserBroadWorksReceptionistOfficeGetAvailableUserListRequest) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksReceptionistOfficeGetAvailableUserListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksReceptionistOfficeGetAvailableUserListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksReceptionistOfficeGetAvailableUserListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -205,6 +215,16 @@ func (v *UserBroadWorksReceptionistOfficeGetAvailableUserListResponse) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksReceptionistOfficeGetAvailableUserListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksReceptionistOfficeGetAvailableUserListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksReceptionistOfficeGetAvailableUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -273,6 +293,12 @@ func (v *UserBroadWorksReceptionistOfficeGetRequest) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksReceptionistOfficeGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksReceptionistOfficeGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksReceptionistOfficeGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -344,6 +370,12 @@ func (v *UserBroadWorksReceptionistOfficeGetResponse) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksReceptionistOfficeGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksReceptionistOfficeGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksReceptionistOfficeGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -413,6 +445,12 @@ func (v *UserBroadWorksReceptionistOfficeModifyRequest) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksReceptionistOfficeModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksReceptionistOfficeModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksReceptionistOfficeModifyRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -45,6 +45,16 @@ func (v *UserBroadWorksReceptionistSmallBusinessGetAvailableUserListRequest) App
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksReceptionistSmallBusinessGetAvailableUserListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksReceptionistSmallBusinessGetAvailableUserListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksReceptionistSmallBusinessGetAvailableUserListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -219,6 +229,16 @@ func (v *UserBroadWorksReceptionistSmallBusinessGetAvailableUserListResponse) Ap
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksReceptionistSmallBusinessGetAvailableUserListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksReceptionistSmallBusinessGetAvailableUserListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksReceptionistSmallBusinessGetAvailableUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -287,6 +307,12 @@ func (v *UserBroadWorksReceptionistSmallBusinessGetRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksReceptionistSmallBusinessGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksReceptionistSmallBusinessGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksReceptionistSmallBusinessGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -358,6 +384,12 @@ func (v *UserBroadWorksReceptionistSmallBusinessGetResponse) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksReceptionistSmallBusinessGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksReceptionistSmallBusinessGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksReceptionistSmallBusinessGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -427,6 +459,14 @@ func (v *UserBroadWorksReceptionistSmallBusinessModifyRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserBroadWorksReceptionistSmallBusinessModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserBroadWorksReceptionistSmallBusinessModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserBroadWorksReceptionistSmallBusinessModifyRequest) DecodeXML(d *ocixml.Decoder) error {

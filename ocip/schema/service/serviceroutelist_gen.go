@@ -36,6 +36,16 @@ func (v *EnterpriseRouteListEnterpriseTrunkNumberPrefixGetAvailableListRequest) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseRouteListEnterpriseTrunkNumberPrefixGetAvailableListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseRouteListEnterpriseTrunkNumberPrefixGetAvailableListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseRouteListEnterpriseTrunkNumberPrefixGetAvailableListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -106,6 +116,16 @@ func (v *EnterpriseRouteListEnterpriseTrunkNumberPrefixGetAvailableListResponse)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseRouteListEnterpriseTrunkNumberPrefixGetAvailableListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseRouteListEnterpriseTrunkNumberPrefixGetAvailableListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseRouteListEnterpriseTrunkNumberPrefixGetAvailableListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -173,6 +193,16 @@ func (v *EnterpriseRouteListEnterpriseTrunkNumberPrefixGetSummaryListRequest) Ap
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseRouteListEnterpriseTrunkNumberPrefixGetSummaryListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseRouteListEnterpriseTrunkNumberPrefixGetSummaryListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -245,6 +275,16 @@ func (v *EnterpriseRouteListEnterpriseTrunkNumberPrefixGetSummaryListResponse) A
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseRouteListEnterpriseTrunkNumberPrefixGetSummaryListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseRouteListEnterpriseTrunkNumberPrefixGetSummaryListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseRouteListEnterpriseTrunkNumberPrefixGetSummaryListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -312,6 +352,16 @@ func (v *EnterpriseRouteListEnterpriseTrunkNumberRangeGetAvailableListRequest) A
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseRouteListEnterpriseTrunkNumberRangeGetAvailableListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseRouteListEnterpriseTrunkNumberRangeGetAvailableListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -384,6 +434,16 @@ func (v *EnterpriseRouteListEnterpriseTrunkNumberRangeGetAvailableListResponse) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseRouteListEnterpriseTrunkNumberRangeGetAvailableListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseRouteListEnterpriseTrunkNumberRangeGetAvailableListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseRouteListEnterpriseTrunkNumberRangeGetAvailableListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -451,6 +511,16 @@ func (v *EnterpriseRouteListEnterpriseTrunkNumberRangeGetSummaryListRequest) App
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseRouteListEnterpriseTrunkNumberRangeGetSummaryListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseRouteListEnterpriseTrunkNumberRangeGetSummaryListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -521,6 +591,16 @@ func (v *EnterpriseRouteListEnterpriseTrunkNumberRangeGetSummaryListResponse) Ap
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseRouteListEnterpriseTrunkNumberRangeGetSummaryListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseRouteListEnterpriseTrunkNumberRangeGetSummaryListResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -636,6 +716,16 @@ func (v *GroupRouteListEnterpriseTrunkNumberPrefixAssignListRequest) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberPrefixAssignListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberPrefixAssignListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRouteListEnterpriseTrunkNumberPrefixAssignListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -729,6 +819,16 @@ func (v *GroupRouteListEnterpriseTrunkNumberPrefixGetAvailableListRequest) Appen
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberPrefixGetAvailableListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberPrefixGetAvailableListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRouteListEnterpriseTrunkNumberPrefixGetAvailableListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -812,6 +912,16 @@ func (v *GroupRouteListEnterpriseTrunkNumberPrefixGetAvailableListResponse) Appe
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberPrefixGetAvailableListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberPrefixGetAvailableListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRouteListEnterpriseTrunkNumberPrefixGetAvailableListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -880,6 +990,16 @@ func (v *GroupRouteListEnterpriseTrunkNumberPrefixGetSummaryListRequest) AppendA
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberPrefixGetSummaryListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberPrefixGetSummaryListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -965,6 +1085,16 @@ func (v *GroupRouteListEnterpriseTrunkNumberPrefixGetSummaryListResponse) Append
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberPrefixGetSummaryListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberPrefixGetSummaryListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRouteListEnterpriseTrunkNumberPrefixGetSummaryListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1034,6 +1164,16 @@ func (v *GroupRouteListEnterpriseTrunkNumberPrefixUnassignListRequest) AppendAtt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberPrefixUnassignListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberPrefixUnassignListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -1130,6 +1270,14 @@ func (v *GroupRouteListEnterpriseTrunkNumberRangeAssignListRequest) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberRangeAssignListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberRangeAssignListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRouteListEnterpriseTrunkNumberRangeAssignListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1223,6 +1371,16 @@ func (v *GroupRouteListEnterpriseTrunkNumberRangeGetAvailableListRequest) Append
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberRangeGetAvailableListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberRangeGetAvailableListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRouteListEnterpriseTrunkNumberRangeGetAvailableListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1306,6 +1464,16 @@ func (v *GroupRouteListEnterpriseTrunkNumberRangeGetAvailableListResponse) Appen
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberRangeGetAvailableListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberRangeGetAvailableListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRouteListEnterpriseTrunkNumberRangeGetAvailableListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1374,6 +1542,16 @@ func (v *GroupRouteListEnterpriseTrunkNumberRangeGetSummaryListRequest) AppendAt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberRangeGetSummaryListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberRangeGetSummaryListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -1459,6 +1637,16 @@ func (v *GroupRouteListEnterpriseTrunkNumberRangeGetSummaryListResponse) AppendA
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberRangeGetSummaryListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberRangeGetSummaryListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupRouteListEnterpriseTrunkNumberRangeGetSummaryListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1528,6 +1716,16 @@ func (v *GroupRouteListEnterpriseTrunkNumberRangeUnassignListRequest) AppendAttr
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberRangeUnassignListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupRouteListEnterpriseTrunkNumberRangeUnassignListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -1665,6 +1863,16 @@ func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixActivateListRequest)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixActivateListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixActivateListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixActivateListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1746,6 +1954,16 @@ func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixAddListRequest22) Ap
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixAddListRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixAddListRequest22) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -1832,6 +2050,16 @@ func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixDeactivateListReques
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixDeactivateListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixDeactivateListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixDeactivateListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1913,6 +2141,16 @@ func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixDeleteListRequest) A
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixDeleteListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixDeleteListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -1997,6 +2235,16 @@ func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixGetAvailableListRequ
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixGetAvailableListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixGetAvailableListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixGetAvailableListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2068,6 +2316,16 @@ func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixGetAvailableListResp
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixGetAvailableListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixGetAvailableListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixGetAvailableListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2135,6 +2393,16 @@ func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixGetSummaryListReques
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixGetSummaryListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixGetSummaryListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -2208,6 +2476,16 @@ func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixGetSummaryListRespon
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixGetSummaryListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixGetSummaryListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixGetSummaryListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2276,6 +2554,16 @@ func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixModifyListRequest) A
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixModifyListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberPrefixModifyListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -2359,6 +2647,16 @@ func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeActivateListRequest) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeActivateListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeActivateListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeActivateListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2437,6 +2735,16 @@ func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeAddListRequest22) App
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeAddListRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeAddListRequest22) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -2523,6 +2831,16 @@ func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeDeactivateListRequest
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeDeactivateListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeDeactivateListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeDeactivateListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2601,6 +2919,16 @@ func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeDeleteListRequest) Ap
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeDeleteListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeDeleteListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -2682,6 +3010,16 @@ func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeGetAvailableListReque
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeGetAvailableListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeGetAvailableListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeGetAvailableListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2753,6 +3091,16 @@ func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeGetAvailableListRespo
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeGetAvailableListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeGetAvailableListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeGetAvailableListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2820,6 +3168,16 @@ func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeGetSummaryListRequest
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeGetSummaryListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeGetSummaryListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -2893,6 +3251,16 @@ func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeGetSummaryListRespons
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeGetSummaryListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeGetSummaryListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeGetSummaryListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2961,6 +3329,16 @@ func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeModifyListRequest) Ap
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeModifyListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderRouteListEnterpriseTrunkNumberRangeModifyListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -3043,6 +3421,16 @@ func (v *SystemRouteListEnterpriseTrunkNumberPrefixGetSummaryListRequest) Append
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRouteListEnterpriseTrunkNumberPrefixGetSummaryListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRouteListEnterpriseTrunkNumberPrefixGetSummaryListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRouteListEnterpriseTrunkNumberPrefixGetSummaryListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3110,6 +3498,16 @@ func (v *SystemRouteListEnterpriseTrunkNumberPrefixGetSummaryListResponse) Appen
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemRouteListEnterpriseTrunkNumberPrefixGetSummaryListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRouteListEnterpriseTrunkNumberPrefixGetSummaryListResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -3181,6 +3579,16 @@ func (v *SystemRouteListEnterpriseTrunkNumberRangeGetSummaryListRequest) AppendA
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRouteListEnterpriseTrunkNumberRangeGetSummaryListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRouteListEnterpriseTrunkNumberRangeGetSummaryListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRouteListEnterpriseTrunkNumberRangeGetSummaryListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3250,6 +3658,16 @@ func (v *SystemRouteListEnterpriseTrunkNumberRangeGetSummaryListResponse) Append
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRouteListEnterpriseTrunkNumberRangeGetSummaryListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRouteListEnterpriseTrunkNumberRangeGetSummaryListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRouteListEnterpriseTrunkNumberRangeGetSummaryListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -3316,6 +3734,12 @@ func (v *UserRouteListGetRequest24) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserRouteListGetRequest24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserRouteListGetRequest24) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserRouteListGetRequest24) DecodeXML(d *ocixml.Decoder) error {
@@ -3389,6 +3813,12 @@ func (v *UserRouteListGetResponse24) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserRouteListGetResponse24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserRouteListGetResponse24) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserRouteListGetResponse24) DecodeXML(d *ocixml.Decoder) error {
@@ -3507,6 +3937,12 @@ func (v *UserRouteListModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserRouteListModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserRouteListModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserRouteListModifyRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -36,6 +36,12 @@ func (v *GroupTrunkGroupSecurityClassificationGetRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupSecurityClassificationGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupSecurityClassificationGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupSecurityClassificationGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -106,6 +112,12 @@ func (v *GroupTrunkGroupSecurityClassificationGetResponse) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupSecurityClassificationGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupSecurityClassificationGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupSecurityClassificationGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -174,6 +186,12 @@ func (v *GroupTrunkGroupSecurityClassificationModifyRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupSecurityClassificationModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupSecurityClassificationModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupSecurityClassificationModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -267,6 +285,14 @@ func (v *SystemSecurityClassificationAddClassificationRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSecurityClassificationAddClassificationRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSecurityClassificationAddClassificationRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSecurityClassificationAddClassificationRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -349,6 +375,14 @@ func (v *SystemSecurityClassificationDeleteClassificationRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSecurityClassificationDeleteClassificationRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSecurityClassificationDeleteClassificationRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSecurityClassificationDeleteClassificationRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -417,6 +451,14 @@ func (v *SystemSecurityClassificationGetClassificationRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSecurityClassificationGetClassificationRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSecurityClassificationGetClassificationRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSecurityClassificationGetClassificationRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -488,6 +530,14 @@ func (v *SystemSecurityClassificationGetClassificationResponse) AppendAttrs(b []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSecurityClassificationGetClassificationResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSecurityClassificationGetClassificationResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSecurityClassificationGetClassificationResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -574,6 +624,16 @@ func (v *SystemSecurityClassificationGetClassificationTrunkGroupUsageListRequest
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSecurityClassificationGetClassificationTrunkGroupUsageListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSecurityClassificationGetClassificationTrunkGroupUsageListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -705,6 +765,16 @@ func (v *SystemSecurityClassificationGetClassificationTrunkGroupUsageListRespons
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSecurityClassificationGetClassificationTrunkGroupUsageListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSecurityClassificationGetClassificationTrunkGroupUsageListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSecurityClassificationGetClassificationTrunkGroupUsageListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -778,6 +848,16 @@ func (v *SystemSecurityClassificationGetClassificationUserUsageListRequest) Appe
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSecurityClassificationGetClassificationUserUsageListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSecurityClassificationGetClassificationUserUsageListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -917,6 +997,16 @@ func (v *SystemSecurityClassificationGetClassificationUserUsageListResponse) App
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSecurityClassificationGetClassificationUserUsageListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSecurityClassificationGetClassificationUserUsageListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSecurityClassificationGetClassificationUserUsageListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -985,6 +1075,12 @@ func (v *SystemSecurityClassificationGetRequest21) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSecurityClassificationGetRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSecurityClassificationGetRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSecurityClassificationGetRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1032,6 +1128,12 @@ func (v *SystemSecurityClassificationGetResponse21) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSecurityClassificationGetResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSecurityClassificationGetResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSecurityClassificationGetResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -1124,6 +1226,14 @@ func (v *SystemSecurityClassificationModifyClassificationRequest) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSecurityClassificationModifyClassificationRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSecurityClassificationModifyClassificationRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSecurityClassificationModifyClassificationRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1221,6 +1331,12 @@ func (v *SystemSecurityClassificationModifyRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSecurityClassificationModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSecurityClassificationModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSecurityClassificationModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1309,6 +1425,12 @@ func (v *UserSecurityClassificationGetRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSecurityClassificationGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSecurityClassificationGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSecurityClassificationGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1379,6 +1501,12 @@ func (v *UserSecurityClassificationGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSecurityClassificationGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSecurityClassificationGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSecurityClassificationGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -1460,6 +1588,12 @@ func (v *UserSecurityClassificationModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSecurityClassificationModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSecurityClassificationModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSecurityClassificationModifyRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -42,6 +42,12 @@ func (v *UserSelectiveCallAcceptanceAddCriteriaRequest16) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallAcceptanceAddCriteriaRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallAcceptanceAddCriteriaRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallAcceptanceAddCriteriaRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -183,6 +189,12 @@ func (v *UserSelectiveCallAcceptanceDeleteCriteriaRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallAcceptanceDeleteCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallAcceptanceDeleteCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallAcceptanceDeleteCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -265,6 +277,12 @@ func (v *UserSelectiveCallAcceptanceGetCriteriaListRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallAcceptanceGetCriteriaListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallAcceptanceGetCriteriaListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallAcceptanceGetCriteriaListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -335,6 +353,12 @@ func (v *UserSelectiveCallAcceptanceGetCriteriaListResponse) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallAcceptanceGetCriteriaListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallAcceptanceGetCriteriaListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallAcceptanceGetCriteriaListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -404,6 +428,12 @@ func (v *UserSelectiveCallAcceptanceGetCriteriaRequest21) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallAcceptanceGetCriteriaRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallAcceptanceGetCriteriaRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallAcceptanceGetCriteriaRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -491,6 +521,12 @@ func (v *UserSelectiveCallAcceptanceGetCriteriaResponse21) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallAcceptanceGetCriteriaResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallAcceptanceGetCriteriaResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallAcceptanceGetCriteriaResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -607,6 +643,16 @@ func (v *UserSelectiveCallAcceptanceModifyActiveCriteriaListRequest) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallAcceptanceModifyActiveCriteriaListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallAcceptanceModifyActiveCriteriaListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallAcceptanceModifyActiveCriteriaListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -693,6 +739,12 @@ func (v *UserSelectiveCallAcceptanceModifyCriteriaRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallAcceptanceModifyCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallAcceptanceModifyCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallAcceptanceModifyCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {

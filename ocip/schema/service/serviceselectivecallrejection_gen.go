@@ -122,6 +122,12 @@ func (v *UserSelectiveCallRejectionAddCriteriaRequest16) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallRejectionAddCriteriaRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallRejectionAddCriteriaRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallRejectionAddCriteriaRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -263,6 +269,12 @@ func (v *UserSelectiveCallRejectionDeleteCriteriaRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallRejectionDeleteCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallRejectionDeleteCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallRejectionDeleteCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -345,6 +357,12 @@ func (v *UserSelectiveCallRejectionGetCriteriaListRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallRejectionGetCriteriaListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallRejectionGetCriteriaListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallRejectionGetCriteriaListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -415,6 +433,12 @@ func (v *UserSelectiveCallRejectionGetCriteriaListResponse) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallRejectionGetCriteriaListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallRejectionGetCriteriaListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallRejectionGetCriteriaListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -484,6 +508,12 @@ func (v *UserSelectiveCallRejectionGetCriteriaRequest21) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallRejectionGetCriteriaRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallRejectionGetCriteriaRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallRejectionGetCriteriaRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -572,6 +602,12 @@ func (v *UserSelectiveCallRejectionGetCriteriaResponse21) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallRejectionGetCriteriaResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallRejectionGetCriteriaResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallRejectionGetCriteriaResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -696,6 +732,14 @@ func (v *UserSelectiveCallRejectionModifyActiveCriteriaListRequest) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallRejectionModifyActiveCriteriaListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallRejectionModifyActiveCriteriaListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallRejectionModifyActiveCriteriaListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -782,6 +826,12 @@ func (v *UserSelectiveCallRejectionModifyCriteriaRequest16) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSelectiveCallRejectionModifyCriteriaRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSelectiveCallRejectionModifyCriteriaRequest16) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSelectiveCallRejectionModifyCriteriaRequest16) DecodeXML(d *ocixml.Decoder) error {

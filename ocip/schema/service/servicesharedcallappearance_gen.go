@@ -41,6 +41,12 @@ func (v *UserSharedCallAppearanceAddEndpointRequest22) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSharedCallAppearanceAddEndpointRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSharedCallAppearanceAddEndpointRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSharedCallAppearanceAddEndpointRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -156,6 +162,14 @@ func (v *UserSharedCallAppearanceDeleteEndpointListRequest14) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSharedCallAppearanceDeleteEndpointListRequest14) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSharedCallAppearanceDeleteEndpointListRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSharedCallAppearanceDeleteEndpointListRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -239,6 +253,12 @@ func (v *UserSharedCallAppearanceGetEndpointRequest22) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSharedCallAppearanceGetEndpointRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSharedCallAppearanceGetEndpointRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSharedCallAppearanceGetEndpointRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -326,6 +346,12 @@ func (v *UserSharedCallAppearanceGetEndpointResponse22) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSharedCallAppearanceGetEndpointResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSharedCallAppearanceGetEndpointResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSharedCallAppearanceGetEndpointResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -427,6 +453,12 @@ func (v *UserSharedCallAppearanceGetRequest21sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSharedCallAppearanceGetRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSharedCallAppearanceGetRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSharedCallAppearanceGetRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -505,6 +537,12 @@ func (v *UserSharedCallAppearanceGetResponse21sp1) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSharedCallAppearanceGetResponse21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSharedCallAppearanceGetResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSharedCallAppearanceGetResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -658,6 +696,12 @@ func (v *UserSharedCallAppearanceModifyEndpointRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSharedCallAppearanceModifyEndpointRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSharedCallAppearanceModifyEndpointRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSharedCallAppearanceModifyEndpointRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -797,6 +841,12 @@ func (v *UserSharedCallAppearanceModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSharedCallAppearanceModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSharedCallAppearanceModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSharedCallAppearanceModifyRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -41,6 +41,12 @@ func (v *UserSimultaneousRingFamilyAddCriteriaRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingFamilyAddCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingFamilyAddCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingFamilyAddCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -171,6 +177,12 @@ func (v *UserSimultaneousRingFamilyDeleteCriteriaRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingFamilyDeleteCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingFamilyDeleteCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingFamilyDeleteCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -253,6 +265,12 @@ func (v *UserSimultaneousRingFamilyGetCriteriaRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingFamilyGetCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingFamilyGetCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingFamilyGetCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -339,6 +357,12 @@ func (v *UserSimultaneousRingFamilyGetCriteriaResponse) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingFamilyGetCriteriaResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingFamilyGetCriteriaResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingFamilyGetCriteriaResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -443,6 +467,12 @@ func (v *UserSimultaneousRingFamilyGetRequest17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingFamilyGetRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingFamilyGetRequest17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingFamilyGetRequest17) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -515,6 +545,12 @@ func (v *UserSimultaneousRingFamilyGetResponse17) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingFamilyGetResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingFamilyGetResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingFamilyGetResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -620,6 +656,12 @@ func (v *UserSimultaneousRingFamilyModifyCriteriaRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingFamilyModifyCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingFamilyModifyCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingFamilyModifyCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -780,6 +822,12 @@ func (v *UserSimultaneousRingFamilyModifyRequest17) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingFamilyModifyRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingFamilyModifyRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingFamilyModifyRequest17) DecodeXML(d *ocixml.Decoder) error {

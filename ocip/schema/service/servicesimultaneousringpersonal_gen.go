@@ -41,6 +41,12 @@ func (v *UserSimultaneousRingPersonalAddCriteriaRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingPersonalAddCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingPersonalAddCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingPersonalAddCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -171,6 +177,12 @@ func (v *UserSimultaneousRingPersonalDeleteCriteriaRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingPersonalDeleteCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingPersonalDeleteCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingPersonalDeleteCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -253,6 +265,12 @@ func (v *UserSimultaneousRingPersonalGetCriteriaRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingPersonalGetCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingPersonalGetCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingPersonalGetCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -339,6 +357,12 @@ func (v *UserSimultaneousRingPersonalGetCriteriaResponse) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingPersonalGetCriteriaResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingPersonalGetCriteriaResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingPersonalGetCriteriaResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -443,6 +467,12 @@ func (v *UserSimultaneousRingPersonalGetRequest17) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingPersonalGetRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingPersonalGetRequest17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingPersonalGetRequest17) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -515,6 +545,12 @@ func (v *UserSimultaneousRingPersonalGetResponse17) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingPersonalGetResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingPersonalGetResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingPersonalGetResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -620,6 +656,12 @@ func (v *UserSimultaneousRingPersonalModifyCriteriaRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingPersonalModifyCriteriaRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingPersonalModifyCriteriaRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingPersonalModifyCriteriaRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -780,6 +822,12 @@ func (v *UserSimultaneousRingPersonalModifyRequest17) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSimultaneousRingPersonalModifyRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSimultaneousRingPersonalModifyRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSimultaneousRingPersonalModifyRequest17) DecodeXML(d *ocixml.Decoder) error {

@@ -83,6 +83,12 @@ func (v *SystemSMDIMessageDeskAddServerRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSMDIMessageDeskAddServerRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMDIMessageDeskAddServerRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMDIMessageDeskAddServerRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -191,6 +197,12 @@ func (v *SystemSMDIMessageDeskAddServerRouteRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSMDIMessageDeskAddServerRouteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMDIMessageDeskAddServerRouteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMDIMessageDeskAddServerRouteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -273,6 +285,12 @@ func (v *SystemSMDIMessageDeskDeleteServerRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSMDIMessageDeskDeleteServerRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMDIMessageDeskDeleteServerRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMDIMessageDeskDeleteServerRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -342,6 +360,12 @@ func (v *SystemSMDIMessageDeskDeleteServerRouteRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSMDIMessageDeskDeleteServerRouteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMDIMessageDeskDeleteServerRouteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMDIMessageDeskDeleteServerRouteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -410,6 +434,12 @@ func (v *SystemSMDIMessageDeskGetServerListRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSMDIMessageDeskGetServerListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMDIMessageDeskGetServerListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMDIMessageDeskGetServerListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -455,6 +485,12 @@ func (v *SystemSMDIMessageDeskGetServerListResponse) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSMDIMessageDeskGetServerListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMDIMessageDeskGetServerListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMDIMessageDeskGetServerListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -524,6 +560,12 @@ func (v *SystemSMDIMessageDeskGetServerRouteListRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSMDIMessageDeskGetServerRouteListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMDIMessageDeskGetServerRouteListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMDIMessageDeskGetServerRouteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -569,6 +611,12 @@ func (v *SystemSMDIMessageDeskGetServerRouteListResponse) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSMDIMessageDeskGetServerRouteListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMDIMessageDeskGetServerRouteListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMDIMessageDeskGetServerRouteListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -641,6 +689,12 @@ func (v *SystemSMDIMessageDeskModifyServerRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSMDIMessageDeskModifyServerRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMDIMessageDeskModifyServerRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMDIMessageDeskModifyServerRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -754,6 +808,12 @@ func (v *SystemSMDIMessageDeskModifyServerRouteRequest) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSMDIMessageDeskModifyServerRouteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMDIMessageDeskModifyServerRouteRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMDIMessageDeskModifyServerRouteRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -882,6 +942,12 @@ func (v *UserSMDIMessageDeskAddServerRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSMDIMessageDeskAddServerRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSMDIMessageDeskAddServerRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSMDIMessageDeskAddServerRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -991,6 +1057,12 @@ func (v *UserSMDIMessageDeskDeleteServerListRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSMDIMessageDeskDeleteServerListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSMDIMessageDeskDeleteServerListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSMDIMessageDeskDeleteServerListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1071,6 +1143,12 @@ func (v *UserSMDIMessageDeskGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSMDIMessageDeskGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSMDIMessageDeskGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSMDIMessageDeskGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1139,6 +1217,12 @@ func (v *UserSMDIMessageDeskGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSMDIMessageDeskGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSMDIMessageDeskGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSMDIMessageDeskGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -1216,6 +1300,12 @@ func (v *UserSMDIMessageDeskGetServerListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSMDIMessageDeskGetServerListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSMDIMessageDeskGetServerListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSMDIMessageDeskGetServerListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1286,6 +1376,12 @@ func (v *UserSMDIMessageDeskGetServerListResponse) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserSMDIMessageDeskGetServerListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSMDIMessageDeskGetServerListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSMDIMessageDeskGetServerListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1354,6 +1450,12 @@ func (v *UserSMDIMessageDeskModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserSMDIMessageDeskModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserSMDIMessageDeskModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserSMDIMessageDeskModifyRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -33,6 +33,12 @@ func (v *SystemThirdPartyIMPGetRequest19) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemThirdPartyIMPGetRequest19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemThirdPartyIMPGetRequest19) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemThirdPartyIMPGetRequest19) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -78,6 +84,12 @@ func (v *SystemThirdPartyIMPGetResponse19) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemThirdPartyIMPGetResponse19) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemThirdPartyIMPGetResponse19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemThirdPartyIMPGetResponse19) DecodeXML(d *ocixml.Decoder) error {
@@ -170,6 +182,12 @@ func (v *SystemThirdPartyIMPModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemThirdPartyIMPModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemThirdPartyIMPModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemThirdPartyIMPModifyRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -48,6 +48,12 @@ func (v *GroupThirdPartyVoiceMailSupportGetRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupThirdPartyVoiceMailSupportGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupThirdPartyVoiceMailSupportGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupThirdPartyVoiceMailSupportGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -132,6 +138,12 @@ func (v *GroupThirdPartyVoiceMailSupportGetResponse) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupThirdPartyVoiceMailSupportGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupThirdPartyVoiceMailSupportGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupThirdPartyVoiceMailSupportGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -210,6 +222,12 @@ func (v *GroupThirdPartyVoiceMailSupportModifyRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupThirdPartyVoiceMailSupportModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupThirdPartyVoiceMailSupportModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupThirdPartyVoiceMailSupportModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -320,6 +338,12 @@ func (v *SystemThirdPartyVoiceMailSupportAddDnRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemThirdPartyVoiceMailSupportAddDnRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemThirdPartyVoiceMailSupportAddDnRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemThirdPartyVoiceMailSupportAddDnRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -401,6 +425,12 @@ func (v *SystemThirdPartyVoiceMailSupportDeleteDnRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemThirdPartyVoiceMailSupportDeleteDnRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemThirdPartyVoiceMailSupportDeleteDnRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemThirdPartyVoiceMailSupportDeleteDnRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -470,6 +500,12 @@ func (v *SystemThirdPartyVoiceMailSupportGetDnListRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemThirdPartyVoiceMailSupportGetDnListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemThirdPartyVoiceMailSupportGetDnListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemThirdPartyVoiceMailSupportGetDnListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -551,6 +587,12 @@ func (v *SystemThirdPartyVoiceMailSupportGetDnListResponse) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemThirdPartyVoiceMailSupportGetDnListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemThirdPartyVoiceMailSupportGetDnListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemThirdPartyVoiceMailSupportGetDnListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -619,6 +661,12 @@ func (v *SystemThirdPartyVoiceMailSupportGetRequest17sp4) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemThirdPartyVoiceMailSupportGetRequest17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemThirdPartyVoiceMailSupportGetRequest17sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemThirdPartyVoiceMailSupportGetRequest17sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -665,6 +713,12 @@ func (v *SystemThirdPartyVoiceMailSupportGetResponse17sp4) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemThirdPartyVoiceMailSupportGetResponse17sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemThirdPartyVoiceMailSupportGetResponse17sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemThirdPartyVoiceMailSupportGetResponse17sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -738,6 +792,12 @@ func (v *SystemThirdPartyVoiceMailSupportModifyDnRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemThirdPartyVoiceMailSupportModifyDnRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemThirdPartyVoiceMailSupportModifyDnRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemThirdPartyVoiceMailSupportModifyDnRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -828,6 +888,12 @@ func (v *SystemThirdPartyVoiceMailSupportModifyRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemThirdPartyVoiceMailSupportModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemThirdPartyVoiceMailSupportModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemThirdPartyVoiceMailSupportModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -897,6 +963,12 @@ func (v *UserThirdPartyVoiceMailSupportGetRequest17) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserThirdPartyVoiceMailSupportGetRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserThirdPartyVoiceMailSupportGetRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserThirdPartyVoiceMailSupportGetRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -976,6 +1048,12 @@ func (v *UserThirdPartyVoiceMailSupportGetResponse17) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserThirdPartyVoiceMailSupportGetResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserThirdPartyVoiceMailSupportGetResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserThirdPartyVoiceMailSupportGetResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -1145,6 +1223,12 @@ func (v *UserThirdPartyVoiceMailSupportModifyRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserThirdPartyVoiceMailSupportModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserThirdPartyVoiceMailSupportModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserThirdPartyVoiceMailSupportModifyRequest) DecodeXML(d *ocixml.Decoder) error {

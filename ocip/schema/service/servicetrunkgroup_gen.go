@@ -580,6 +580,12 @@ func (v *EnterpriseEnterpriseTrunkAddRequest21) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseEnterpriseTrunkAddRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseEnterpriseTrunkAddRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseEnterpriseTrunkAddRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -936,6 +942,12 @@ func (v *EnterpriseEnterpriseTrunkAddUserListRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseEnterpriseTrunkAddUserListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseEnterpriseTrunkAddUserListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseEnterpriseTrunkAddUserListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1032,6 +1044,12 @@ func (v *EnterpriseEnterpriseTrunkDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseEnterpriseTrunkDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseEnterpriseTrunkDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseEnterpriseTrunkDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1115,6 +1133,12 @@ func (v *EnterpriseEnterpriseTrunkDeleteUserListRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseEnterpriseTrunkDeleteUserListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseEnterpriseTrunkDeleteUserListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseEnterpriseTrunkDeleteUserListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1213,6 +1237,14 @@ func (v *EnterpriseEnterpriseTrunkForceAssignUserListRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseEnterpriseTrunkForceAssignUserListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseEnterpriseTrunkForceAssignUserListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseEnterpriseTrunkForceAssignUserListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1309,6 +1341,16 @@ func (v *EnterpriseEnterpriseTrunkGetAvailableTrunkGroupListRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetAvailableTrunkGroupListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetAvailableTrunkGroupListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -1415,6 +1457,16 @@ func (v *EnterpriseEnterpriseTrunkGetAvailableTrunkGroupListResponse) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetAvailableTrunkGroupListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetAvailableTrunkGroupListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseEnterpriseTrunkGetAvailableTrunkGroupListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1490,6 +1542,14 @@ func (v *EnterpriseEnterpriseTrunkGetAvailableUserListRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetAvailableUserListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetAvailableUserListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseEnterpriseTrunkGetAvailableUserListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1674,6 +1734,14 @@ func (v *EnterpriseEnterpriseTrunkGetAvailableUserListResponse) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetAvailableUserListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetAvailableUserListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseEnterpriseTrunkGetAvailableUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1742,6 +1810,12 @@ func (v *EnterpriseEnterpriseTrunkGetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseEnterpriseTrunkGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1813,6 +1887,12 @@ func (v *EnterpriseEnterpriseTrunkGetListResponse) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseEnterpriseTrunkGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -1882,6 +1962,12 @@ func (v *EnterpriseEnterpriseTrunkGetRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseEnterpriseTrunkGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -1976,6 +2062,12 @@ func (v *EnterpriseEnterpriseTrunkGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseEnterpriseTrunkGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -2317,6 +2409,12 @@ func (v *EnterpriseEnterpriseTrunkGetUserListRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetUserListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetUserListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseEnterpriseTrunkGetUserListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2526,6 +2624,12 @@ func (v *EnterpriseEnterpriseTrunkGetUserListResponse) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetUserListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseEnterpriseTrunkGetUserListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseEnterpriseTrunkGetUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -2608,6 +2712,12 @@ func (v *EnterpriseEnterpriseTrunkModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseEnterpriseTrunkModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseEnterpriseTrunkModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseEnterpriseTrunkModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -3108,6 +3218,12 @@ func (v *EnterpriseLocalGatewayGetPagedSortedListRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseLocalGatewayGetPagedSortedListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseLocalGatewayGetPagedSortedListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseLocalGatewayGetPagedSortedListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3223,6 +3339,12 @@ func (v *EnterpriseLocalGatewayGetPagedSortedListResponse) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseLocalGatewayGetPagedSortedListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseLocalGatewayGetPagedSortedListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseLocalGatewayGetPagedSortedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -3292,6 +3414,12 @@ func (v *EnterpriseLocalGatewayGetUsageRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseLocalGatewayGetUsageRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseLocalGatewayGetUsageRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseLocalGatewayGetUsageRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -3378,6 +3506,12 @@ func (v *EnterpriseLocalGatewayGetUsageResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseLocalGatewayGetUsageResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseLocalGatewayGetUsageResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseLocalGatewayGetUsageResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -3620,6 +3754,12 @@ func (v *GroupEnterpriseTrunkAddRequest21) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupEnterpriseTrunkAddRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnterpriseTrunkAddRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnterpriseTrunkAddRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -3990,6 +4130,12 @@ func (v *GroupEnterpriseTrunkAddUserListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupEnterpriseTrunkAddUserListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnterpriseTrunkAddUserListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnterpriseTrunkAddUserListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4100,6 +4246,12 @@ func (v *GroupEnterpriseTrunkDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupEnterpriseTrunkDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnterpriseTrunkDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnterpriseTrunkDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4197,6 +4349,12 @@ func (v *GroupEnterpriseTrunkDeleteUserListRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupEnterpriseTrunkDeleteUserListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnterpriseTrunkDeleteUserListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnterpriseTrunkDeleteUserListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -4309,6 +4467,12 @@ func (v *GroupEnterpriseTrunkForceAssignUserListRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupEnterpriseTrunkForceAssignUserListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnterpriseTrunkForceAssignUserListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnterpriseTrunkForceAssignUserListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4420,6 +4584,14 @@ func (v *GroupEnterpriseTrunkGetAvailableTrunkGroupListRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupEnterpriseTrunkGetAvailableTrunkGroupListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnterpriseTrunkGetAvailableTrunkGroupListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnterpriseTrunkGetAvailableTrunkGroupListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4526,6 +4698,14 @@ func (v *GroupEnterpriseTrunkGetAvailableTrunkGroupListResponse) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupEnterpriseTrunkGetAvailableTrunkGroupListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnterpriseTrunkGetAvailableTrunkGroupListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnterpriseTrunkGetAvailableTrunkGroupListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4600,6 +4780,12 @@ func (v *GroupEnterpriseTrunkGetAvailableUserListRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupEnterpriseTrunkGetAvailableUserListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnterpriseTrunkGetAvailableUserListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnterpriseTrunkGetAvailableUserListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -4786,6 +4972,12 @@ func (v *GroupEnterpriseTrunkGetAvailableUserListResponse) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupEnterpriseTrunkGetAvailableUserListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnterpriseTrunkGetAvailableUserListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnterpriseTrunkGetAvailableUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4855,6 +5047,12 @@ func (v *GroupEnterpriseTrunkGetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupEnterpriseTrunkGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnterpriseTrunkGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnterpriseTrunkGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -4939,6 +5137,12 @@ func (v *GroupEnterpriseTrunkGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupEnterpriseTrunkGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnterpriseTrunkGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnterpriseTrunkGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -5007,6 +5211,12 @@ func (v *GroupEnterpriseTrunkGetRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupEnterpriseTrunkGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnterpriseTrunkGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnterpriseTrunkGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -5114,6 +5324,12 @@ func (v *GroupEnterpriseTrunkGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupEnterpriseTrunkGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnterpriseTrunkGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnterpriseTrunkGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -5456,6 +5672,12 @@ func (v *GroupEnterpriseTrunkGetUserListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupEnterpriseTrunkGetUserListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnterpriseTrunkGetUserListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnterpriseTrunkGetUserListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5678,6 +5900,12 @@ func (v *GroupEnterpriseTrunkGetUserListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupEnterpriseTrunkGetUserListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnterpriseTrunkGetUserListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnterpriseTrunkGetUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -5761,6 +5989,12 @@ func (v *GroupEnterpriseTrunkModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupEnterpriseTrunkModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupEnterpriseTrunkModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupEnterpriseTrunkModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -6337,6 +6571,12 @@ func (v *GroupTrunkGroupAddInstanceRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupAddInstanceRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupAddInstanceRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -7164,6 +7404,12 @@ func (v *GroupTrunkGroupDeleteInstanceRequest14sp4) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupDeleteInstanceRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupDeleteInstanceRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupDeleteInstanceRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7239,6 +7485,12 @@ func (v *GroupTrunkGroupGetAvailableHostedUserListRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetAvailableHostedUserListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetAvailableHostedUserListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetAvailableHostedUserListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -7390,6 +7642,12 @@ func (v *GroupTrunkGroupGetAvailableHostedUserListResponse) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetAvailableHostedUserListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetAvailableHostedUserListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetAvailableHostedUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -7462,6 +7720,12 @@ func (v *GroupTrunkGroupGetInstanceListRequest14sp4) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceListRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceListRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceListRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -7586,6 +7850,12 @@ func (v *GroupTrunkGroupGetInstanceListResponse14sp4) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceListResponse14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceListResponse14sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceListResponse14sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -7654,6 +7924,12 @@ func (v *GroupTrunkGroupGetInstanceRequest23) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceRequest23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceRequest23) DecodeXML(d *ocixml.Decoder) error {
@@ -7792,6 +8068,12 @@ func (v *GroupTrunkGroupGetInstanceResponse23) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -8612,6 +8894,12 @@ func (v *GroupTrunkGroupGetInstanceUserListRequest14sp4) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceUserListRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceUserListRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceUserListRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8762,6 +9050,12 @@ func (v *GroupTrunkGroupGetInstanceUserListResponse14sp4) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetInstanceUserListResponse14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetInstanceUserListResponse14sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetInstanceUserListResponse14sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -8829,6 +9123,12 @@ func (v *GroupTrunkGroupGetRequest23) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetRequest23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetRequest23) DecodeXML(d *ocixml.Decoder) error {
@@ -8915,6 +9215,12 @@ func (v *GroupTrunkGroupGetResponse23) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupGetResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupGetResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupGetResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -9106,6 +9412,12 @@ func (v *GroupTrunkGroupModifyInstanceRequest20sp1) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupModifyInstanceRequest20sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupModifyInstanceRequest20sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupModifyInstanceRequest20sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -10062,6 +10374,12 @@ func (v *GroupTrunkGroupModifyRequest14sp9) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupModifyRequest14sp9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupModifyRequest14sp9) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupModifyRequest14sp9) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10172,6 +10490,16 @@ func (v *GroupTrunkGroupOptionsMessageResponseStatusCodeAddListRequest) AppendAt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupOptionsMessageResponseStatusCodeAddListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupOptionsMessageResponseStatusCodeAddListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupOptionsMessageResponseStatusCodeAddListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10266,6 +10594,12 @@ func (v *GroupTrunkGroupUserCreationTaskAddRequest14sp4) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskAddRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskAddRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupUserCreationTaskAddRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -10602,6 +10936,12 @@ func (v *GroupTrunkGroupUserCreationTaskDeleteRequest14sp4) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskDeleteRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskDeleteRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupUserCreationTaskDeleteRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10684,6 +11024,12 @@ func (v *GroupTrunkGroupUserCreationTaskGetListRequest14sp4) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskGetListRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskGetListRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupUserCreationTaskGetListRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10754,6 +11100,14 @@ func (v *GroupTrunkGroupUserCreationTaskGetListResponse14sp4) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskGetListResponse14sp4) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskGetListResponse14sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupUserCreationTaskGetListResponse14sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -10823,6 +11177,12 @@ func (v *GroupTrunkGroupUserCreationTaskGetRequest14sp4) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskGetRequest14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskGetRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupUserCreationTaskGetRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -10922,6 +11282,12 @@ func (v *GroupTrunkGroupUserCreationTaskGetResponse14sp4) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskGetResponse14sp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupTrunkGroupUserCreationTaskGetResponse14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupTrunkGroupUserCreationTaskGetResponse14sp4) DecodeXML(d *ocixml.Decoder) error {
@@ -11413,6 +11779,12 @@ func (v *ServiceProviderTrunkGroupGetRequest23) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderTrunkGroupGetRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderTrunkGroupGetRequest23) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderTrunkGroupGetRequest23) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -11484,6 +11856,12 @@ func (v *ServiceProviderTrunkGroupGetResponse23) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderTrunkGroupGetResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderTrunkGroupGetResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderTrunkGroupGetResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -11582,6 +11960,12 @@ func (v *ServiceProviderTrunkGroupModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderTrunkGroupModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderTrunkGroupModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderTrunkGroupModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -11688,6 +12072,12 @@ func (v *SystemEnterpriseTrunkGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemEnterpriseTrunkGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemEnterpriseTrunkGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemEnterpriseTrunkGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -11733,6 +12123,12 @@ func (v *SystemEnterpriseTrunkGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemEnterpriseTrunkGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemEnterpriseTrunkGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemEnterpriseTrunkGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -11826,6 +12222,12 @@ func (v *SystemEnterpriseTrunkModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemEnterpriseTrunkModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemEnterpriseTrunkModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemEnterpriseTrunkModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -11910,6 +12312,12 @@ func (v *SystemTrunkGroupGetRequest24) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTrunkGroupGetRequest24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTrunkGroupGetRequest24) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTrunkGroupGetRequest24) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -11972,6 +12380,12 @@ func (v *SystemTrunkGroupGetResponse24) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTrunkGroupGetResponse24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTrunkGroupGetResponse24) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTrunkGroupGetResponse24) DecodeXML(d *ocixml.Decoder) error {
@@ -12261,6 +12675,12 @@ func (v *SystemTrunkGroupModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTrunkGroupModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTrunkGroupModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTrunkGroupModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -12512,6 +12932,16 @@ func (v *SystemTrunkGroupOptionsMessageResponseStatusCodeAddListRequest) AppendA
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTrunkGroupOptionsMessageResponseStatusCodeAddListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTrunkGroupOptionsMessageResponseStatusCodeAddListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTrunkGroupOptionsMessageResponseStatusCodeAddListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -12578,6 +13008,16 @@ func (v *SystemTrunkGroupOptionsMessageResponseStatusCodeDeleteListRequest) Appe
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTrunkGroupOptionsMessageResponseStatusCodeDeleteListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTrunkGroupOptionsMessageResponseStatusCodeDeleteListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -12647,6 +13087,16 @@ func (v *SystemTrunkGroupOptionsMessageResponseStatusCodeGetListRequest) AppendA
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTrunkGroupOptionsMessageResponseStatusCodeGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTrunkGroupOptionsMessageResponseStatusCodeGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTrunkGroupOptionsMessageResponseStatusCodeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -12693,6 +13143,16 @@ func (v *SystemTrunkGroupOptionsMessageResponseStatusCodeGetListResponse) Append
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTrunkGroupOptionsMessageResponseStatusCodeGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTrunkGroupOptionsMessageResponseStatusCodeGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -12759,6 +13219,14 @@ func (v *SystemTrunkGroupUserCreationTaskGetListRequest14sp4) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTrunkGroupUserCreationTaskGetListRequest14sp4) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTrunkGroupUserCreationTaskGetListRequest14sp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTrunkGroupUserCreationTaskGetListRequest14sp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -12804,6 +13272,14 @@ func (v *SystemTrunkGroupUserCreationTaskGetListResponse14sp4) AppendAttrs(b []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTrunkGroupUserCreationTaskGetListResponse14sp4) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTrunkGroupUserCreationTaskGetListResponse14sp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTrunkGroupUserCreationTaskGetListResponse14sp4) DecodeXML(d *ocixml.Decoder) error {

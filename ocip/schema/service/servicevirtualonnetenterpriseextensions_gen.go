@@ -43,6 +43,16 @@ func (v *EnterpriseVirtualOnNetEnterpriseExtensionsGetUserListRequest) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseVirtualOnNetEnterpriseExtensionsGetUserListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseVirtualOnNetEnterpriseExtensionsGetUserListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseVirtualOnNetEnterpriseExtensionsGetUserListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -193,6 +203,16 @@ func (v *EnterpriseVirtualOnNetEnterpriseExtensionsGetUserListResponse) AppendAt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *EnterpriseVirtualOnNetEnterpriseExtensionsGetUserListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *EnterpriseVirtualOnNetEnterpriseExtensionsGetUserListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *EnterpriseVirtualOnNetEnterpriseExtensionsGetUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -264,6 +284,14 @@ func (v *GroupVirtualOnNetEnterpriseExtensionsAddUserRequest) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVirtualOnNetEnterpriseExtensionsAddUserRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVirtualOnNetEnterpriseExtensionsAddUserRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVirtualOnNetEnterpriseExtensionsAddUserRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -376,6 +404,14 @@ func (v *GroupVirtualOnNetEnterpriseExtensionsDeleteUserRequest) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupVirtualOnNetEnterpriseExtensionsDeleteUserRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVirtualOnNetEnterpriseExtensionsDeleteUserRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVirtualOnNetEnterpriseExtensionsDeleteUserRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -477,6 +513,14 @@ func (v *GroupVirtualOnNetEnterpriseExtensionsGetUserListRequest) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVirtualOnNetEnterpriseExtensionsGetUserListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVirtualOnNetEnterpriseExtensionsGetUserListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVirtualOnNetEnterpriseExtensionsGetUserListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -630,6 +674,14 @@ func (v *GroupVirtualOnNetEnterpriseExtensionsGetUserListResponse) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupVirtualOnNetEnterpriseExtensionsGetUserListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVirtualOnNetEnterpriseExtensionsGetUserListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVirtualOnNetEnterpriseExtensionsGetUserListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -700,6 +752,14 @@ func (v *GroupVirtualOnNetEnterpriseExtensionsGetUserRequest) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVirtualOnNetEnterpriseExtensionsGetUserRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVirtualOnNetEnterpriseExtensionsGetUserRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVirtualOnNetEnterpriseExtensionsGetUserRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -801,6 +861,14 @@ func (v *GroupVirtualOnNetEnterpriseExtensionsGetUserResponse) AppendAttrs(b []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVirtualOnNetEnterpriseExtensionsGetUserResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVirtualOnNetEnterpriseExtensionsGetUserResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVirtualOnNetEnterpriseExtensionsGetUserResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -943,6 +1011,14 @@ func (v *GroupVirtualOnNetEnterpriseExtensionsModifyUserRequest) AppendAttrs(b [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVirtualOnNetEnterpriseExtensionsModifyUserRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVirtualOnNetEnterpriseExtensionsModifyUserRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVirtualOnNetEnterpriseExtensionsModifyUserRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -1112,6 +1188,12 @@ func (v *SystemVirtualOnNetCallTypeAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemVirtualOnNetCallTypeAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVirtualOnNetCallTypeAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVirtualOnNetCallTypeAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1194,6 +1276,12 @@ func (v *SystemVirtualOnNetCallTypeDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemVirtualOnNetCallTypeDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVirtualOnNetCallTypeDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVirtualOnNetCallTypeDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1262,6 +1350,12 @@ func (v *SystemVirtualOnNetCallTypeGetListRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemVirtualOnNetCallTypeGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVirtualOnNetCallTypeGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVirtualOnNetCallTypeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -1307,6 +1401,12 @@ func (v *SystemVirtualOnNetCallTypeGetListResponse) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemVirtualOnNetCallTypeGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVirtualOnNetCallTypeGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVirtualOnNetCallTypeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -1377,6 +1477,12 @@ func (v *SystemVirtualOnNetCallTypeModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemVirtualOnNetCallTypeModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVirtualOnNetCallTypeModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVirtualOnNetCallTypeModifyRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -3650,6 +3650,16 @@ func (v *GroupVoiceMessagingGroupConsolidatedModifyVoicePortalRequest) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupConsolidatedModifyVoicePortalRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupConsolidatedModifyVoicePortalRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupConsolidatedModifyVoicePortalRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3929,6 +3939,12 @@ func (v *GroupVoiceMessagingGroupGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4020,6 +4036,12 @@ func (v *GroupVoiceMessagingGroupGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -4182,6 +4204,14 @@ func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingRequest20) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingRequest20) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4267,6 +4297,14 @@ func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingResponse20) AppendAttrs(b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingResponse20) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupGetVoicePortalBrandingResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -4377,6 +4415,12 @@ func (v *GroupVoiceMessagingGroupGetVoicePortalRequest21sp1) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupGetVoicePortalRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4470,6 +4514,14 @@ func (v *GroupVoiceMessagingGroupGetVoicePortalResponse21sp1) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalResponse21sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupGetVoicePortalResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupGetVoicePortalResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -4661,6 +4713,12 @@ func (v *GroupVoiceMessagingGroupModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4850,6 +4908,16 @@ func (v *GroupVoiceMessagingGroupModifyVoicePortalBrandingRequest20) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupModifyVoicePortalBrandingRequest20) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupModifyVoicePortalBrandingRequest20) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupModifyVoicePortalBrandingRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5009,6 +5077,12 @@ func (v *GroupVoiceMessagingGroupModifyVoicePortalRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupModifyVoicePortalRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupModifyVoicePortalRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceMessagingGroupModifyVoicePortalRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -7808,6 +7882,12 @@ func (v *ResellerVoiceMessagingGroupGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ResellerVoiceMessagingGroupGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerVoiceMessagingGroupGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerVoiceMessagingGroupGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7879,6 +7959,12 @@ func (v *ResellerVoiceMessagingGroupGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerVoiceMessagingGroupGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerVoiceMessagingGroupGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerVoiceMessagingGroupGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -7974,6 +8060,12 @@ func (v *ResellerVoiceMessagingGroupModifyRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ResellerVoiceMessagingGroupModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ResellerVoiceMessagingGroupModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ResellerVoiceMessagingGroupModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -8911,6 +9003,12 @@ func (v *ServiceProviderVoiceMessagingGroupGetRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderVoiceMessagingGroupGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8985,6 +9083,12 @@ func (v *ServiceProviderVoiceMessagingGroupGetResponse) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderVoiceMessagingGroupGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -9102,6 +9206,16 @@ func (v *ServiceProviderVoiceMessagingGroupGetVoicePortalBrandingRequest16) Appe
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupGetVoicePortalBrandingRequest16) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupGetVoicePortalBrandingRequest16) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderVoiceMessagingGroupGetVoicePortalBrandingRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9175,6 +9289,16 @@ func (v *ServiceProviderVoiceMessagingGroupGetVoicePortalBrandingResponse16) App
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupGetVoicePortalBrandingResponse16) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupGetVoicePortalBrandingResponse16) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -9307,6 +9431,14 @@ func (v *ServiceProviderVoiceMessagingGroupGetVoicePortalRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupGetVoicePortalRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupGetVoicePortalRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderVoiceMessagingGroupGetVoicePortalRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9376,6 +9508,14 @@ func (v *ServiceProviderVoiceMessagingGroupGetVoicePortalResponse) AppendAttrs(b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupGetVoicePortalResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupGetVoicePortalResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderVoiceMessagingGroupGetVoicePortalResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -9451,6 +9591,12 @@ func (v *ServiceProviderVoiceMessagingGroupModifyRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderVoiceMessagingGroupModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -9603,6 +9749,16 @@ func (v *ServiceProviderVoiceMessagingGroupModifyVoicePortalBrandingRequest16) A
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupModifyVoicePortalBrandingRequest16) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupModifyVoicePortalBrandingRequest16) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderVoiceMessagingGroupModifyVoicePortalBrandingRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9723,6 +9879,16 @@ func (v *ServiceProviderVoiceMessagingGroupModifyVoicePortalRequest) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupModifyVoicePortalRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderVoiceMessagingGroupModifyVoicePortalRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderVoiceMessagingGroupModifyVoicePortalRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9803,6 +9969,12 @@ func (v *SystemVoiceMessageSummaryUpdateGetRequest25) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemVoiceMessageSummaryUpdateGetRequest25) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVoiceMessageSummaryUpdateGetRequest25) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVoiceMessageSummaryUpdateGetRequest25) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9851,6 +10023,12 @@ func (v *SystemVoiceMessageSummaryUpdateGetResponse25) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemVoiceMessageSummaryUpdateGetResponse25) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVoiceMessageSummaryUpdateGetResponse25) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVoiceMessageSummaryUpdateGetResponse25) DecodeXML(d *ocixml.Decoder) error {
@@ -9948,6 +10126,12 @@ func (v *SystemVoiceMessageSummaryUpdateModifyRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemVoiceMessageSummaryUpdateModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVoiceMessageSummaryUpdateModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVoiceMessageSummaryUpdateModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10036,6 +10220,12 @@ func (v *SystemVoiceMessagingGroupGetRequestRI) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemVoiceMessagingGroupGetRequestRI) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVoiceMessagingGroupGetRequestRI) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVoiceMessagingGroupGetRequestRI) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10105,6 +10295,12 @@ func (v *SystemVoiceMessagingGroupGetResponseRI) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemVoiceMessagingGroupGetResponseRI) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVoiceMessagingGroupGetResponseRI) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVoiceMessagingGroupGetResponseRI) DecodeXML(d *ocixml.Decoder) error {
@@ -10425,6 +10621,14 @@ func (v *SystemVoiceMessagingGroupGetVoicePortalMenusRequest21) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemVoiceMessagingGroupGetVoicePortalMenusRequest21) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVoiceMessagingGroupGetVoicePortalMenusRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVoiceMessagingGroupGetVoicePortalMenusRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10525,6 +10729,14 @@ func (v *SystemVoiceMessagingGroupGetVoicePortalMenusResponse21) AppendAttrs(b [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemVoiceMessagingGroupGetVoicePortalMenusResponse21) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVoiceMessagingGroupGetVoicePortalMenusResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVoiceMessagingGroupGetVoicePortalMenusResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -14573,6 +14785,12 @@ func (v *SystemVoiceMessagingGroupModifyRequestRI) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemVoiceMessagingGroupModifyRequestRI) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVoiceMessagingGroupModifyRequestRI) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVoiceMessagingGroupModifyRequestRI) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14911,6 +15129,14 @@ func (v *SystemVoiceMessagingGroupModifyVoicePortalMenusRequest19) AppendAttrs(b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemVoiceMessagingGroupModifyVoicePortalMenusRequest19) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVoiceMessagingGroupModifyVoicePortalMenusRequest19) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVoiceMessagingGroupModifyVoicePortalMenusRequest19) DecodeXML(d *ocixml.Decoder) error {
@@ -19935,6 +20161,12 @@ func (v *UserVoiceMessagingUserAddAliasListRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserAddAliasListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserAddAliasListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserAddAliasListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -20018,6 +20250,12 @@ func (v *UserVoiceMessagingUserDeleteAliasListRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserDeleteAliasListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserDeleteAliasListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserDeleteAliasListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -20100,6 +20338,16 @@ func (v *UserVoiceMessagingUserGetAdvancedVoiceManagementRequest14sp3) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetAdvancedVoiceManagementRequest14sp3) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetAdvancedVoiceManagementRequest14sp3) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetAdvancedVoiceManagementRequest14sp3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -20177,6 +20425,16 @@ func (v *UserVoiceMessagingUserGetAdvancedVoiceManagementResponse14sp3) AppendAt
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetAdvancedVoiceManagementResponse14sp3) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetAdvancedVoiceManagementResponse14sp3) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -20361,6 +20619,12 @@ func (v *UserVoiceMessagingUserGetAliasListRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetAliasListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetAliasListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetAliasListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -20431,6 +20695,12 @@ func (v *UserVoiceMessagingUserGetAliasListResponse) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetAliasListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetAliasListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetAliasListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -20496,6 +20766,12 @@ func (v *UserVoiceMessagingUserGetDistributionListRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetDistributionListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetDistributionListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetDistributionListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -20581,6 +20857,12 @@ func (v *UserVoiceMessagingUserGetDistributionListResponse) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetDistributionListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetDistributionListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetDistributionListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -20658,6 +20940,12 @@ func (v *UserVoiceMessagingUserGetGreetingRequest20) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetGreetingRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetGreetingRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetGreetingRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -20744,6 +21032,12 @@ func (v *UserVoiceMessagingUserGetGreetingResponse20) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetGreetingResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetGreetingResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetGreetingResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -21006,6 +21300,12 @@ func (v *UserVoiceMessagingUserGetOutgoingSMDIMWIRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetOutgoingSMDIMWIRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetOutgoingSMDIMWIRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetOutgoingSMDIMWIRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -21076,6 +21376,12 @@ func (v *UserVoiceMessagingUserGetOutgoingSMDIMWIResponse) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetOutgoingSMDIMWIResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetOutgoingSMDIMWIResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetOutgoingSMDIMWIResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -21150,6 +21456,12 @@ func (v *UserVoiceMessagingUserGetVoiceManagementRequest23) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetVoiceManagementRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetVoiceManagementRequest23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetVoiceManagementRequest23) DecodeXML(d *ocixml.Decoder) error {
@@ -21233,6 +21545,12 @@ func (v *UserVoiceMessagingUserGetVoiceManagementResponse23) AppendAttrs(b []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetVoiceManagementResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetVoiceManagementResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetVoiceManagementResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -21424,6 +21742,12 @@ func (v *UserVoiceMessagingUserGetVoicePortalRequest20) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetVoicePortalRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetVoicePortalRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetVoicePortalRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -21495,6 +21819,12 @@ func (v *UserVoiceMessagingUserGetVoicePortalResponse20) AppendAttrs(b []byte) [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserGetVoicePortalResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserGetVoicePortalResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserGetVoicePortalResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -21591,6 +21921,16 @@ func (v *UserVoiceMessagingUserModifyAdvancedVoiceManagementRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserModifyAdvancedVoiceManagementRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserModifyAdvancedVoiceManagementRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -21812,6 +22152,14 @@ func (v *UserVoiceMessagingUserModifyDistributionListRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserModifyDistributionListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserModifyDistributionListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserModifyDistributionListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -21950,6 +22298,12 @@ func (v *UserVoiceMessagingUserModifyGreetingRequest20) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserModifyGreetingRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserModifyGreetingRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserModifyGreetingRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -22275,6 +22629,12 @@ func (v *UserVoiceMessagingUserModifyOutgoingSMDIMWIRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserModifyOutgoingSMDIMWIRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserModifyOutgoingSMDIMWIRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserModifyOutgoingSMDIMWIRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -22421,6 +22781,12 @@ func (v *UserVoiceMessagingUserModifyRequest23V2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserModifyRequest23V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserModifyRequest23V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserModifyRequest23V2) DecodeXML(d *ocixml.Decoder) error {
@@ -23156,6 +23522,14 @@ func (v *UserVoiceMessagingUserModifyVoiceManagementRequest23) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserModifyVoiceManagementRequest23) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserModifyVoiceManagementRequest23) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserModifyVoiceManagementRequest23) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -23380,6 +23754,12 @@ func (v *UserVoiceMessagingUserModifyVoicePortalRequest20) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserModifyVoicePortalRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserModifyVoicePortalRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserVoiceMessagingUserModifyVoicePortalRequest20) DecodeXML(d *ocixml.Decoder) error {

@@ -40,6 +40,12 @@ func (v *GroupVoiceXmlAddInstanceRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceXmlAddInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceXmlAddInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceXmlAddInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -180,6 +186,12 @@ func (v *GroupVoiceXmlDeleteInstanceRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceXmlDeleteInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceXmlDeleteInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceXmlDeleteInstanceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -250,6 +262,12 @@ func (v *GroupVoiceXmlGetInstanceListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceXmlGetInstanceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceXmlGetInstanceListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceXmlGetInstanceListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -346,6 +364,12 @@ func (v *GroupVoiceXmlGetInstanceListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceXmlGetInstanceListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceXmlGetInstanceListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceXmlGetInstanceListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -414,6 +438,12 @@ func (v *GroupVoiceXmlGetInstanceRequest23) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceXmlGetInstanceRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceXmlGetInstanceRequest23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceXmlGetInstanceRequest23) DecodeXML(d *ocixml.Decoder) error {
@@ -487,6 +517,12 @@ func (v *GroupVoiceXmlGetInstanceResponse23) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceXmlGetInstanceResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceXmlGetInstanceResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceXmlGetInstanceResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -590,6 +626,12 @@ func (v *GroupVoiceXmlModifyActiveInstanceListRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceXmlModifyActiveInstanceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceXmlModifyActiveInstanceListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceXmlModifyActiveInstanceListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -659,6 +701,12 @@ func (v *GroupVoiceXmlModifyInstanceRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceXmlModifyInstanceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceXmlModifyInstanceRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupVoiceXmlModifyInstanceRequest) DecodeXML(d *ocixml.Decoder) error {

@@ -36,6 +36,12 @@ func (v *ServiceProviderZoneCallingRestrictionsGetRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderZoneCallingRestrictionsGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderZoneCallingRestrictionsGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderZoneCallingRestrictionsGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -108,6 +114,12 @@ func (v *ServiceProviderZoneCallingRestrictionsGetResponse) AppendAttrs(b []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderZoneCallingRestrictionsGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderZoneCallingRestrictionsGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderZoneCallingRestrictionsGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -200,6 +212,14 @@ func (v *ServiceProviderZoneCallingRestrictionsModifyRequest) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *ServiceProviderZoneCallingRestrictionsModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *ServiceProviderZoneCallingRestrictionsModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *ServiceProviderZoneCallingRestrictionsModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -298,6 +318,12 @@ func (v *UserZoneCallingRestrictionsGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserZoneCallingRestrictionsGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserZoneCallingRestrictionsGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserZoneCallingRestrictionsGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -368,6 +394,12 @@ func (v *UserZoneCallingRestrictionsGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserZoneCallingRestrictionsGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserZoneCallingRestrictionsGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserZoneCallingRestrictionsGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -436,6 +468,12 @@ func (v *UserZoneCallingRestrictionsModifyRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *UserZoneCallingRestrictionsModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserZoneCallingRestrictionsModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserZoneCallingRestrictionsModifyRequest) DecodeXML(d *ocixml.Decoder) error {

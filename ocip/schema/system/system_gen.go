@@ -2459,6 +2459,12 @@ func (v *SystemASRParametersGetRequest23) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemASRParametersGetRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemASRParametersGetRequest23) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemASRParametersGetRequest23) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -2507,6 +2513,12 @@ func (v *SystemASRParametersGetResponse23) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemASRParametersGetResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemASRParametersGetResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemASRParametersGetResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -2641,6 +2653,12 @@ func (v *SystemASRParametersModifyRequest14sp7) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemASRParametersModifyRequest14sp7) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemASRParametersModifyRequest14sp7) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemASRParametersModifyRequest14sp7) DecodeXML(d *ocixml.Decoder) error {
@@ -2779,6 +2797,12 @@ func (v *SystemAccessDeviceAddRequest22V3) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceAddRequest22V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceAddRequest22V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceAddRequest22V3) DecodeXML(d *ocixml.Decoder) error {
@@ -3057,6 +3081,12 @@ func (v *SystemAccessDeviceCustomTagAddOrModifyListRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceCustomTagAddOrModifyListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceCustomTagAddOrModifyListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceCustomTagAddOrModifyListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3141,6 +3171,12 @@ func (v *SystemAccessDeviceCustomTagAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceCustomTagAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceCustomTagAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceCustomTagAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -3237,6 +3273,12 @@ func (v *SystemAccessDeviceCustomTagDeleteListRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceCustomTagDeleteListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceCustomTagDeleteListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceCustomTagDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3319,6 +3361,12 @@ func (v *SystemAccessDeviceCustomTagGetListRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceCustomTagGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceCustomTagGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceCustomTagGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3388,6 +3436,12 @@ func (v *SystemAccessDeviceCustomTagGetListResponse) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceCustomTagGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceCustomTagGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceCustomTagGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -3460,6 +3514,12 @@ func (v *SystemAccessDeviceCustomTagModifyRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceCustomTagModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceCustomTagModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceCustomTagModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -3592,6 +3652,12 @@ func (v *SystemAccessDeviceDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3684,6 +3750,12 @@ func (v *SystemAccessDeviceDeviceActivationGetRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceDeviceActivationGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceDeviceActivationGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceDeviceActivationGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3755,6 +3827,12 @@ func (v *SystemAccessDeviceDeviceActivationGetResponse) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceDeviceActivationGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceDeviceActivationGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceDeviceActivationGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -3845,6 +3923,12 @@ func (v *SystemAccessDeviceDeviceActivationModifyRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceDeviceActivationModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceDeviceActivationModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceDeviceActivationModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3922,6 +4006,12 @@ func (v *SystemAccessDeviceFileGetListRequest14sp8) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceFileGetListRequest14sp8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceFileGetListRequest14sp8) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceFileGetListRequest14sp8) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -3992,6 +4082,12 @@ func (v *SystemAccessDeviceFileGetListResponse14sp8) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceFileGetListResponse14sp8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceFileGetListResponse14sp8) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceFileGetListResponse14sp8) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4061,6 +4157,12 @@ func (v *SystemAccessDeviceFileGetRequest20) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceFileGetRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceFileGetRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceFileGetRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -4150,6 +4252,12 @@ func (v *SystemAccessDeviceFileGetResponse20) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceFileGetResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceFileGetResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceFileGetResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -4292,6 +4400,12 @@ func (v *SystemAccessDeviceFileModifyRequest14sp8) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceFileModifyRequest14sp8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceFileModifyRequest14sp8) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceFileModifyRequest14sp8) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4406,6 +4520,12 @@ func (v *SystemAccessDeviceGenerateActivationCodeRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGenerateActivationCodeRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGenerateActivationCodeRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGenerateActivationCodeRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -4480,6 +4600,12 @@ func (v *SystemAccessDeviceGetAllRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetAllRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetAllRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetAllRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -4640,6 +4766,12 @@ func (v *SystemAccessDeviceGetAllResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetAllResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetAllResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetAllResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4709,6 +4841,12 @@ func (v *SystemAccessDeviceGetAvailableCustomTagListRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetAvailableCustomTagListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetAvailableCustomTagListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetAvailableCustomTagListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -4792,6 +4930,14 @@ func (v *SystemAccessDeviceGetAvailableCustomTagListResponse) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetAvailableCustomTagListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetAvailableCustomTagListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetAvailableCustomTagListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -4861,6 +5007,12 @@ func (v *SystemAccessDeviceGetLinkedLeafDeviceListRequest22) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetLinkedLeafDeviceListRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetLinkedLeafDeviceListRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetLinkedLeafDeviceListRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -4945,6 +5097,14 @@ func (v *SystemAccessDeviceGetLinkedLeafDeviceListResponse22) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetLinkedLeafDeviceListResponse22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetLinkedLeafDeviceListResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetLinkedLeafDeviceListResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -5031,6 +5191,12 @@ func (v *SystemAccessDeviceGetLinkedTreeDeviceRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetLinkedTreeDeviceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetLinkedTreeDeviceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetLinkedTreeDeviceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -5100,6 +5266,12 @@ func (v *SystemAccessDeviceGetLinkedTreeDeviceResponse) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetLinkedTreeDeviceResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetLinkedTreeDeviceResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetLinkedTreeDeviceResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -5174,6 +5346,12 @@ func (v *SystemAccessDeviceGetListRequest14) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetListRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetListRequest14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetListRequest14) DecodeXML(d *ocixml.Decoder) error {
@@ -5301,6 +5479,12 @@ func (v *SystemAccessDeviceGetListResponse14) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetListResponse14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetListResponse14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetListResponse14) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -5369,6 +5553,14 @@ func (v *SystemAccessDeviceGetNativeTagsWithLogicListRequest) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetNativeTagsWithLogicListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetNativeTagsWithLogicListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetNativeTagsWithLogicListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -5439,6 +5631,14 @@ func (v *SystemAccessDeviceGetNativeTagsWithLogicListResponse) AppendAttrs(b []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetNativeTagsWithLogicListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetNativeTagsWithLogicListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetNativeTagsWithLogicListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -5519,6 +5719,12 @@ func (v *SystemAccessDeviceGetPagedSortedListRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetPagedSortedListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetPagedSortedListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetPagedSortedListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -5730,6 +5936,12 @@ func (v *SystemAccessDeviceGetPagedSortedListResponse) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetPagedSortedListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetPagedSortedListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetPagedSortedListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -5797,6 +6009,12 @@ func (v *SystemAccessDeviceGetRequest24V3) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetRequest24V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetRequest24V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetRequest24V3) DecodeXML(d *ocixml.Decoder) error {
@@ -5915,6 +6133,12 @@ func (v *SystemAccessDeviceGetResponse24V3) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetResponse24V3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetResponse24V3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetResponse24V3) DecodeXML(d *ocixml.Decoder) error {
@@ -6276,6 +6500,12 @@ func (v *SystemAccessDeviceGetUserListRequest21sp1) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetUserListRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetUserListRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetUserListRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -6531,6 +6761,12 @@ func (v *SystemAccessDeviceGetUserListResponse21sp1) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceGetUserListResponse21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceGetUserListResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceGetUserListResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -6600,6 +6836,12 @@ func (v *SystemAccessDeviceLinkDeviceListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceLinkDeviceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceLinkDeviceListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceLinkDeviceListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -6701,6 +6943,12 @@ func (v *SystemAccessDeviceModifyRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceModifyRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceModifyRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceModifyRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -7072,6 +7320,12 @@ func (v *SystemAccessDeviceModifyUserRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceModifyUserRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceModifyUserRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceModifyUserRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7174,6 +7428,12 @@ func (v *SystemAccessDeviceMonitorAddDeviceTypeRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceMonitorAddDeviceTypeRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceMonitorAddDeviceTypeRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceMonitorAddDeviceTypeRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7263,6 +7523,12 @@ func (v *SystemAccessDeviceMonitorDeleteDeviceTypeRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceMonitorDeleteDeviceTypeRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceMonitorDeleteDeviceTypeRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceMonitorDeleteDeviceTypeRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7350,6 +7616,12 @@ func (v *SystemAccessDeviceMonitorGetDeviceTypeListRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceMonitorGetDeviceTypeListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceMonitorGetDeviceTypeListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceMonitorGetDeviceTypeListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7395,6 +7667,12 @@ func (v *SystemAccessDeviceMonitorGetDeviceTypeListResponse) AppendAttrs(b []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceMonitorGetDeviceTypeListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceMonitorGetDeviceTypeListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceMonitorGetDeviceTypeListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -7460,6 +7738,12 @@ func (v *SystemAccessDeviceMonitorParametersGetRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceMonitorParametersGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceMonitorParametersGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceMonitorParametersGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7505,6 +7789,12 @@ func (v *SystemAccessDeviceMonitorParametersGetResponse) AppendAttrs(b []byte) [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceMonitorParametersGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceMonitorParametersGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceMonitorParametersGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -7575,6 +7865,12 @@ func (v *SystemAccessDeviceMonitorParametersModifyRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceMonitorParametersModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceMonitorParametersModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceMonitorParametersModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7640,6 +7936,12 @@ func (v *SystemAccessDeviceResetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceResetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceResetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceResetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -7709,6 +8011,12 @@ func (v *SystemAccessDeviceTagSetGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceTagSetGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceTagSetGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceTagSetGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -7780,6 +8088,12 @@ func (v *SystemAccessDeviceTagSetGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceTagSetGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceTagSetGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceTagSetGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -7848,6 +8162,12 @@ func (v *SystemAccessDeviceTagSetModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceTagSetModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceTagSetModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceTagSetModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -7936,6 +8256,14 @@ func (v *SystemAccessDeviceTypeGetEnhancedConfigurableListRequest) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceTypeGetEnhancedConfigurableListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceTypeGetEnhancedConfigurableListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceTypeGetEnhancedConfigurableListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -7983,6 +8311,14 @@ func (v *SystemAccessDeviceTypeGetEnhancedConfigurableListResponse) AppendAttrs(
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceTypeGetEnhancedConfigurableListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceTypeGetEnhancedConfigurableListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceTypeGetEnhancedConfigurableListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -8052,6 +8388,12 @@ func (v *SystemAccessDeviceTypeGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceTypeGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceTypeGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceTypeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8097,6 +8439,12 @@ func (v *SystemAccessDeviceTypeGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceTypeGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceTypeGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceTypeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -8165,6 +8513,12 @@ func (v *SystemAccessDeviceUnlinkDeviceListRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccessDeviceUnlinkDeviceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccessDeviceUnlinkDeviceListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccessDeviceUnlinkDeviceListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -8237,6 +8591,14 @@ func (v *SystemAccountingAddChargingFunctionElementServerRequest) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccountingAddChargingFunctionElementServerRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccountingAddChargingFunctionElementServerRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccountingAddChargingFunctionElementServerRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -8342,6 +8704,12 @@ func (v *SystemAccountingAddRadiusServerRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccountingAddRadiusServerRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccountingAddRadiusServerRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccountingAddRadiusServerRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8436,6 +8804,16 @@ func (v *SystemAccountingDeleteChargingFunctionElementServerRequest) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccountingDeleteChargingFunctionElementServerRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccountingDeleteChargingFunctionElementServerRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccountingDeleteChargingFunctionElementServerRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8505,6 +8883,12 @@ func (v *SystemAccountingDeleteRadiusServerRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccountingDeleteRadiusServerRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccountingDeleteRadiusServerRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccountingDeleteRadiusServerRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -8587,6 +8971,16 @@ func (v *SystemAccountingGetChargingFunctionElementServerListRequest) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccountingGetChargingFunctionElementServerListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccountingGetChargingFunctionElementServerListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccountingGetChargingFunctionElementServerListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8633,6 +9027,16 @@ func (v *SystemAccountingGetChargingFunctionElementServerListResponse) AppendAtt
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccountingGetChargingFunctionElementServerListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccountingGetChargingFunctionElementServerListResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -8703,6 +9107,12 @@ func (v *SystemAccountingGetRadiusServerListRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccountingGetRadiusServerListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccountingGetRadiusServerListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccountingGetRadiusServerListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8748,6 +9158,12 @@ func (v *SystemAccountingGetRadiusServerListResponse) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccountingGetRadiusServerListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccountingGetRadiusServerListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccountingGetRadiusServerListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -8818,6 +9234,14 @@ func (v *SystemAccountingInhibitedAttributeValuePairCodeAddRequest) AppendAttrs(
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccountingInhibitedAttributeValuePairCodeAddRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccountingInhibitedAttributeValuePairCodeAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccountingInhibitedAttributeValuePairCodeAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -8892,6 +9316,16 @@ func (v *SystemAccountingInhibitedAttributeValuePairCodeDeleteRequest) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccountingInhibitedAttributeValuePairCodeDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccountingInhibitedAttributeValuePairCodeDeleteRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccountingInhibitedAttributeValuePairCodeDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -8963,6 +9397,16 @@ func (v *SystemAccountingInhibitedAttributeValuePairCodeGetListRequest) AppendAt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccountingInhibitedAttributeValuePairCodeGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccountingInhibitedAttributeValuePairCodeGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccountingInhibitedAttributeValuePairCodeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9009,6 +9453,16 @@ func (v *SystemAccountingInhibitedAttributeValuePairCodeGetListResponse) AppendA
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccountingInhibitedAttributeValuePairCodeGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccountingInhibitedAttributeValuePairCodeGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -9080,6 +9534,16 @@ func (v *SystemAccountingModifyChargingFunctionElementServerRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAccountingModifyChargingFunctionElementServerRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccountingModifyChargingFunctionElementServerRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -9184,6 +9648,12 @@ func (v *SystemAccountingModifyRadiusServerRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccountingModifyRadiusServerRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccountingModifyRadiusServerRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccountingModifyRadiusServerRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9285,6 +9755,16 @@ func (v *SystemAccountingReorderChargingFunctionElementServerRequest) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAccountingReorderChargingFunctionElementServerRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAccountingReorderChargingFunctionElementServerRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAccountingReorderChargingFunctionElementServerRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9356,6 +9836,12 @@ func (v *SystemAdminAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAdminAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAdminAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAdminAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -9494,6 +9980,12 @@ func (v *SystemAdminDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAdminDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAdminDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAdminDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9560,6 +10052,12 @@ func (v *SystemAdminGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAdminGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAdminGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAdminGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -9603,6 +10101,12 @@ func (v *SystemAdminGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAdminGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAdminGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAdminGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -9670,6 +10174,12 @@ func (v *SystemAdminGetRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAdminGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAdminGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAdminGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -9744,6 +10254,12 @@ func (v *SystemAdminGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAdminGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAdminGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAdminGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -9877,6 +10393,12 @@ func (v *SystemAdminModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAdminModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAdminModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAdminModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -10014,6 +10536,12 @@ func (v *SystemAliasAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAliasAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAliasAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAliasAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10081,6 +10609,12 @@ func (v *SystemAliasDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAliasDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAliasDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAliasDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10147,6 +10681,12 @@ func (v *SystemAliasGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAliasGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAliasGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAliasGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10190,6 +10730,12 @@ func (v *SystemAliasGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAliasGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAliasGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAliasGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -10260,6 +10806,12 @@ func (v *SystemAlternateUserIdGetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAlternateUserIdGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAlternateUserIdGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAlternateUserIdGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -10385,6 +10937,12 @@ func (v *SystemAlternateUserIdGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAlternateUserIdGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAlternateUserIdGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAlternateUserIdGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -10455,6 +11013,12 @@ func (v *SystemApplicationControllerAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemApplicationControllerAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemApplicationControllerAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemApplicationControllerAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -10551,6 +11115,12 @@ func (v *SystemApplicationControllerDeleteRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemApplicationControllerDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemApplicationControllerDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemApplicationControllerDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10619,6 +11189,12 @@ func (v *SystemApplicationControllerGetListRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemApplicationControllerGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemApplicationControllerGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemApplicationControllerGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10664,6 +11240,12 @@ func (v *SystemApplicationControllerGetListResponse) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemApplicationControllerGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemApplicationControllerGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemApplicationControllerGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -10734,6 +11316,12 @@ func (v *SystemAuthenticationLockoutExportDataGetRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAuthenticationLockoutExportDataGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAuthenticationLockoutExportDataGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAuthenticationLockoutExportDataGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10802,6 +11390,12 @@ func (v *SystemAuthenticationLockoutSettingsGetRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAuthenticationLockoutSettingsGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAuthenticationLockoutSettingsGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAuthenticationLockoutSettingsGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -10850,6 +11444,12 @@ func (v *SystemAuthenticationLockoutSettingsGetResponse) AppendAttrs(b []byte) [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAuthenticationLockoutSettingsGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAuthenticationLockoutSettingsGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAuthenticationLockoutSettingsGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -10957,6 +11557,12 @@ func (v *SystemAuthenticationLockoutSettingsModifyRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAuthenticationLockoutSettingsModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAuthenticationLockoutSettingsModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAuthenticationLockoutSettingsModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -11055,6 +11661,12 @@ func (v *SystemAutoDisableAccountsGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAutoDisableAccountsGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAutoDisableAccountsGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAutoDisableAccountsGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -11107,6 +11719,12 @@ func (v *SystemAutoDisableAccountsGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemAutoDisableAccountsGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAutoDisableAccountsGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAutoDisableAccountsGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -11240,6 +11858,12 @@ func (v *SystemAutoDisableAccountsModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemAutoDisableAccountsModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemAutoDisableAccountsModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemAutoDisableAccountsModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -11354,6 +11978,12 @@ func (v *SystemBroadCloudGetRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadCloudGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadCloudGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadCloudGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -11401,6 +12031,12 @@ func (v *SystemBroadCloudGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadCloudGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadCloudGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadCloudGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -11517,6 +12153,12 @@ func (v *SystemBroadCloudModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBroadCloudModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBroadCloudModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBroadCloudModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -11668,6 +12310,12 @@ func (v *SystemBwDiameterBaseDataGetRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBwDiameterBaseDataGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBwDiameterBaseDataGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBwDiameterBaseDataGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -11735,6 +12383,12 @@ func (v *SystemBwDiameterBaseDataGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBwDiameterBaseDataGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBwDiameterBaseDataGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBwDiameterBaseDataGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -12086,6 +12740,12 @@ func (v *SystemBwDiameterBaseDataModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBwDiameterBaseDataModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBwDiameterBaseDataModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBwDiameterBaseDataModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -12410,6 +13070,12 @@ func (v *SystemBwDiameterPeerAddRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBwDiameterPeerAddRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBwDiameterPeerAddRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBwDiameterPeerAddRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -12534,6 +13200,12 @@ func (v *SystemBwDiameterPeerDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBwDiameterPeerDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBwDiameterPeerDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBwDiameterPeerDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -12615,6 +13287,12 @@ func (v *SystemBwDiameterPeerGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBwDiameterPeerGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBwDiameterPeerGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBwDiameterPeerGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -12660,6 +13338,12 @@ func (v *SystemBwDiameterPeerGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBwDiameterPeerGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBwDiameterPeerGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBwDiameterPeerGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -12734,6 +13418,12 @@ func (v *SystemBwDiameterPeerModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBwDiameterPeerModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBwDiameterPeerModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBwDiameterPeerModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -12866,6 +13556,12 @@ func (v *SystemBwDiameterRoutingPeerAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBwDiameterRoutingPeerAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBwDiameterRoutingPeerAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBwDiameterRoutingPeerAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -13004,6 +13700,12 @@ func (v *SystemBwDiameterRoutingPeerDeleteRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBwDiameterRoutingPeerDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBwDiameterRoutingPeerDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBwDiameterRoutingPeerDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -13111,6 +13813,12 @@ func (v *SystemBwDiameterRoutingPeerGetListRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBwDiameterRoutingPeerGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBwDiameterRoutingPeerGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBwDiameterRoutingPeerGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -13156,6 +13864,12 @@ func (v *SystemBwDiameterRoutingPeerGetListResponse) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBwDiameterRoutingPeerGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBwDiameterRoutingPeerGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBwDiameterRoutingPeerGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -13230,6 +13944,12 @@ func (v *SystemBwDiameterRoutingPeerModifyRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBwDiameterRoutingPeerModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBwDiameterRoutingPeerModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBwDiameterRoutingPeerModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -13366,6 +14086,12 @@ func (v *SystemBwDiameterRoutingRealmAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBwDiameterRoutingRealmAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBwDiameterRoutingRealmAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBwDiameterRoutingRealmAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -13471,6 +14197,12 @@ func (v *SystemBwDiameterRoutingRealmDeleteRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBwDiameterRoutingRealmDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBwDiameterRoutingRealmDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBwDiameterRoutingRealmDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -13565,6 +14297,12 @@ func (v *SystemBwDiameterRoutingRealmGetListRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemBwDiameterRoutingRealmGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBwDiameterRoutingRealmGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBwDiameterRoutingRealmGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -13610,6 +14348,12 @@ func (v *SystemBwDiameterRoutingRealmGetListResponse) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBwDiameterRoutingRealmGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBwDiameterRoutingRealmGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBwDiameterRoutingRealmGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -13682,6 +14426,12 @@ func (v *SystemBwDiameterRoutingRealmModifyRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemBwDiameterRoutingRealmModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemBwDiameterRoutingRealmModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemBwDiameterRoutingRealmModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -13785,6 +14535,12 @@ func (v *SystemCLIDDeliveryPrefixAddListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCLIDDeliveryPrefixAddListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCLIDDeliveryPrefixAddListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCLIDDeliveryPrefixAddListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -13853,6 +14609,12 @@ func (v *SystemCLIDDeliveryPrefixDeleteListRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCLIDDeliveryPrefixDeleteListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCLIDDeliveryPrefixDeleteListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCLIDDeliveryPrefixDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -13920,6 +14682,12 @@ func (v *SystemCLIDDeliveryPrefixGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCLIDDeliveryPrefixGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCLIDDeliveryPrefixGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCLIDDeliveryPrefixGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -13965,6 +14733,12 @@ func (v *SystemCLIDDeliveryPrefixGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCLIDDeliveryPrefixGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCLIDDeliveryPrefixGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCLIDDeliveryPrefixGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -14036,6 +14810,12 @@ func (v *SystemCPEConfigAddFileServerRequest14sp6) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCPEConfigAddFileServerRequest14sp6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCPEConfigAddFileServerRequest14sp6) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCPEConfigAddFileServerRequest14sp6) DecodeXML(d *ocixml.Decoder) error {
@@ -14143,6 +14923,12 @@ func (v *SystemCPEConfigDeleteFileServerRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCPEConfigDeleteFileServerRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCPEConfigDeleteFileServerRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCPEConfigDeleteFileServerRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14211,6 +14997,12 @@ func (v *SystemCPEConfigGetFileServerListRequest14sp6) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCPEConfigGetFileServerListRequest14sp6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCPEConfigGetFileServerListRequest14sp6) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCPEConfigGetFileServerListRequest14sp6) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14256,6 +15048,12 @@ func (v *SystemCPEConfigGetFileServerListResponse14sp6) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCPEConfigGetFileServerListResponse14sp6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCPEConfigGetFileServerListResponse14sp6) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCPEConfigGetFileServerListResponse14sp6) DecodeXML(d *ocixml.Decoder) error {
@@ -14328,6 +15126,12 @@ func (v *SystemCPEConfigModifyFileServerRequest14sp6) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCPEConfigModifyFileServerRequest14sp6) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCPEConfigModifyFileServerRequest14sp6) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCPEConfigModifyFileServerRequest14sp6) DecodeXML(d *ocixml.Decoder) error {
@@ -14447,6 +15251,12 @@ func (v *SystemCPEConfigParametersGetRequest21) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCPEConfigParametersGetRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCPEConfigParametersGetRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCPEConfigParametersGetRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14502,6 +15312,12 @@ func (v *SystemCPEConfigParametersGetResponse21) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCPEConfigParametersGetResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCPEConfigParametersGetResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCPEConfigParametersGetResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -14691,6 +15507,12 @@ func (v *SystemCPEConfigParametersModifyRequest21) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCPEConfigParametersModifyRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCPEConfigParametersModifyRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCPEConfigParametersModifyRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14868,6 +15690,12 @@ func (v *SystemCPEConfigRebuildConfigFileRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCPEConfigRebuildConfigFileRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCPEConfigRebuildConfigFileRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCPEConfigRebuildConfigFileRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -14957,6 +15785,12 @@ func (v *SystemCPEConfigRebuildDeviceConfigFileRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCPEConfigRebuildDeviceConfigFileRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCPEConfigRebuildDeviceConfigFileRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCPEConfigRebuildDeviceConfigFileRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -15034,6 +15868,12 @@ func (v *SystemCPEConfigReorderDeviceLinePortsRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCPEConfigReorderDeviceLinePortsRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCPEConfigReorderDeviceLinePortsRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCPEConfigReorderDeviceLinePortsRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -15117,6 +15957,12 @@ func (v *SystemCPEConfigResetDeviceRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCPEConfigResetDeviceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCPEConfigResetDeviceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCPEConfigResetDeviceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -15186,6 +16032,12 @@ func (v *SystemCPEConfigResetDeviceTypeRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCPEConfigResetDeviceTypeRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCPEConfigResetDeviceTypeRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCPEConfigResetDeviceTypeRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -15254,6 +16106,12 @@ func (v *SystemCPEConfigSetConfigFileRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCPEConfigSetConfigFileRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCPEConfigSetConfigFileRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCPEConfigSetConfigFileRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -15335,6 +16193,12 @@ func (v *SystemCallProcessingGetPolicyRequest24V2) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingGetPolicyRequest24V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingGetPolicyRequest24V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingGetPolicyRequest24V2) DecodeXML(d *ocixml.Decoder) error {
@@ -15432,6 +16296,12 @@ func (v *SystemCallProcessingGetPolicyResponse24V2) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingGetPolicyResponse24V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingGetPolicyResponse24V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingGetPolicyResponse24V2) DecodeXML(d *ocixml.Decoder) error {
@@ -16067,6 +16937,12 @@ func (v *SystemCallProcessingModifyPolicyRequest15) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingModifyPolicyRequest15) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingModifyPolicyRequest15) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingModifyPolicyRequest15) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -16632,6 +17508,12 @@ func (v *SystemCallProcessingPolicyProfileAddRequest21) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileAddRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileAddRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileAddRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -16721,6 +17603,16 @@ func (v *SystemCallProcessingPolicyProfileAutoAttendantProfileGetRequest22V2) Ap
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileAutoAttendantProfileGetRequest22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileAutoAttendantProfileGetRequest22V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -16826,6 +17718,16 @@ func (v *SystemCallProcessingPolicyProfileAutoAttendantProfileGetResponse22V2) A
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileAutoAttendantProfileGetResponse22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileAutoAttendantProfileGetResponse22V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -17263,6 +18165,16 @@ func (v *SystemCallProcessingPolicyProfileAutoAttendantProfileModifyRequest) App
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileAutoAttendantProfileModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileAutoAttendantProfileModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileAutoAttendantProfileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -17639,6 +18551,16 @@ func (v *SystemCallProcessingPolicyProfileBroadWorksAnywhereProfileGetRequest22V
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileBroadWorksAnywhereProfileGetRequest22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileBroadWorksAnywhereProfileGetRequest22V2) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileBroadWorksAnywhereProfileGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -17741,6 +18663,16 @@ func (v *SystemCallProcessingPolicyProfileBroadWorksAnywhereProfileGetResponse22
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileBroadWorksAnywhereProfileGetResponse22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileBroadWorksAnywhereProfileGetResponse22V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -18155,6 +19087,16 @@ func (v *SystemCallProcessingPolicyProfileBroadWorksAnywhereProfileModifyRequest
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileBroadWorksAnywhereProfileModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileBroadWorksAnywhereProfileModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileBroadWorksAnywhereProfileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18512,6 +19454,16 @@ func (v *SystemCallProcessingPolicyProfileCallCenterProfileGetRequest22V2) Appen
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileCallCenterProfileGetRequest22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileCallCenterProfileGetRequest22V2) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileCallCenterProfileGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -18616,6 +19568,16 @@ func (v *SystemCallProcessingPolicyProfileCallCenterProfileGetResponse22V2) Appe
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileCallCenterProfileGetResponse22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileCallCenterProfileGetResponse22V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -19067,6 +20029,16 @@ func (v *SystemCallProcessingPolicyProfileCallCenterProfileModifyRequest) Append
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileCallCenterProfileModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileCallCenterProfileModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileCallCenterProfileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -19455,6 +20427,16 @@ func (v *SystemCallProcessingPolicyProfileCollaborateProfileGetRequest22V2) Appe
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileCollaborateProfileGetRequest22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileCollaborateProfileGetRequest22V2) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileCollaborateProfileGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -19561,6 +20543,16 @@ func (v *SystemCallProcessingPolicyProfileCollaborateProfileGetResponse22V2) App
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileCollaborateProfileGetResponse22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileCollaborateProfileGetResponse22V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -20035,6 +21027,16 @@ func (v *SystemCallProcessingPolicyProfileCollaborateProfileModifyRequest) Appen
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileCollaborateProfileModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileCollaborateProfileModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileCollaborateProfileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -20442,6 +21444,12 @@ func (v *SystemCallProcessingPolicyProfileDeleteRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -20509,6 +21517,16 @@ func (v *SystemCallProcessingPolicyProfileFindMeFollowMeProfileGetRequest22V2) A
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileFindMeFollowMeProfileGetRequest22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileFindMeFollowMeProfileGetRequest22V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -20617,6 +21635,16 @@ func (v *SystemCallProcessingPolicyProfileFindMeFollowMeProfileGetResponse22V2) 
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileFindMeFollowMeProfileGetResponse22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileFindMeFollowMeProfileGetResponse22V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -21091,6 +22119,16 @@ func (v *SystemCallProcessingPolicyProfileFindMeFollowMeProfileModifyRequest) Ap
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileFindMeFollowMeProfileModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileFindMeFollowMeProfileModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileFindMeFollowMeProfileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -21498,6 +22536,16 @@ func (v *SystemCallProcessingPolicyProfileFlexibleSeatingHostProfileGetRequest22
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileFlexibleSeatingHostProfileGetRequest22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileFlexibleSeatingHostProfileGetRequest22V2) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileFlexibleSeatingHostProfileGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -21599,6 +22647,16 @@ func (v *SystemCallProcessingPolicyProfileFlexibleSeatingHostProfileGetResponse2
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileFlexibleSeatingHostProfileGetResponse22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileFlexibleSeatingHostProfileGetResponse22V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -22008,6 +23066,16 @@ func (v *SystemCallProcessingPolicyProfileFlexibleSeatingHostProfileModifyReques
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileFlexibleSeatingHostProfileModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileFlexibleSeatingHostProfileModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileFlexibleSeatingHostProfileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -22363,6 +23431,16 @@ func (v *SystemCallProcessingPolicyProfileGetAssignedNCOSListRequest) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileGetAssignedNCOSListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileGetAssignedNCOSListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileGetAssignedNCOSListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -22433,6 +23511,16 @@ func (v *SystemCallProcessingPolicyProfileGetAssignedNCOSListResponse) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileGetAssignedNCOSListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileGetAssignedNCOSListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileGetAssignedNCOSListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -22501,6 +23589,12 @@ func (v *SystemCallProcessingPolicyProfileGetListRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -22546,6 +23640,12 @@ func (v *SystemCallProcessingPolicyProfileGetListResponse) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -22615,6 +23715,12 @@ func (v *SystemCallProcessingPolicyProfileGetRequest21) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileGetRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileGetRequest21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileGetRequest21) DecodeXML(d *ocixml.Decoder) error {
@@ -22686,6 +23792,12 @@ func (v *SystemCallProcessingPolicyProfileGetResponse21) AppendAttrs(b []byte) [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileGetResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileGetResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileGetResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -22763,6 +23875,16 @@ func (v *SystemCallProcessingPolicyProfileGroupPagingProfileGetRequest22) Append
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileGroupPagingProfileGetRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileGroupPagingProfileGetRequest22) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -22861,6 +23983,16 @@ func (v *SystemCallProcessingPolicyProfileGroupPagingProfileGetResponse22) Appen
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileGroupPagingProfileGetResponse22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileGroupPagingProfileGetResponse22) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -23230,6 +24362,16 @@ func (v *SystemCallProcessingPolicyProfileGroupPagingProfileModifyRequest) Appen
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileGroupPagingProfileModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileGroupPagingProfileModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileGroupPagingProfileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -23552,6 +24694,16 @@ func (v *SystemCallProcessingPolicyProfileHuntGroupProfileGetRequest22V2) Append
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileHuntGroupProfileGetRequest22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileHuntGroupProfileGetRequest22V2) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileHuntGroupProfileGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -23658,6 +24810,16 @@ func (v *SystemCallProcessingPolicyProfileHuntGroupProfileGetResponse22V2) Appen
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileHuntGroupProfileGetResponse22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileHuntGroupProfileGetResponse22V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -24132,6 +25294,16 @@ func (v *SystemCallProcessingPolicyProfileHuntGroupProfileModifyRequest) AppendA
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileHuntGroupProfileModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileHuntGroupProfileModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileHuntGroupProfileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -24539,6 +25711,16 @@ func (v *SystemCallProcessingPolicyProfileInstantGroupCallProfileGetRequest22) A
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileInstantGroupCallProfileGetRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileInstantGroupCallProfileGetRequest22) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileInstantGroupCallProfileGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -24636,6 +25818,16 @@ func (v *SystemCallProcessingPolicyProfileInstantGroupCallProfileGetResponse22) 
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileInstantGroupCallProfileGetResponse22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileInstantGroupCallProfileGetResponse22) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -25014,6 +26206,16 @@ func (v *SystemCallProcessingPolicyProfileInstantGroupCallProfileModifyRequest) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileInstantGroupCallProfileModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileInstantGroupCallProfileModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileInstantGroupCallProfileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -25343,6 +26545,16 @@ func (v *SystemCallProcessingPolicyProfileMeetMeConferencingProfileGetRequest22V
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileMeetMeConferencingProfileGetRequest22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileMeetMeConferencingProfileGetRequest22V2) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileMeetMeConferencingProfileGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -25450,6 +26662,16 @@ func (v *SystemCallProcessingPolicyProfileMeetMeConferencingProfileGetResponse22
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileMeetMeConferencingProfileGetResponse22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileMeetMeConferencingProfileGetResponse22V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -25924,6 +27146,16 @@ func (v *SystemCallProcessingPolicyProfileMeetMeConferencingProfileModifyRequest
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileMeetMeConferencingProfileModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileMeetMeConferencingProfileModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileMeetMeConferencingProfileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -26334,6 +27566,12 @@ func (v *SystemCallProcessingPolicyProfileModifyRequest21) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileModifyRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileModifyRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileModifyRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -26455,6 +27693,16 @@ func (v *SystemCallProcessingPolicyProfileRoutePointProfileGetRequest22V2) Appen
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileRoutePointProfileGetRequest22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileRoutePointProfileGetRequest22V2) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileRoutePointProfileGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -26561,6 +27809,16 @@ func (v *SystemCallProcessingPolicyProfileRoutePointProfileGetResponse22V2) Appe
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileRoutePointProfileGetResponse22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileRoutePointProfileGetResponse22V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -27035,6 +28293,16 @@ func (v *SystemCallProcessingPolicyProfileRoutePointProfileModifyRequest) Append
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileRoutePointProfileModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileRoutePointProfileModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileRoutePointProfileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -27442,6 +28710,16 @@ func (v *SystemCallProcessingPolicyProfileTrunkGroupPilotProfileGetRequest22V3) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileTrunkGroupPilotProfileGetRequest22V3) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileTrunkGroupPilotProfileGetRequest22V3) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileTrunkGroupPilotProfileGetRequest22V3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -27558,6 +28836,16 @@ func (v *SystemCallProcessingPolicyProfileTrunkGroupPilotProfileGetResponse22V3)
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileTrunkGroupPilotProfileGetResponse22V3) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileTrunkGroupPilotProfileGetResponse22V3) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -28146,6 +29434,16 @@ func (v *SystemCallProcessingPolicyProfileTrunkGroupPilotProfileModifyRequest) A
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileTrunkGroupPilotProfileModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileTrunkGroupPilotProfileModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileTrunkGroupPilotProfileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -28655,6 +29953,16 @@ func (v *SystemCallProcessingPolicyProfileUserProfileGetRequest22V3) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileUserProfileGetRequest22V3) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileUserProfileGetRequest22V3) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileUserProfileGetRequest22V3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -28773,6 +30081,16 @@ func (v *SystemCallProcessingPolicyProfileUserProfileGetResponse22V3) AppendAttr
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileUserProfileGetResponse22V3) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileUserProfileGetResponse22V3) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -29379,6 +30697,14 @@ func (v *SystemCallProcessingPolicyProfileUserProfileModifyRequest) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileUserProfileModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileUserProfileModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileUserProfileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -29902,6 +31228,16 @@ func (v *SystemCallProcessingPolicyProfileVoicePortalProfileGetRequest22V2) Appe
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileVoicePortalProfileGetRequest22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileVoicePortalProfileGetRequest22V2) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileVoicePortalProfileGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -29996,6 +31332,16 @@ func (v *SystemCallProcessingPolicyProfileVoicePortalProfileGetResponse22V2) App
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileVoicePortalProfileGetResponse22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileVoicePortalProfileGetResponse22V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -30345,6 +31691,16 @@ func (v *SystemCallProcessingPolicyProfileVoicePortalProfileModifyRequest) Appen
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileVoicePortalProfileModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileVoicePortalProfileModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileVoicePortalProfileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -30653,6 +32009,16 @@ func (v *SystemCallProcessingPolicyProfileVoiceXMLProfileGetRequest22V2) AppendA
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileVoiceXMLProfileGetRequest22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileVoiceXMLProfileGetRequest22V2) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileVoiceXMLProfileGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -30759,6 +32125,16 @@ func (v *SystemCallProcessingPolicyProfileVoiceXMLProfileGetResponse22V2) Append
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileVoiceXMLProfileGetResponse22V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileVoiceXMLProfileGetResponse22V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -31233,6 +32609,16 @@ func (v *SystemCallProcessingPolicyProfileVoiceXMLProfileModifyRequest) AppendAt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallProcessingPolicyProfileVoiceXMLProfileModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallProcessingPolicyProfileVoiceXMLProfileModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallProcessingPolicyProfileVoiceXMLProfileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -31641,6 +33027,12 @@ func (v *SystemCallTypeAddMappingRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallTypeAddMappingRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallTypeAddMappingRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallTypeAddMappingRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -31744,6 +33136,12 @@ func (v *SystemCallTypeDeleteMappingRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallTypeDeleteMappingRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallTypeDeleteMappingRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallTypeDeleteMappingRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -31823,6 +33221,12 @@ func (v *SystemCallTypeGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallTypeGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallTypeGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallTypeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -31866,6 +33270,12 @@ func (v *SystemCallTypeGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallTypeGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallTypeGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallTypeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -31935,6 +33345,12 @@ func (v *SystemCallTypeGetMappingListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCallTypeGetMappingListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallTypeGetMappingListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallTypeGetMappingListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32003,6 +33419,12 @@ func (v *SystemCallTypeGetMappingListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallTypeGetMappingListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallTypeGetMappingListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallTypeGetMappingListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -32074,6 +33496,12 @@ func (v *SystemCallTypeModifyMappingRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCallTypeModifyMappingRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCallTypeModifyMappingRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCallTypeModifyMappingRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -32162,6 +33590,12 @@ func (v *SystemClientIdentityAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemClientIdentityAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemClientIdentityAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemClientIdentityAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32231,6 +33665,12 @@ func (v *SystemClientIdentityDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemClientIdentityDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemClientIdentityDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemClientIdentityDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32299,6 +33739,12 @@ func (v *SystemClientIdentityGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemClientIdentityGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemClientIdentityGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemClientIdentityGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32344,6 +33790,12 @@ func (v *SystemClientIdentityGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemClientIdentityGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemClientIdentityGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemClientIdentityGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -32413,6 +33865,12 @@ func (v *SystemClientSessionParametersGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemClientSessionParametersGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemClientSessionParametersGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemClientSessionParametersGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32459,6 +33917,12 @@ func (v *SystemClientSessionParametersGetResponse) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemClientSessionParametersGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemClientSessionParametersGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemClientSessionParametersGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -32538,6 +34002,12 @@ func (v *SystemClientSessionParametersModifyRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemClientSessionParametersModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemClientSessionParametersModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemClientSessionParametersModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32611,6 +34081,12 @@ func (v *SystemCodecAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCodecAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCodecAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCodecAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32678,6 +34154,12 @@ func (v *SystemCodecDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCodecDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCodecDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCodecDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32744,6 +34226,12 @@ func (v *SystemCodecGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCodecGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCodecGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCodecGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -32787,6 +34275,12 @@ func (v *SystemCodecGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCodecGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCodecGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCodecGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -32852,6 +34346,16 @@ func (v *SystemCommunicationBarringAlternateCallIndicatorAddRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringAlternateCallIndicatorAddRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringAlternateCallIndicatorAddRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -32936,6 +34440,16 @@ func (v *SystemCommunicationBarringAlternateCallIndicatorDeleteRequest) AppendAt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringAlternateCallIndicatorDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringAlternateCallIndicatorDeleteRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringAlternateCallIndicatorDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -33004,6 +34518,16 @@ func (v *SystemCommunicationBarringAlternateCallIndicatorGetListRequest) AppendA
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringAlternateCallIndicatorGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringAlternateCallIndicatorGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringAlternateCallIndicatorGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -33050,6 +34574,16 @@ func (v *SystemCommunicationBarringAlternateCallIndicatorGetListResponse) Append
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringAlternateCallIndicatorGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringAlternateCallIndicatorGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -33120,6 +34654,16 @@ func (v *SystemCommunicationBarringAlternateCallIndicatorModifyRequest) AppendAt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringAlternateCallIndicatorModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringAlternateCallIndicatorModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -33204,6 +34748,12 @@ func (v *SystemCommunicationBarringCallTypeAddRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringCallTypeAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringCallTypeAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringCallTypeAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -33286,6 +34836,12 @@ func (v *SystemCommunicationBarringCallTypeDeleteRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringCallTypeDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringCallTypeDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringCallTypeDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -33354,6 +34910,12 @@ func (v *SystemCommunicationBarringCallTypeGetListRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringCallTypeGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringCallTypeGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringCallTypeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -33399,6 +34961,12 @@ func (v *SystemCommunicationBarringCallTypeGetListResponse) AppendAttrs(b []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringCallTypeGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringCallTypeGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringCallTypeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -33469,6 +35037,12 @@ func (v *SystemCommunicationBarringCallTypeModifyRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringCallTypeModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringCallTypeModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringCallTypeModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -33582,6 +35156,12 @@ func (v *SystemCommunicationBarringCriteriaAddRequest17) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringCriteriaAddRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringCriteriaAddRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringCriteriaAddRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -33938,6 +35518,12 @@ func (v *SystemCommunicationBarringCriteriaDeleteRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringCriteriaDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringCriteriaDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringCriteriaDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -34006,6 +35592,12 @@ func (v *SystemCommunicationBarringCriteriaGetListRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringCriteriaGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringCriteriaGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringCriteriaGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -34051,6 +35643,12 @@ func (v *SystemCommunicationBarringCriteriaGetListResponse) AppendAttrs(b []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringCriteriaGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringCriteriaGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringCriteriaGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -34120,6 +35718,12 @@ func (v *SystemCommunicationBarringCriteriaGetRequest19sp1) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringCriteriaGetRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringCriteriaGetRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringCriteriaGetRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -34221,6 +35825,12 @@ func (v *SystemCommunicationBarringCriteriaGetResponse19sp1) AppendAttrs(b []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringCriteriaGetResponse19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringCriteriaGetResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringCriteriaGetResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -34603,6 +36213,12 @@ func (v *SystemCommunicationBarringCriteriaModifyRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringCriteriaModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringCriteriaModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringCriteriaModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -35062,6 +36678,14 @@ func (v *SystemCommunicationBarringDigitPatternCriteriaAddRequest) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringDigitPatternCriteriaAddRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringDigitPatternCriteriaAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringDigitPatternCriteriaAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -35153,6 +36777,16 @@ func (v *SystemCommunicationBarringDigitPatternCriteriaDeleteRequest) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringDigitPatternCriteriaDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringDigitPatternCriteriaDeleteRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringDigitPatternCriteriaDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -35221,6 +36855,16 @@ func (v *SystemCommunicationBarringDigitPatternCriteriaGetListRequest) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringDigitPatternCriteriaGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringDigitPatternCriteriaGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringDigitPatternCriteriaGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -35267,6 +36911,16 @@ func (v *SystemCommunicationBarringDigitPatternCriteriaGetListResponse) AppendAt
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringDigitPatternCriteriaGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringDigitPatternCriteriaGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -35338,6 +36992,16 @@ func (v *SystemCommunicationBarringDigitPatternCriteriaGetPatternListRequest) Ap
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringDigitPatternCriteriaGetPatternListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringDigitPatternCriteriaGetPatternListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -35433,6 +37097,16 @@ func (v *SystemCommunicationBarringDigitPatternCriteriaGetPatternListResponse) A
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringDigitPatternCriteriaGetPatternListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringDigitPatternCriteriaGetPatternListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringDigitPatternCriteriaGetPatternListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -35497,6 +37171,14 @@ func (v *SystemCommunicationBarringDigitPatternCriteriaGetRequest) AppendAttrs(b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringDigitPatternCriteriaGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringDigitPatternCriteriaGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringDigitPatternCriteriaGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -35568,6 +37250,14 @@ func (v *SystemCommunicationBarringDigitPatternCriteriaGetResponse) AppendAttrs(
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringDigitPatternCriteriaGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringDigitPatternCriteriaGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringDigitPatternCriteriaGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -35656,6 +37346,16 @@ func (v *SystemCommunicationBarringDigitPatternCriteriaModifyRequest) AppendAttr
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringDigitPatternCriteriaModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringDigitPatternCriteriaModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -35777,6 +37477,12 @@ func (v *SystemCommunicationBarringGetRequest21sp1) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringGetRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringGetRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringGetRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -35823,6 +37529,12 @@ func (v *SystemCommunicationBarringGetResponse21sp1) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringGetResponse21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringGetResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringGetResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -35900,6 +37612,14 @@ func (v *SystemCommunicationBarringIncomingCriteriaAddRequest22) AppendAttrs(b [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringIncomingCriteriaAddRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringIncomingCriteriaAddRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringIncomingCriteriaAddRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -36024,6 +37744,14 @@ func (v *SystemCommunicationBarringIncomingCriteriaDeleteRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringIncomingCriteriaDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringIncomingCriteriaDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringIncomingCriteriaDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -36092,6 +37820,14 @@ func (v *SystemCommunicationBarringIncomingCriteriaGetListRequest) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringIncomingCriteriaGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringIncomingCriteriaGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringIncomingCriteriaGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -36139,6 +37875,14 @@ func (v *SystemCommunicationBarringIncomingCriteriaGetListResponse) AppendAttrs(
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringIncomingCriteriaGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringIncomingCriteriaGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringIncomingCriteriaGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -36208,6 +37952,14 @@ func (v *SystemCommunicationBarringIncomingCriteriaGetRequest22) AppendAttrs(b [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringIncomingCriteriaGetRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringIncomingCriteriaGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringIncomingCriteriaGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -36282,6 +38034,14 @@ func (v *SystemCommunicationBarringIncomingCriteriaGetResponse22) AppendAttrs(b 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringIncomingCriteriaGetResponse22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringIncomingCriteriaGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringIncomingCriteriaGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -36398,6 +38158,14 @@ func (v *SystemCommunicationBarringIncomingCriteriaModifyRequest) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringIncomingCriteriaModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringIncomingCriteriaModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringIncomingCriteriaModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -36566,6 +38334,12 @@ func (v *SystemCommunicationBarringModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -36651,6 +38425,12 @@ func (v *SystemCommunicationBarringProfileAddRequest19sp1) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringProfileAddRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringProfileAddRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringProfileAddRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -36909,6 +38689,12 @@ func (v *SystemCommunicationBarringProfileDeleteRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringProfileDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringProfileDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringProfileDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -36976,6 +38762,16 @@ func (v *SystemCommunicationBarringProfileGetCriteriaUsageListRequest) AppendAtt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringProfileGetCriteriaUsageListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringProfileGetCriteriaUsageListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -37048,6 +38844,16 @@ func (v *SystemCommunicationBarringProfileGetCriteriaUsageListResponse) AppendAt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringProfileGetCriteriaUsageListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringProfileGetCriteriaUsageListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringProfileGetCriteriaUsageListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -37115,6 +38921,16 @@ func (v *SystemCommunicationBarringProfileGetDigitPatternCriteriaUsageListReques
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringProfileGetDigitPatternCriteriaUsageListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringProfileGetDigitPatternCriteriaUsageListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -37188,6 +39004,16 @@ func (v *SystemCommunicationBarringProfileGetDigitPatternCriteriaUsageListRespon
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringProfileGetDigitPatternCriteriaUsageListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringProfileGetDigitPatternCriteriaUsageListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringProfileGetDigitPatternCriteriaUsageListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -37255,6 +39081,16 @@ func (v *SystemCommunicationBarringProfileGetIncomingCriteriaUsageListRequest) A
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringProfileGetIncomingCriteriaUsageListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringProfileGetIncomingCriteriaUsageListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -37327,6 +39163,16 @@ func (v *SystemCommunicationBarringProfileGetIncomingCriteriaUsageListResponse) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringProfileGetIncomingCriteriaUsageListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringProfileGetIncomingCriteriaUsageListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringProfileGetIncomingCriteriaUsageListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -37395,6 +39241,12 @@ func (v *SystemCommunicationBarringProfileGetListRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringProfileGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringProfileGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringProfileGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -37440,6 +39292,12 @@ func (v *SystemCommunicationBarringProfileGetListResponse) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringProfileGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringProfileGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringProfileGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -37509,6 +39367,12 @@ func (v *SystemCommunicationBarringProfileGetRequest19sp1V2) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringProfileGetRequest19sp1V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringProfileGetRequest19sp1V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringProfileGetRequest19sp1V2) DecodeXML(d *ocixml.Decoder) error {
@@ -37594,6 +39458,14 @@ func (v *SystemCommunicationBarringProfileGetResponse19sp1V2) AppendAttrs(b []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringProfileGetResponse19sp1V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringProfileGetResponse19sp1V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringProfileGetResponse19sp1V2) DecodeXML(d *ocixml.Decoder) error {
@@ -37855,6 +39727,12 @@ func (v *SystemCommunicationBarringProfileModifyRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringProfileModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringProfileModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringProfileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -38209,6 +40087,16 @@ func (v *SystemCommunicationBarringServiceProviderGetCriteriaUsageListRequest) A
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringServiceProviderGetCriteriaUsageListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringServiceProviderGetCriteriaUsageListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringServiceProviderGetCriteriaUsageListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -38279,6 +40167,16 @@ func (v *SystemCommunicationBarringServiceProviderGetCriteriaUsageListResponse) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringServiceProviderGetCriteriaUsageListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringServiceProviderGetCriteriaUsageListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringServiceProviderGetCriteriaUsageListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -38346,6 +40244,16 @@ func (v *SystemCommunicationBarringServiceProviderGetIncomingCriteriaUsageListRe
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringServiceProviderGetIncomingCriteriaUsageListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringServiceProviderGetIncomingCriteriaUsageListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -38421,6 +40329,16 @@ func (v *SystemCommunicationBarringServiceProviderGetIncomingCriteriaUsageListRe
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCommunicationBarringServiceProviderGetIncomingCriteriaUsageListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCommunicationBarringServiceProviderGetIncomingCriteriaUsageListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCommunicationBarringServiceProviderGetIncomingCriteriaUsageListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -38489,6 +40407,12 @@ func (v *SystemConfigurableFileSystemGetRequest23V2) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemConfigurableFileSystemGetRequest23V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemConfigurableFileSystemGetRequest23V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemConfigurableFileSystemGetRequest23V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -38536,6 +40460,12 @@ func (v *SystemConfigurableFileSystemGetResponse23V2) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemConfigurableFileSystemGetResponse23V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemConfigurableFileSystemGetResponse23V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemConfigurableFileSystemGetResponse23V2) DecodeXML(d *ocixml.Decoder) error {
@@ -38757,6 +40687,12 @@ func (v *SystemConfigurableFileSystemModifyRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemConfigurableFileSystemModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemConfigurableFileSystemModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemConfigurableFileSystemModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -39019,6 +40955,12 @@ func (v *SystemConfigurableTreatmentAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemConfigurableTreatmentAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemConfigurableTreatmentAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemConfigurableTreatmentAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -39317,6 +41259,12 @@ func (v *SystemConfigurableTreatmentDeleteRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemConfigurableTreatmentDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemConfigurableTreatmentDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemConfigurableTreatmentDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -39385,6 +41333,12 @@ func (v *SystemConfigurableTreatmentGetListRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemConfigurableTreatmentGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemConfigurableTreatmentGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemConfigurableTreatmentGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -39430,6 +41384,12 @@ func (v *SystemConfigurableTreatmentGetListResponse) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemConfigurableTreatmentGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemConfigurableTreatmentGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemConfigurableTreatmentGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -39499,6 +41459,12 @@ func (v *SystemConfigurableTreatmentGetRequest24) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemConfigurableTreatmentGetRequest24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemConfigurableTreatmentGetRequest24) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemConfigurableTreatmentGetRequest24) DecodeXML(d *ocixml.Decoder) error {
@@ -39589,6 +41555,12 @@ func (v *SystemConfigurableTreatmentGetResponse24) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemConfigurableTreatmentGetResponse24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemConfigurableTreatmentGetResponse24) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemConfigurableTreatmentGetResponse24) DecodeXML(d *ocixml.Decoder) error {
@@ -39899,6 +41871,12 @@ func (v *SystemConfigurableTreatmentModifyRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemConfigurableTreatmentModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemConfigurableTreatmentModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemConfigurableTreatmentModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -40307,6 +42285,12 @@ func (v *SystemCountryCodeAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCountryCodeAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCountryCodeAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCountryCodeAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -40461,6 +42445,12 @@ func (v *SystemCountryCodeDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCountryCodeDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCountryCodeDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCountryCodeDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -40527,6 +42517,12 @@ func (v *SystemCountryCodeGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCountryCodeGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCountryCodeGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCountryCodeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -40571,6 +42567,12 @@ func (v *SystemCountryCodeGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCountryCodeGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCountryCodeGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCountryCodeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -40659,6 +42661,12 @@ func (v *SystemCountryCodeModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCountryCodeModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCountryCodeModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCountryCodeModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -40815,6 +42823,12 @@ func (v *SystemCrInterfaceGetRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCrInterfaceGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCrInterfaceGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCrInterfaceGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -40864,6 +42878,12 @@ func (v *SystemCrInterfaceGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemCrInterfaceGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCrInterfaceGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCrInterfaceGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -41006,6 +43026,12 @@ func (v *SystemCrInterfaceModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemCrInterfaceModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemCrInterfaceModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemCrInterfaceModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -41133,6 +43159,12 @@ func (v *SystemDTMFTransmissionGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDTMFTransmissionGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDTMFTransmissionGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDTMFTransmissionGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -41179,6 +43211,12 @@ func (v *SystemDTMFTransmissionGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDTMFTransmissionGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDTMFTransmissionGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDTMFTransmissionGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -41262,6 +43300,12 @@ func (v *SystemDTMFTransmissionModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDTMFTransmissionModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDTMFTransmissionModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDTMFTransmissionModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -41341,6 +43385,12 @@ func (v *SystemDeviceActivationPolicyGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceActivationPolicyGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceActivationPolicyGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceActivationPolicyGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -41387,6 +43437,12 @@ func (v *SystemDeviceActivationPolicyGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceActivationPolicyGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceActivationPolicyGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceActivationPolicyGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -41461,6 +43517,12 @@ func (v *SystemDeviceActivationPolicyModifyRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceActivationPolicyModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceActivationPolicyModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceActivationPolicyModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -41531,6 +43593,12 @@ func (v *SystemDeviceFamilyAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceFamilyAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceFamilyAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceFamilyAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -41634,6 +43702,12 @@ func (v *SystemDeviceFamilyAssignDeviceTypeListRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceFamilyAssignDeviceTypeListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceFamilyAssignDeviceTypeListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceFamilyAssignDeviceTypeListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -41717,6 +43791,12 @@ func (v *SystemDeviceFamilyAssignTagSetListRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceFamilyAssignTagSetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceFamilyAssignTagSetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceFamilyAssignTagSetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -41799,6 +43879,12 @@ func (v *SystemDeviceFamilyDeleteListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceFamilyDeleteListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceFamilyDeleteListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceFamilyDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -41864,6 +43950,12 @@ func (v *SystemDeviceFamilyExportRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceFamilyExportRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceFamilyExportRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceFamilyExportRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -41933,6 +44025,12 @@ func (v *SystemDeviceFamilyExportResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceFamilyExportResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceFamilyExportResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceFamilyExportResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -42000,6 +44098,12 @@ func (v *SystemDeviceFamilyGetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceFamilyGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceFamilyGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceFamilyGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -42077,6 +44181,12 @@ func (v *SystemDeviceFamilyGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceFamilyGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceFamilyGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceFamilyGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -42143,6 +44253,12 @@ func (v *SystemDeviceFamilyGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceFamilyGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceFamilyGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceFamilyGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -42212,6 +44328,12 @@ func (v *SystemDeviceFamilyGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceFamilyGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceFamilyGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceFamilyGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -42298,6 +44420,12 @@ func (v *SystemDeviceFamilyImportDryRunRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceFamilyImportDryRunRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceFamilyImportDryRunRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceFamilyImportDryRunRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -42403,6 +44531,12 @@ func (v *SystemDeviceFamilyImportDryRunResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceFamilyImportDryRunResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceFamilyImportDryRunResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceFamilyImportDryRunResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -42481,6 +44615,12 @@ func (v *SystemDeviceFamilyImportRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceFamilyImportRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceFamilyImportRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceFamilyImportRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -42584,6 +44724,12 @@ func (v *SystemDeviceFamilyModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceFamilyModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceFamilyModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceFamilyModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -42709,6 +44855,12 @@ func (v *SystemDeviceFamilyUnassignDeviceTypeListRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceFamilyUnassignDeviceTypeListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceFamilyUnassignDeviceTypeListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceFamilyUnassignDeviceTypeListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -42792,6 +44944,12 @@ func (v *SystemDeviceFamilyUnassignTagSetListRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceFamilyUnassignTagSetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceFamilyUnassignTagSetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceFamilyUnassignTagSetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -42873,6 +45031,14 @@ func (v *SystemDeviceManagementAutoRebuildConfigGetListRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementAutoRebuildConfigGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementAutoRebuildConfigGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementAutoRebuildConfigGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -42918,6 +45084,14 @@ func (v *SystemDeviceManagementAutoRebuildConfigGetListResponse) AppendAttrs(b [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementAutoRebuildConfigGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementAutoRebuildConfigGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementAutoRebuildConfigGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -42987,6 +45161,14 @@ func (v *SystemDeviceManagementAutoRebuildConfigModifyListRequest) AppendAttrs(b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementAutoRebuildConfigModifyListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementAutoRebuildConfigModifyListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementAutoRebuildConfigModifyListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -43066,6 +45248,12 @@ func (v *SystemDeviceManagementEventGetListRequest22) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementEventGetListRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementEventGetListRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementEventGetListRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -43257,6 +45445,12 @@ func (v *SystemDeviceManagementEventGetListResponse22) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementEventGetListResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementEventGetListResponse22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementEventGetListResponse22) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -43326,6 +45520,16 @@ func (v *SystemDeviceManagementGetAccessDeviceCountForDeviceTypeRequest) AppendA
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementGetAccessDeviceCountForDeviceTypeRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementGetAccessDeviceCountForDeviceTypeRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -43411,6 +45615,16 @@ func (v *SystemDeviceManagementGetAccessDeviceCountForDeviceTypeResponse) Append
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementGetAccessDeviceCountForDeviceTypeResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementGetAccessDeviceCountForDeviceTypeResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementGetAccessDeviceCountForDeviceTypeResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -43474,6 +45688,14 @@ func (v *SystemDeviceManagementGetEventStatusSummaryCountRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementGetEventStatusSummaryCountRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementGetEventStatusSummaryCountRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementGetEventStatusSummaryCountRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -43521,6 +45743,14 @@ func (v *SystemDeviceManagementGetEventStatusSummaryCountResponse) AppendAttrs(b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementGetEventStatusSummaryCountResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementGetEventStatusSummaryCountResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementGetEventStatusSummaryCountResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -43591,6 +45821,16 @@ func (v *SystemDeviceManagementInProgressAndPendingEventCancelRequest) AppendAtt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementInProgressAndPendingEventCancelRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementInProgressAndPendingEventCancelRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -43778,6 +46018,14 @@ func (v *SystemDeviceManagementSwitchDeviceTypeDeviceRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementSwitchDeviceTypeDeviceRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementSwitchDeviceTypeDeviceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementSwitchDeviceTypeDeviceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -43914,6 +46162,12 @@ func (v *SystemDeviceManagementSwitchDeviceTypeRequest) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementSwitchDeviceTypeRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementSwitchDeviceTypeRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementSwitchDeviceTypeRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -44053,6 +46307,12 @@ func (v *SystemDeviceManagementTagAddRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagAddRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagAddRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagAddRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -44209,6 +46469,12 @@ func (v *SystemDeviceManagementTagDeleteListRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagDeleteListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagDeleteListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -44311,6 +46577,12 @@ func (v *SystemDeviceManagementTagGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -44400,6 +46672,12 @@ func (v *SystemDeviceManagementTagGetListResponse) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -44473,6 +46751,12 @@ func (v *SystemDeviceManagementTagModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -44633,6 +46917,12 @@ func (v *SystemDeviceManagementTagSetAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -44715,6 +47005,12 @@ func (v *SystemDeviceManagementTagSetCountryAddRequest) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetCountryAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetCountryAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetCountryAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -44813,6 +47109,14 @@ func (v *SystemDeviceManagementTagSetCountryDeleteListRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetCountryDeleteListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetCountryDeleteListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetCountryDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -44909,6 +47213,12 @@ func (v *SystemDeviceManagementTagSetCountryGetListRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetCountryGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetCountryGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetCountryGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -44992,6 +47302,12 @@ func (v *SystemDeviceManagementTagSetCountryGetListResponse) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetCountryGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetCountryGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetCountryGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -45056,6 +47372,12 @@ func (v *SystemDeviceManagementTagSetDeleteRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -45125,6 +47447,12 @@ func (v *SystemDeviceManagementTagSetExportRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetExportRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetExportRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetExportRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -45196,6 +47524,12 @@ func (v *SystemDeviceManagementTagSetExportResponse) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetExportResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetExportResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetExportResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -45265,6 +47599,12 @@ func (v *SystemDeviceManagementTagSetGetListRequest22) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetGetListRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetGetListRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetGetListRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -45355,6 +47695,12 @@ func (v *SystemDeviceManagementTagSetGetListResponse22) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetGetListResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetGetListResponse22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetGetListResponse22) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -45426,6 +47772,12 @@ func (v *SystemDeviceManagementTagSetImportDryRunRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetImportDryRunRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetImportDryRunRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetImportDryRunRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -45530,6 +47882,12 @@ func (v *SystemDeviceManagementTagSetImportDryRunResponse) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetImportDryRunResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetImportDryRunResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetImportDryRunResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -45609,6 +47967,12 @@ func (v *SystemDeviceManagementTagSetImportRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetImportRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetImportRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetImportRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -45712,6 +48076,12 @@ func (v *SystemDeviceManagementTagSetModifyRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -45793,6 +48163,12 @@ func (v *SystemDeviceManagementTagSetRegionAddRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetRegionAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetRegionAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetRegionAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -45877,6 +48253,14 @@ func (v *SystemDeviceManagementTagSetRegionDeleteListRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetRegionDeleteListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetRegionDeleteListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetRegionDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -45959,6 +48343,12 @@ func (v *SystemDeviceManagementTagSetRegionGetListRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetRegionGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetRegionGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetRegionGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -46029,6 +48419,12 @@ func (v *SystemDeviceManagementTagSetRegionGetListResponse) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetRegionGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetRegionGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetRegionGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -46095,6 +48491,12 @@ func (v *SystemDeviceManagementTagSetRegionModifyRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetRegionModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetRegionModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetRegionModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -46191,6 +48593,14 @@ func (v *SystemDeviceManagementTagSetRegionTagAddListRequest) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetRegionTagAddListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetRegionTagAddListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetRegionTagAddListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -46290,6 +48700,14 @@ func (v *SystemDeviceManagementTagSetRegionTagDeleteListRequest) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetRegionTagDeleteListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetRegionTagDeleteListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetRegionTagDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -46386,6 +48804,14 @@ func (v *SystemDeviceManagementTagSetRegionTagGetListRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetRegionTagGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetRegionTagGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetRegionTagGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -46469,6 +48895,14 @@ func (v *SystemDeviceManagementTagSetRegionTagGetListResponse) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetRegionTagGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetRegionTagGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetRegionTagGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -46540,6 +48974,12 @@ func (v *SystemDeviceManagementTagSetRegionTagModifyRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceManagementTagSetRegionTagModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceManagementTagSetRegionTagModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceManagementTagSetRegionTagModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -46654,6 +49094,14 @@ func (v *SystemDeviceProfileAuthenticationLockoutClearAllRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceProfileAuthenticationLockoutClearAllRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceProfileAuthenticationLockoutClearAllRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceProfileAuthenticationLockoutClearAllRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -46700,6 +49148,14 @@ func (v *SystemDeviceProfileAuthenticationLockoutClearRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceProfileAuthenticationLockoutClearRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceProfileAuthenticationLockoutClearRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceProfileAuthenticationLockoutClearRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -46774,6 +49230,12 @@ func (v *SystemDeviceProfileAuthenticationLockoutGetRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceProfileAuthenticationLockoutGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceProfileAuthenticationLockoutGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceProfileAuthenticationLockoutGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -46903,6 +49365,14 @@ func (v *SystemDeviceProfileAuthenticationLockoutGetResponse) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceProfileAuthenticationLockoutGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceProfileAuthenticationLockoutGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceProfileAuthenticationLockoutGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -46971,6 +49441,16 @@ func (v *SystemDeviceProfileAuthenticationPasswordRulesGetRequestRI) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceProfileAuthenticationPasswordRulesGetRequestRI) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceProfileAuthenticationPasswordRulesGetRequestRI) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceProfileAuthenticationPasswordRulesGetRequestRI) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -47036,6 +49516,16 @@ func (v *SystemDeviceProfileAuthenticationPasswordRulesGetResponseRI) AppendAttr
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceProfileAuthenticationPasswordRulesGetResponseRI) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceProfileAuthenticationPasswordRulesGetResponseRI) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -47327,6 +49817,16 @@ func (v *SystemDeviceProfileAuthenticationPasswordRulesModifyRequest) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceProfileAuthenticationPasswordRulesModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceProfileAuthenticationPasswordRulesModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceProfileAuthenticationPasswordRulesModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -47583,6 +50083,12 @@ func (v *SystemDeviceTypeExportRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeExportRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeExportRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeExportRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -47650,6 +50156,12 @@ func (v *SystemDeviceTypeExportResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeExportResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeExportResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeExportResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -47727,6 +50239,12 @@ func (v *SystemDeviceTypeGetAvailableListRequest22V2) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeGetAvailableListRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeGetAvailableListRequest22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeGetAvailableListRequest22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -47873,6 +50391,12 @@ func (v *SystemDeviceTypeGetAvailableListResponse22V2) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeGetAvailableListResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeGetAvailableListResponse22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeGetAvailableListResponse22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -48115,6 +50639,12 @@ func (v *SystemDeviceTypeGetRequest22V7) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeGetRequest22V7) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeGetRequest22V7) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeGetRequest22V7) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -48193,6 +50723,12 @@ func (v *SystemDeviceTypeGetResponse22V7) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeGetResponse22V7) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeGetResponse22V7) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeGetResponse22V7) DecodeXML(d *ocixml.Decoder) error {
@@ -48375,6 +50911,12 @@ func (v *SystemDeviceTypeImportDryRunRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeImportDryRunRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeImportDryRunRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeImportDryRunRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -48478,6 +51020,12 @@ func (v *SystemDeviceTypeImportDryRunResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeImportDryRunResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeImportDryRunResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeImportDryRunResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -48555,6 +51103,12 @@ func (v *SystemDeviceTypeImportRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDeviceTypeImportRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDeviceTypeImportRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDeviceTypeImportRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -48661,6 +51215,12 @@ func (v *SystemDialPlanPolicyAddAccessCodeRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDialPlanPolicyAddAccessCodeRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDialPlanPolicyAddAccessCodeRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDialPlanPolicyAddAccessCodeRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -48766,6 +51326,12 @@ func (v *SystemDialPlanPolicyDeleteAccessCodeRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDialPlanPolicyDeleteAccessCodeRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDialPlanPolicyDeleteAccessCodeRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDialPlanPolicyDeleteAccessCodeRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -48834,6 +51400,12 @@ func (v *SystemDialPlanPolicyGetAccessCodeListRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDialPlanPolicyGetAccessCodeListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDialPlanPolicyGetAccessCodeListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDialPlanPolicyGetAccessCodeListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -48879,6 +51451,12 @@ func (v *SystemDialPlanPolicyGetAccessCodeListResponse) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDialPlanPolicyGetAccessCodeListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDialPlanPolicyGetAccessCodeListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDialPlanPolicyGetAccessCodeListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -48948,6 +51526,12 @@ func (v *SystemDialPlanPolicyGetAccessCodeRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDialPlanPolicyGetAccessCodeRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDialPlanPolicyGetAccessCodeRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDialPlanPolicyGetAccessCodeRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -49021,6 +51605,12 @@ func (v *SystemDialPlanPolicyGetAccessCodeResponse) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDialPlanPolicyGetAccessCodeResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDialPlanPolicyGetAccessCodeResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDialPlanPolicyGetAccessCodeResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -49113,6 +51703,12 @@ func (v *SystemDialPlanPolicyGetRequest22V2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDialPlanPolicyGetRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDialPlanPolicyGetRequest22V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDialPlanPolicyGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -49166,6 +51762,12 @@ func (v *SystemDialPlanPolicyGetResponse22V2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDialPlanPolicyGetResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDialPlanPolicyGetResponse22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDialPlanPolicyGetResponse22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -49310,6 +51912,12 @@ func (v *SystemDialPlanPolicyModifyAccessCodeRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDialPlanPolicyModifyAccessCodeRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDialPlanPolicyModifyAccessCodeRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDialPlanPolicyModifyAccessCodeRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -49426,6 +52034,12 @@ func (v *SystemDialPlanPolicyModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDialPlanPolicyModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDialPlanPolicyModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDialPlanPolicyModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -49586,6 +52200,12 @@ func (v *SystemDialableCallerIDCriteriaAddRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDialableCallerIDCriteriaAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDialableCallerIDCriteriaAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDialableCallerIDCriteriaAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -49764,6 +52384,12 @@ func (v *SystemDialableCallerIDCriteriaDeleteRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDialableCallerIDCriteriaDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDialableCallerIDCriteriaDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDialableCallerIDCriteriaDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -49832,6 +52458,12 @@ func (v *SystemDialableCallerIDCriteriaGetRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDialableCallerIDCriteriaGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDialableCallerIDCriteriaGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDialableCallerIDCriteriaGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -49913,6 +52545,12 @@ func (v *SystemDialableCallerIDCriteriaGetResponse) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDialableCallerIDCriteriaGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDialableCallerIDCriteriaGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDialableCallerIDCriteriaGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -50090,6 +52728,12 @@ func (v *SystemDialableCallerIDCriteriaModifyRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDialableCallerIDCriteriaModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDialableCallerIDCriteriaModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDialableCallerIDCriteriaModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -50305,6 +52949,12 @@ func (v *SystemDialableCallerIDGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDialableCallerIDGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDialableCallerIDGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDialableCallerIDGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -50350,6 +53000,12 @@ func (v *SystemDialableCallerIDGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDialableCallerIDGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDialableCallerIDGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDialableCallerIDGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -50420,6 +53076,12 @@ func (v *SystemDialableCallerIDModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDialableCallerIDModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDialableCallerIDModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDialableCallerIDModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -50485,6 +53147,12 @@ func (v *SystemDigitCollectionGetRequest13mp4) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDigitCollectionGetRequest13mp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDigitCollectionGetRequest13mp4) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDigitCollectionGetRequest13mp4) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -50532,6 +53200,12 @@ func (v *SystemDigitCollectionGetResponse13mp4) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDigitCollectionGetResponse13mp4) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDigitCollectionGetResponse13mp4) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDigitCollectionGetResponse13mp4) DecodeXML(d *ocixml.Decoder) error {
@@ -50627,6 +53301,12 @@ func (v *SystemDigitCollectionModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDigitCollectionModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDigitCollectionModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDigitCollectionModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -50735,6 +53415,12 @@ func (v *SystemDnGetSummaryListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDnGetSummaryListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDnGetSummaryListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDnGetSummaryListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -50837,6 +53523,12 @@ func (v *SystemDnGetSummaryListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDnGetSummaryListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDnGetSummaryListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDnGetSummaryListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -50905,6 +53597,12 @@ func (v *SystemDnGetUtilizationListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDnGetUtilizationListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDnGetUtilizationListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDnGetUtilizationListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -50975,6 +53673,12 @@ func (v *SystemDnGetUtilizationListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDnGetUtilizationListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDnGetUtilizationListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDnGetUtilizationListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -51043,6 +53747,12 @@ func (v *SystemDnGetUtilizationRequest14sp3) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDnGetUtilizationRequest14sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDnGetUtilizationRequest14sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDnGetUtilizationRequest14sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -51118,6 +53828,12 @@ func (v *SystemDnGetUtilizationResponse14sp3) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDnGetUtilizationResponse14sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDnGetUtilizationResponse14sp3) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDnGetUtilizationResponse14sp3) DecodeXML(d *ocixml.Decoder) error {
@@ -51238,6 +53954,12 @@ func (v *SystemDomainAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDomainAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDomainAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDomainAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -51317,6 +54039,12 @@ func (v *SystemDomainDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDomainDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDomainDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDomainDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -51386,6 +54114,12 @@ func (v *SystemDomainGetAssignedServiceProviderListRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDomainGetAssignedServiceProviderListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDomainGetAssignedServiceProviderListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDomainGetAssignedServiceProviderListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -51469,6 +54203,12 @@ func (v *SystemDomainGetAssignedServiceProviderListResponse) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDomainGetAssignedServiceProviderListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDomainGetAssignedServiceProviderListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDomainGetAssignedServiceProviderListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -51540,6 +54280,12 @@ func (v *SystemDomainGetListRequest22V2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDomainGetListRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDomainGetListRequest22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDomainGetListRequest22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -51676,6 +54422,12 @@ func (v *SystemDomainGetListResponse22V2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDomainGetListResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDomainGetListResponse22V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDomainGetListResponse22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -51754,6 +54506,12 @@ func (v *SystemDomainParametersGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDomainParametersGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDomainParametersGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDomainParametersGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -51800,6 +54558,12 @@ func (v *SystemDomainParametersGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemDomainParametersGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDomainParametersGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDomainParametersGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -51878,6 +54642,12 @@ func (v *SystemDomainParametersModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemDomainParametersModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemDomainParametersModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemDomainParametersModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -51952,6 +54722,12 @@ func (v *SystemEmergencyCallDDoSProtectionGetRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemEmergencyCallDDoSProtectionGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemEmergencyCallDDoSProtectionGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemEmergencyCallDDoSProtectionGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -52000,6 +54776,12 @@ func (v *SystemEmergencyCallDDoSProtectionGetResponse) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemEmergencyCallDDoSProtectionGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemEmergencyCallDDoSProtectionGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemEmergencyCallDDoSProtectionGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -52106,6 +54888,12 @@ func (v *SystemEmergencyCallDDoSProtectionModifyRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemEmergencyCallDDoSProtectionModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemEmergencyCallDDoSProtectionModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemEmergencyCallDDoSProtectionModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -52211,6 +54999,12 @@ func (v *SystemEmergencyCallNotificationGetRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemEmergencyCallNotificationGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemEmergencyCallNotificationGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemEmergencyCallNotificationGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -52256,6 +55050,12 @@ func (v *SystemEmergencyCallNotificationGetResponse) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemEmergencyCallNotificationGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemEmergencyCallNotificationGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemEmergencyCallNotificationGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -52325,6 +55125,12 @@ func (v *SystemEmergencyCallNotificationModifyRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemEmergencyCallNotificationModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemEmergencyCallNotificationModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemEmergencyCallNotificationModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -52406,6 +55212,12 @@ func (v *SystemEndpointGetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemEndpointGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemEndpointGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemEndpointGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -52641,6 +55453,12 @@ func (v *SystemEndpointGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemEndpointGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemEndpointGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemEndpointGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -52709,6 +55527,12 @@ func (v *SystemExpensiveCallNotificationGetRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemExpensiveCallNotificationGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExpensiveCallNotificationGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExpensiveCallNotificationGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -52755,6 +55579,12 @@ func (v *SystemExpensiveCallNotificationGetResponse) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemExpensiveCallNotificationGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExpensiveCallNotificationGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExpensiveCallNotificationGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -52834,6 +55664,12 @@ func (v *SystemExpensiveCallNotificationModifyRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemExpensiveCallNotificationModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExpensiveCallNotificationModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExpensiveCallNotificationModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -52909,6 +55745,12 @@ func (v *SystemExpensiveCallTypeAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemExpensiveCallTypeAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExpensiveCallTypeAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExpensiveCallTypeAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -52991,6 +55833,12 @@ func (v *SystemExpensiveCallTypeDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemExpensiveCallTypeDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExpensiveCallTypeDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExpensiveCallTypeDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -53059,6 +55907,12 @@ func (v *SystemExpensiveCallTypeGetListRequest16sp1) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemExpensiveCallTypeGetListRequest16sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExpensiveCallTypeGetListRequest16sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExpensiveCallTypeGetListRequest16sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -53104,6 +55958,12 @@ func (v *SystemExpensiveCallTypeGetListResponse16sp1) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemExpensiveCallTypeGetListResponse16sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExpensiveCallTypeGetListResponse16sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExpensiveCallTypeGetListResponse16sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -53174,6 +56034,12 @@ func (v *SystemExpensiveCallTypeModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemExpensiveCallTypeModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExpensiveCallTypeModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExpensiveCallTypeModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -53272,6 +56138,12 @@ func (v *SystemExportAddressingDataRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemExportAddressingDataRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExportAddressingDataRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExportAddressingDataRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -53341,6 +56213,12 @@ func (v *SystemExportBroadCloudDataRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemExportBroadCloudDataRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExportBroadCloudDataRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExportBroadCloudDataRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -53407,6 +56285,12 @@ func (v *SystemExportSubscriberRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemExportSubscriberRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExportSubscriberRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExportSubscriberRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -53448,6 +56332,12 @@ func (v *SystemExtensionLengthGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemExtensionLengthGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExtensionLengthGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExtensionLengthGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -53493,6 +56383,12 @@ func (v *SystemExtensionLengthGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemExtensionLengthGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExtensionLengthGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExtensionLengthGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -53577,6 +56473,12 @@ func (v *SystemExtensionLengthModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemExtensionLengthModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExtensionLengthModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExtensionLengthModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -53657,6 +56559,14 @@ func (v *SystemExternalAuthenticationAddACLEntryRequest14sp2) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemExternalAuthenticationAddACLEntryRequest14sp2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExternalAuthenticationAddACLEntryRequest14sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExternalAuthenticationAddACLEntryRequest14sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -53739,6 +56649,14 @@ func (v *SystemExternalAuthenticationDeleteACLEntryRequest14sp2) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemExternalAuthenticationDeleteACLEntryRequest14sp2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExternalAuthenticationDeleteACLEntryRequest14sp2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExternalAuthenticationDeleteACLEntryRequest14sp2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -53807,6 +56725,12 @@ func (v *SystemExternalAuthenticationGetACLListRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemExternalAuthenticationGetACLListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExternalAuthenticationGetACLListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExternalAuthenticationGetACLListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -53852,6 +56776,12 @@ func (v *SystemExternalAuthenticationGetACLListResponse) AppendAttrs(b []byte) [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemExternalAuthenticationGetACLListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExternalAuthenticationGetACLListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExternalAuthenticationGetACLListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -53922,6 +56852,14 @@ func (v *SystemExternalAuthenticationModifyACLEntryRequest14sp2) AppendAttrs(b [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemExternalAuthenticationModifyACLEntryRequest14sp2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExternalAuthenticationModifyACLEntryRequest14sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExternalAuthenticationModifyACLEntryRequest14sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -54010,6 +56948,14 @@ func (v *SystemExternalEmergencyRoutingParametersGetRequest13mp13) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemExternalEmergencyRoutingParametersGetRequest13mp13) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExternalEmergencyRoutingParametersGetRequest13mp13) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExternalEmergencyRoutingParametersGetRequest13mp13) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -54061,6 +57007,14 @@ func (v *SystemExternalEmergencyRoutingParametersGetResponse13mp13) AppendAttrs(
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemExternalEmergencyRoutingParametersGetResponse13mp13) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExternalEmergencyRoutingParametersGetResponse13mp13) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemExternalEmergencyRoutingParametersGetResponse13mp13) DecodeXML(d *ocixml.Decoder) error {
@@ -54173,6 +57127,16 @@ func (v *SystemExternalEmergencyRoutingParametersModifyRequest13mp13) AppendAttr
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemExternalEmergencyRoutingParametersModifyRequest13mp13) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemExternalEmergencyRoutingParametersModifyRequest13mp13) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -54294,6 +57258,12 @@ func (v *SystemFeatureAccessCodeGetListRequest21) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemFeatureAccessCodeGetListRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemFeatureAccessCodeGetListRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemFeatureAccessCodeGetListRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -54339,6 +57309,12 @@ func (v *SystemFeatureAccessCodeGetListResponse21) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemFeatureAccessCodeGetListResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemFeatureAccessCodeGetListResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemFeatureAccessCodeGetListResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -54406,6 +57382,12 @@ func (v *SystemFeatureAccessCodeModifyListRequest21) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemFeatureAccessCodeModifyListRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemFeatureAccessCodeModifyListRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemFeatureAccessCodeModifyListRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -54469,6 +57451,12 @@ func (v *SystemFileGetContentRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemFileGetContentRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemFileGetContentRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemFileGetContentRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -54537,6 +57525,12 @@ func (v *SystemFileGetContentResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemFileGetContentResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemFileGetContentResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemFileGetContentResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -54607,6 +57601,12 @@ func (v *SystemFileRepositoryDeviceAddRequest20) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemFileRepositoryDeviceAddRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemFileRepositoryDeviceAddRequest20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemFileRepositoryDeviceAddRequest20) DecodeXML(d *ocixml.Decoder) error {
@@ -54771,6 +57771,12 @@ func (v *SystemFileRepositoryDeviceDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemFileRepositoryDeviceDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemFileRepositoryDeviceDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemFileRepositoryDeviceDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -54839,6 +57845,12 @@ func (v *SystemFileRepositoryDeviceGetListRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemFileRepositoryDeviceGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemFileRepositoryDeviceGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemFileRepositoryDeviceGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -54884,6 +57896,12 @@ func (v *SystemFileRepositoryDeviceGetListResponse) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemFileRepositoryDeviceGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemFileRepositoryDeviceGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemFileRepositoryDeviceGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -54953,6 +57971,12 @@ func (v *SystemFileRepositoryDeviceGetRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemFileRepositoryDeviceGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemFileRepositoryDeviceGetRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemFileRepositoryDeviceGetRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -55028,6 +58052,12 @@ func (v *SystemFileRepositoryDeviceGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemFileRepositoryDeviceGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemFileRepositoryDeviceGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemFileRepositoryDeviceGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -55186,6 +58216,12 @@ func (v *SystemFileRepositoryDeviceModifyRequest22) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemFileRepositoryDeviceModifyRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemFileRepositoryDeviceModifyRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemFileRepositoryDeviceModifyRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -55343,6 +58379,12 @@ func (v *SystemFileRepositoryDeviceUserAddRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemFileRepositoryDeviceUserAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemFileRepositoryDeviceUserAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemFileRepositoryDeviceUserAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -55463,6 +58505,12 @@ func (v *SystemFileRepositoryDeviceUserDeleteRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemFileRepositoryDeviceUserDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemFileRepositoryDeviceUserDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemFileRepositoryDeviceUserDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -55545,6 +58593,12 @@ func (v *SystemFileRepositoryDeviceUserGetListRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemFileRepositoryDeviceUserGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemFileRepositoryDeviceUserGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemFileRepositoryDeviceUserGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -55615,6 +58669,12 @@ func (v *SystemFileRepositoryDeviceUserGetListResponse) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemFileRepositoryDeviceUserGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemFileRepositoryDeviceUserGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemFileRepositoryDeviceUserGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -55684,6 +58744,12 @@ func (v *SystemFileRepositoryDeviceUserGetRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemFileRepositoryDeviceUserGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemFileRepositoryDeviceUserGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemFileRepositoryDeviceUserGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -55770,6 +58836,12 @@ func (v *SystemFileRepositoryDeviceUserGetResponse) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemFileRepositoryDeviceUserGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemFileRepositoryDeviceUserGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemFileRepositoryDeviceUserGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -55854,6 +58926,12 @@ func (v *SystemFileRepositoryDeviceUserModifyRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemFileRepositoryDeviceUserModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemFileRepositoryDeviceUserModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemFileRepositoryDeviceUserModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -55969,6 +59047,12 @@ func (v *SystemGETSAvpCodeMapAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSAvpCodeMapAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSAvpCodeMapAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSAvpCodeMapAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -56042,6 +59126,12 @@ func (v *SystemGETSAvpCodeMapDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSAvpCodeMapDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSAvpCodeMapDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSAvpCodeMapDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -56113,6 +59203,12 @@ func (v *SystemGETSAvpCodeMapGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSAvpCodeMapGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSAvpCodeMapGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSAvpCodeMapGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -56158,6 +59254,12 @@ func (v *SystemGETSAvpCodeMapGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSAvpCodeMapGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSAvpCodeMapGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSAvpCodeMapGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -56225,6 +59327,12 @@ func (v *SystemGETSGetRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -56276,6 +59384,12 @@ func (v *SystemGETSGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -56431,6 +59545,12 @@ func (v *SystemGETSModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -56570,6 +59690,12 @@ func (v *SystemGETSNumberAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSNumberAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSNumberAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSNumberAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -56662,6 +59788,12 @@ func (v *SystemGETSNumberDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSNumberDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSNumberDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSNumberDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -56728,6 +59860,12 @@ func (v *SystemGETSNumberGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSNumberGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSNumberGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSNumberGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -56771,6 +59909,12 @@ func (v *SystemGETSNumberGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSNumberGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSNumberGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSNumberGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -56840,6 +59984,12 @@ func (v *SystemGETSNumberModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSNumberModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSNumberModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSNumberModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -56942,6 +60092,12 @@ func (v *SystemGETSReservedFeatureAccessCodeAddRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSReservedFeatureAccessCodeAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSReservedFeatureAccessCodeAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSReservedFeatureAccessCodeAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -57023,6 +60179,12 @@ func (v *SystemGETSReservedFeatureAccessCodeDeleteRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSReservedFeatureAccessCodeDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSReservedFeatureAccessCodeDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSReservedFeatureAccessCodeDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -57091,6 +60253,12 @@ func (v *SystemGETSReservedFeatureAccessCodeGetListRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSReservedFeatureAccessCodeGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSReservedFeatureAccessCodeGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSReservedFeatureAccessCodeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -57136,6 +60304,12 @@ func (v *SystemGETSReservedFeatureAccessCodeGetListResponse) AppendAttrs(b []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSReservedFeatureAccessCodeGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSReservedFeatureAccessCodeGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSReservedFeatureAccessCodeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -57207,6 +60381,12 @@ func (v *SystemGETSReservedFeatureAccessCodeModifyRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSReservedFeatureAccessCodeModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSReservedFeatureAccessCodeModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSReservedFeatureAccessCodeModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -57310,6 +60490,12 @@ func (v *SystemGETSResourcePriorityAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSResourcePriorityAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSResourcePriorityAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSResourcePriorityAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -57405,6 +60591,12 @@ func (v *SystemGETSResourcePriorityDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSResourcePriorityDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSResourcePriorityDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSResourcePriorityDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -57473,6 +60665,12 @@ func (v *SystemGETSResourcePriorityGetListRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSResourcePriorityGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSResourcePriorityGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSResourcePriorityGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -57518,6 +60716,12 @@ func (v *SystemGETSResourcePriorityGetListResponse) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSResourcePriorityGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSResourcePriorityGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSResourcePriorityGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -57590,6 +60794,12 @@ func (v *SystemGETSResourcePriorityModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSResourcePriorityModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSResourcePriorityModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSResourcePriorityModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -57697,6 +60907,12 @@ func (v *SystemGETSSessionPriorityMapAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSSessionPriorityMapAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSSessionPriorityMapAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSSessionPriorityMapAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -57779,6 +60995,12 @@ func (v *SystemGETSSessionPriorityMapDeleteRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSSessionPriorityMapDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSSessionPriorityMapDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSSessionPriorityMapDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -57847,6 +61069,12 @@ func (v *SystemGETSSessionPriorityMapGetListRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSSessionPriorityMapGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSSessionPriorityMapGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSSessionPriorityMapGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -57892,6 +61120,12 @@ func (v *SystemGETSSessionPriorityMapGetListResponse) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSSessionPriorityMapGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSSessionPriorityMapGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSSessionPriorityMapGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -57962,6 +61196,12 @@ func (v *SystemGETSSessionPriorityMapModifyRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemGETSSessionPriorityMapModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGETSSessionPriorityMapModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGETSSessionPriorityMapModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -58043,6 +61283,16 @@ func (v *SystemGeographicRedundancyPeerSipConnectionMonitoringGetRequest) Append
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGeographicRedundancyPeerSipConnectionMonitoringGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGeographicRedundancyPeerSipConnectionMonitoringGetRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGeographicRedundancyPeerSipConnectionMonitoringGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -58091,6 +61341,16 @@ func (v *SystemGeographicRedundancyPeerSipConnectionMonitoringGetResponse) Appen
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemGeographicRedundancyPeerSipConnectionMonitoringGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGeographicRedundancyPeerSipConnectionMonitoringGetResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -58185,6 +61445,16 @@ func (v *SystemGeographicRedundancyPeerSipConnectionMonitoringModifyRequest) App
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGeographicRedundancyPeerSipConnectionMonitoringModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGeographicRedundancyPeerSipConnectionMonitoringModifyRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGeographicRedundancyPeerSipConnectionMonitoringModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -58271,6 +61541,12 @@ func (v *SystemGeographicRedundancyProxyGetRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGeographicRedundancyProxyGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGeographicRedundancyProxyGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGeographicRedundancyProxyGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -58316,6 +61592,12 @@ func (v *SystemGeographicRedundancyProxyGetResponse) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemGeographicRedundancyProxyGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGeographicRedundancyProxyGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGeographicRedundancyProxyGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -58381,6 +61663,12 @@ func (v *SystemGeographicRedundancyProxyModifyRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGeographicRedundancyProxyModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGeographicRedundancyProxyModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGeographicRedundancyProxyModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -58442,6 +61730,16 @@ func (v *SystemGeographicRedundancyUnreachableFromPrimaryGetUserListRequest22) A
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemGeographicRedundancyUnreachableFromPrimaryGetUserListRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGeographicRedundancyUnreachableFromPrimaryGetUserListRequest22) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -58512,6 +61810,16 @@ func (v *SystemGeographicRedundancyUnreachableFromPrimaryGetUserListResponse22) 
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemGeographicRedundancyUnreachableFromPrimaryGetUserListResponse22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGeographicRedundancyUnreachableFromPrimaryGetUserListResponse22) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -58590,6 +61898,12 @@ func (v *SystemGetAvailableLeafDeviceListRequest22) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGetAvailableLeafDeviceListRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGetAvailableLeafDeviceListRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGetAvailableLeafDeviceListRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -58659,6 +61973,12 @@ func (v *SystemGetAvailableLeafDeviceListResponse22) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemGetAvailableLeafDeviceListResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGetAvailableLeafDeviceListResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGetAvailableLeafDeviceListResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -58735,6 +62055,12 @@ func (v *SystemGetAvailableTreeDeviceListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGetAvailableTreeDeviceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGetAvailableTreeDeviceListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGetAvailableTreeDeviceListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -58780,6 +62106,12 @@ func (v *SystemGetAvailableTreeDeviceListResponse) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemGetAvailableTreeDeviceListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGetAvailableTreeDeviceListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGetAvailableTreeDeviceListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -58858,6 +62190,12 @@ func (v *SystemGetRegistrationContactListRequest21sp1) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemGetRegistrationContactListRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGetRegistrationContactListRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGetRegistrationContactListRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -59089,6 +62427,12 @@ func (v *SystemGetRegistrationContactListResponse21sp1) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemGetRegistrationContactListResponse21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemGetRegistrationContactListResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemGetRegistrationContactListResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -59160,6 +62504,14 @@ func (v *SystemHPBXAlternateCarrierSelectionAddCarrierRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemHPBXAlternateCarrierSelectionAddCarrierRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemHPBXAlternateCarrierSelectionAddCarrierRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemHPBXAlternateCarrierSelectionAddCarrierRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -59269,6 +62621,14 @@ func (v *SystemHPBXAlternateCarrierSelectionDeleteCarrierRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemHPBXAlternateCarrierSelectionDeleteCarrierRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemHPBXAlternateCarrierSelectionDeleteCarrierRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemHPBXAlternateCarrierSelectionDeleteCarrierRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -59337,6 +62697,14 @@ func (v *SystemHPBXAlternateCarrierSelectionGetCarrierListRequest) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemHPBXAlternateCarrierSelectionGetCarrierListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemHPBXAlternateCarrierSelectionGetCarrierListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemHPBXAlternateCarrierSelectionGetCarrierListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -59384,6 +62752,14 @@ func (v *SystemHPBXAlternateCarrierSelectionGetCarrierListResponse) AppendAttrs(
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemHPBXAlternateCarrierSelectionGetCarrierListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemHPBXAlternateCarrierSelectionGetCarrierListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemHPBXAlternateCarrierSelectionGetCarrierListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -59457,6 +62833,14 @@ func (v *SystemHPBXAlternateCarrierSelectionModifyCarrierRequest) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemHPBXAlternateCarrierSelectionModifyCarrierRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemHPBXAlternateCarrierSelectionModifyCarrierRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemHPBXAlternateCarrierSelectionModifyCarrierRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -59574,6 +62958,12 @@ func (v *SystemHPBXMobileTerminationGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemHPBXMobileTerminationGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemHPBXMobileTerminationGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemHPBXMobileTerminationGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -59619,6 +63009,12 @@ func (v *SystemHPBXMobileTerminationGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemHPBXMobileTerminationGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemHPBXMobileTerminationGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemHPBXMobileTerminationGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -59687,6 +63083,12 @@ func (v *SystemHPBXMobileTerminationModifyRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemHPBXMobileTerminationModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemHPBXMobileTerminationModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemHPBXMobileTerminationModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -59761,6 +63163,12 @@ func (v *SystemHomeNetworkAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemHomeNetworkAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemHomeNetworkAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemHomeNetworkAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -59827,6 +63235,12 @@ func (v *SystemHomeNetworkDeleteRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemHomeNetworkDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemHomeNetworkDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemHomeNetworkDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -59895,6 +63309,12 @@ func (v *SystemHomeNetworkGetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemHomeNetworkGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemHomeNetworkGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemHomeNetworkGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -59974,6 +63394,12 @@ func (v *SystemHomeNetworkGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemHomeNetworkGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemHomeNetworkGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemHomeNetworkGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -60038,6 +63464,12 @@ func (v *SystemLanguageAddRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemLanguageAddRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLanguageAddRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLanguageAddRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -60132,6 +63564,12 @@ func (v *SystemLanguageDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemLanguageDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLanguageDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLanguageDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -60198,6 +63636,12 @@ func (v *SystemLanguageGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemLanguageGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLanguageGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLanguageGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -60242,6 +63686,12 @@ func (v *SystemLanguageGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemLanguageGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLanguageGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLanguageGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -60325,6 +63775,12 @@ func (v *SystemLanguageModifyRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemLanguageModifyRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLanguageModifyRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLanguageModifyRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -60424,6 +63880,12 @@ func (v *SystemLicensingGetRequest21sp1) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemLicensingGetRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLicensingGetRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLicensingGetRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -60478,6 +63940,12 @@ func (v *SystemLicensingGetResponse21sp1) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemLicensingGetResponse21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLicensingGetResponse21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLicensingGetResponse21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -60667,6 +64135,12 @@ func (v *SystemLicensingGetSystemLicenseListRequest22V2) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListRequest22V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLicensingGetSystemLicenseListRequest22V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -60712,6 +64186,12 @@ func (v *SystemLicensingGetSystemLicenseListResponse22V2) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLicensingGetSystemLicenseListResponse22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLicensingGetSystemLicenseListResponse22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -60775,6 +64255,12 @@ func (v *SystemLicensingReloadRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemLicensingReloadRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemLicensingReloadRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemLicensingReloadRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -60818,6 +64304,12 @@ func (v *SystemMGCPDeviceTypeGetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMGCPDeviceTypeGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMGCPDeviceTypeGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMGCPDeviceTypeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -60864,6 +64356,12 @@ func (v *SystemMGCPDeviceTypeGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMGCPDeviceTypeGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMGCPDeviceTypeGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMGCPDeviceTypeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -60931,6 +64429,12 @@ func (v *SystemMGCPDeviceTypeGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMGCPDeviceTypeGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMGCPDeviceTypeGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMGCPDeviceTypeGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -61002,6 +64506,12 @@ func (v *SystemMGCPDeviceTypeGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMGCPDeviceTypeGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMGCPDeviceTypeGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMGCPDeviceTypeGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -61107,6 +64617,12 @@ func (v *SystemMGCPDeviceTypeModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMGCPDeviceTypeModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMGCPDeviceTypeModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMGCPDeviceTypeModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -61180,6 +64696,12 @@ func (v *SystemMailParametersGetRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMailParametersGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMailParametersGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMailParametersGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -61231,6 +64753,12 @@ func (v *SystemMailParametersGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMailParametersGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMailParametersGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMailParametersGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -61375,6 +64903,12 @@ func (v *SystemMailParametersModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMailParametersModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMailParametersModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMailParametersModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -61541,6 +65075,12 @@ func (v *SystemMediaAddRequest16) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaAddRequest16) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaAddRequest16) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaAddRequest16) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -61659,6 +65199,12 @@ func (v *SystemMediaDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -61725,6 +65271,12 @@ func (v *SystemMediaGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -61768,6 +65320,12 @@ func (v *SystemMediaGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -61835,6 +65393,12 @@ func (v *SystemMediaGroupAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaGroupAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaGroupAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaGroupAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -61904,6 +65468,12 @@ func (v *SystemMediaGroupCodecAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaGroupCodecAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaGroupCodecAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaGroupCodecAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -62001,6 +65571,12 @@ func (v *SystemMediaGroupCodecDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaGroupCodecDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaGroupCodecDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaGroupCodecDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -62083,6 +65659,12 @@ func (v *SystemMediaGroupCodecGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaGroupCodecGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaGroupCodecGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaGroupCodecGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -62152,6 +65734,12 @@ func (v *SystemMediaGroupCodecGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaGroupCodecGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaGroupCodecGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaGroupCodecGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -62223,6 +65811,12 @@ func (v *SystemMediaGroupCodecModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaGroupCodecModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaGroupCodecModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaGroupCodecModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -62316,6 +65910,12 @@ func (v *SystemMediaGroupDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaGroupDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaGroupDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaGroupDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -62382,6 +65982,12 @@ func (v *SystemMediaGroupGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaGroupGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaGroupGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaGroupGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -62425,6 +66031,12 @@ func (v *SystemMediaGroupGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaGroupGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaGroupGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaGroupGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -62489,6 +66101,12 @@ func (v *SystemMediaGroupModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaGroupModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaGroupModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaGroupModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -62569,6 +66187,12 @@ func (v *SystemMediaGroupUsageListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaGroupUsageListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaGroupUsageListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaGroupUsageListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -62639,6 +66263,12 @@ func (v *SystemMediaGroupUsageListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaGroupUsageListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaGroupUsageListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaGroupUsageListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -62708,6 +66338,12 @@ func (v *SystemMediaModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -62822,6 +66458,12 @@ func (v *SystemMediaServerAddRequest14) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaServerAddRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaServerAddRequest14) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaServerAddRequest14) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -62926,6 +66568,12 @@ func (v *SystemMediaServerDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaServerDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaServerDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaServerDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -62992,6 +66640,12 @@ func (v *SystemMediaServerGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaServerGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaServerGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaServerGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -63035,6 +66689,12 @@ func (v *SystemMediaServerGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaServerGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaServerGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaServerGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -63105,6 +66765,12 @@ func (v *SystemMediaServerModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaServerModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaServerModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaServerModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -63224,6 +66890,12 @@ func (v *SystemMediaServerParametersGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaServerParametersGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaServerParametersGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaServerParametersGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -63271,6 +66943,12 @@ func (v *SystemMediaServerParametersGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaServerParametersGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaServerParametersGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaServerParametersGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -63364,6 +67042,12 @@ func (v *SystemMediaServerParametersModifyRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaServerParametersModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaServerParametersModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaServerParametersModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -63450,6 +67134,12 @@ func (v *SystemMediaSetAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaSetAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaSetAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaSetAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -63530,6 +67220,12 @@ func (v *SystemMediaSetDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaSetDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaSetDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaSetDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -63596,6 +67292,12 @@ func (v *SystemMediaSetGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaSetGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaSetGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaSetGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -63639,6 +67341,12 @@ func (v *SystemMediaSetGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaSetGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaSetGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaSetGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -63702,6 +67410,12 @@ func (v *SystemMediaSetGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaSetGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaSetGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaSetGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -63771,6 +67485,12 @@ func (v *SystemMediaSetGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaSetGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaSetGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaSetGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -63837,6 +67557,12 @@ func (v *SystemMediaSetModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMediaSetModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMediaSetModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMediaSetModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -63920,6 +67646,12 @@ func (v *SystemMigratedUsersGetListRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMigratedUsersGetListRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMigratedUsersGetListRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMigratedUsersGetListRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -63989,6 +67721,12 @@ func (v *SystemMigratedUsersGetListResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMigratedUsersGetListResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMigratedUsersGetListResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMigratedUsersGetListResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -64060,6 +67798,12 @@ func (v *SystemMultimediaPolicyGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMultimediaPolicyGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMultimediaPolicyGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMultimediaPolicyGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -64105,6 +67849,12 @@ func (v *SystemMultimediaPolicyGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemMultimediaPolicyGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMultimediaPolicyGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMultimediaPolicyGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -64170,6 +67920,12 @@ func (v *SystemMultimediaPolicyModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemMultimediaPolicyModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemMultimediaPolicyModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemMultimediaPolicyModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -64232,6 +67988,12 @@ func (v *SystemNetworkAdministratorParametersGetRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkAdministratorParametersGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkAdministratorParametersGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkAdministratorParametersGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -64278,6 +68040,12 @@ func (v *SystemNetworkAdministratorParametersGetResponse) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkAdministratorParametersGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkAdministratorParametersGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkAdministratorParametersGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -64356,6 +68124,12 @@ func (v *SystemNetworkAdministratorParametersModifyRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkAdministratorParametersModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkAdministratorParametersModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkAdministratorParametersModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -64444,6 +68218,12 @@ func (v *SystemNetworkClassOfServiceAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkClassOfServiceAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkClassOfServiceAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkClassOfServiceAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -64680,6 +68460,12 @@ func (v *SystemNetworkClassOfServiceDeleteRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkClassOfServiceDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkClassOfServiceDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkClassOfServiceDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -64747,6 +68533,16 @@ func (v *SystemNetworkClassOfServiceGetAssignedServiceProviderListRequest) Appen
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkClassOfServiceGetAssignedServiceProviderListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkClassOfServiceGetAssignedServiceProviderListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -64819,6 +68615,16 @@ func (v *SystemNetworkClassOfServiceGetAssignedServiceProviderListResponse) Appe
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkClassOfServiceGetAssignedServiceProviderListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkClassOfServiceGetAssignedServiceProviderListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkClassOfServiceGetAssignedServiceProviderListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -64886,6 +68692,16 @@ func (v *SystemNetworkClassOfServiceGetAssignedSystemVoicePortalListRequest) App
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkClassOfServiceGetAssignedSystemVoicePortalListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkClassOfServiceGetAssignedSystemVoicePortalListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -64958,6 +68774,16 @@ func (v *SystemNetworkClassOfServiceGetAssignedSystemVoicePortalListResponse) Ap
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkClassOfServiceGetAssignedSystemVoicePortalListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkClassOfServiceGetAssignedSystemVoicePortalListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkClassOfServiceGetAssignedSystemVoicePortalListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -65025,6 +68851,16 @@ func (v *SystemNetworkClassOfServiceGetCommunicationBarringProfileUsageListReque
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkClassOfServiceGetCommunicationBarringProfileUsageListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkClassOfServiceGetCommunicationBarringProfileUsageListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -65098,6 +68934,16 @@ func (v *SystemNetworkClassOfServiceGetCommunicationBarringProfileUsageListRespo
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkClassOfServiceGetCommunicationBarringProfileUsageListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkClassOfServiceGetCommunicationBarringProfileUsageListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkClassOfServiceGetCommunicationBarringProfileUsageListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -65166,6 +69012,12 @@ func (v *SystemNetworkClassOfServiceGetListRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkClassOfServiceGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkClassOfServiceGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkClassOfServiceGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -65211,6 +69063,12 @@ func (v *SystemNetworkClassOfServiceGetListResponse) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkClassOfServiceGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkClassOfServiceGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkClassOfServiceGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -65280,6 +69138,12 @@ func (v *SystemNetworkClassOfServiceGetRequest19sp1) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkClassOfServiceGetRequest19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkClassOfServiceGetRequest19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkClassOfServiceGetRequest19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -65362,6 +69226,12 @@ func (v *SystemNetworkClassOfServiceGetResponse19sp1) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkClassOfServiceGetResponse19sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkClassOfServiceGetResponse19sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkClassOfServiceGetResponse19sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -65598,6 +69468,12 @@ func (v *SystemNetworkClassOfServiceModifyRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkClassOfServiceModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkClassOfServiceModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkClassOfServiceModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -65946,6 +69822,12 @@ func (v *SystemNetworkDeviceMonitorParametersGetRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkDeviceMonitorParametersGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkDeviceMonitorParametersGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkDeviceMonitorParametersGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -65992,6 +69874,12 @@ func (v *SystemNetworkDeviceMonitorParametersGetResponse) AppendAttrs(b []byte) 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkDeviceMonitorParametersGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkDeviceMonitorParametersGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkDeviceMonitorParametersGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -66076,6 +69964,12 @@ func (v *SystemNetworkDeviceMonitorParametersModifyRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkDeviceMonitorParametersModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkDeviceMonitorParametersModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkDeviceMonitorParametersModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -66155,6 +70049,12 @@ func (v *SystemNetworkProgressionGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkProgressionGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkProgressionGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkProgressionGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -66201,6 +70101,12 @@ func (v *SystemNetworkProgressionGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkProgressionGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkProgressionGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkProgressionGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -66280,6 +70186,12 @@ func (v *SystemNetworkProgressionModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkProgressionModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkProgressionModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkProgressionModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -66358,6 +70270,12 @@ func (v *SystemNetworkRoutingServerAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkRoutingServerAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkRoutingServerAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkRoutingServerAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -66473,6 +70391,12 @@ func (v *SystemNetworkRoutingServerDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkRoutingServerDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkRoutingServerDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkRoutingServerDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -66541,6 +70465,12 @@ func (v *SystemNetworkRoutingServerGetListRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkRoutingServerGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkRoutingServerGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkRoutingServerGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -66586,6 +70516,12 @@ func (v *SystemNetworkRoutingServerGetListResponse) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkRoutingServerGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkRoutingServerGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkRoutingServerGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -66659,6 +70595,12 @@ func (v *SystemNetworkRoutingServerModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkRoutingServerModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkRoutingServerModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkRoutingServerModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -66785,6 +70727,12 @@ func (v *SystemNetworkServerSyncParametersGetRequest24V2) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkServerSyncParametersGetRequest24V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkServerSyncParametersGetRequest24V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkServerSyncParametersGetRequest24V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -66835,6 +70783,12 @@ func (v *SystemNetworkServerSyncParametersGetResponse24V2) AppendAttrs(b []byte)
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkServerSyncParametersGetResponse24V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkServerSyncParametersGetResponse24V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkServerSyncParametersGetResponse24V2) DecodeXML(d *ocixml.Decoder) error {
@@ -66949,6 +70903,12 @@ func (v *SystemNetworkServerSyncParametersModifyRequest) AppendAttrs(b []byte) [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkServerSyncParametersModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkServerSyncParametersModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkServerSyncParametersModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -67055,6 +71015,12 @@ func (v *SystemNetworkSynchingServerAddRequest22V2) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkSynchingServerAddRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkSynchingServerAddRequest22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkSynchingServerAddRequest22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -67170,6 +71136,12 @@ func (v *SystemNetworkSynchingServerDeleteRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkSynchingServerDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkSynchingServerDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkSynchingServerDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -67238,6 +71210,12 @@ func (v *SystemNetworkSynchingServerGetListRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkSynchingServerGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkSynchingServerGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkSynchingServerGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -67284,6 +71262,12 @@ func (v *SystemNetworkSynchingServerGetListResponse) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkSynchingServerGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkSynchingServerGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkSynchingServerGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -67370,6 +71354,12 @@ func (v *SystemNetworkSynchingServerModifyRequest22) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNetworkSynchingServerModifyRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNetworkSynchingServerModifyRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNetworkSynchingServerModifyRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -67497,6 +71487,14 @@ func (v *SystemNotificationOfReachabilityParametersGetRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNotificationOfReachabilityParametersGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNotificationOfReachabilityParametersGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNotificationOfReachabilityParametersGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -67544,6 +71542,14 @@ func (v *SystemNotificationOfReachabilityParametersGetResponse) AppendAttrs(b []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNotificationOfReachabilityParametersGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNotificationOfReachabilityParametersGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNotificationOfReachabilityParametersGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -67627,6 +71633,14 @@ func (v *SystemNotificationOfReachabilityParametersModifyRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNotificationOfReachabilityParametersModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNotificationOfReachabilityParametersModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNotificationOfReachabilityParametersModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -67703,6 +71717,12 @@ func (v *SystemNumberActivationGetRequest21) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberActivationGetRequest21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberActivationGetRequest21) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberActivationGetRequest21) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -67749,6 +71769,12 @@ func (v *SystemNumberActivationGetResponse21) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberActivationGetResponse21) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberActivationGetResponse21) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberActivationGetResponse21) DecodeXML(d *ocixml.Decoder) error {
@@ -67828,6 +71854,12 @@ func (v *SystemNumberActivationModifyRequest18sp1) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberActivationModifyRequest18sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberActivationModifyRequest18sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberActivationModifyRequest18sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -67902,6 +71934,12 @@ func (v *SystemNumberFormattingParametersGetRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberFormattingParametersGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberFormattingParametersGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberFormattingParametersGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -67947,6 +71985,12 @@ func (v *SystemNumberFormattingParametersGetResponse) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberFormattingParametersGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberFormattingParametersGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberFormattingParametersGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -68012,6 +72056,12 @@ func (v *SystemNumberFormattingParametersModifyRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberFormattingParametersModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberFormattingParametersModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberFormattingParametersModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -68075,6 +72125,12 @@ func (v *SystemNumberPortabilityQueryDigitPatternAddRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberPortabilityQueryDigitPatternAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberPortabilityQueryDigitPatternAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberPortabilityQueryDigitPatternAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -68158,6 +72214,14 @@ func (v *SystemNumberPortabilityQueryDigitPatternDeleteListRequest) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberPortabilityQueryDigitPatternDeleteListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberPortabilityQueryDigitPatternDeleteListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberPortabilityQueryDigitPatternDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -68227,6 +72291,14 @@ func (v *SystemNumberPortabilityQueryDigitPatternGetListRequest) AppendAttrs(b [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberPortabilityQueryDigitPatternGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberPortabilityQueryDigitPatternGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberPortabilityQueryDigitPatternGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -68319,6 +72391,14 @@ func (v *SystemNumberPortabilityQueryDigitPatternGetListResponse) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberPortabilityQueryDigitPatternGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberPortabilityQueryDigitPatternGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberPortabilityQueryDigitPatternGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -68387,6 +72467,12 @@ func (v *SystemNumberPortabilityQueryDigitPatternGetRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberPortabilityQueryDigitPatternGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberPortabilityQueryDigitPatternGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberPortabilityQueryDigitPatternGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -68458,6 +72544,14 @@ func (v *SystemNumberPortabilityQueryDigitPatternGetResponse) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberPortabilityQueryDigitPatternGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberPortabilityQueryDigitPatternGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberPortabilityQueryDigitPatternGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -68528,6 +72622,14 @@ func (v *SystemNumberPortabilityQueryDigitPatternModifyRequest) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberPortabilityQueryDigitPatternModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberPortabilityQueryDigitPatternModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberPortabilityQueryDigitPatternModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -68621,6 +72723,12 @@ func (v *SystemNumberPortabilityQueryGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberPortabilityQueryGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberPortabilityQueryGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberPortabilityQueryGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -68667,6 +72775,12 @@ func (v *SystemNumberPortabilityQueryGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberPortabilityQueryGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberPortabilityQueryGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberPortabilityQueryGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -68746,6 +72860,12 @@ func (v *SystemNumberPortabilityQueryModifyRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberPortabilityQueryModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberPortabilityQueryModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberPortabilityQueryModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -68821,6 +72941,12 @@ func (v *SystemNumberPortabilityQueryStatusAddRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberPortabilityQueryStatusAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberPortabilityQueryStatusAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberPortabilityQueryStatusAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -68903,6 +73029,14 @@ func (v *SystemNumberPortabilityQueryStatusDeleteListRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberPortabilityQueryStatusDeleteListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberPortabilityQueryStatusDeleteListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberPortabilityQueryStatusDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -68970,6 +73104,12 @@ func (v *SystemNumberPortabilityQueryStatusGetListRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberPortabilityQueryStatusGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberPortabilityQueryStatusGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberPortabilityQueryStatusGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -69015,6 +73155,12 @@ func (v *SystemNumberPortabilityQueryStatusGetListResponse) AppendAttrs(b []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberPortabilityQueryStatusGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberPortabilityQueryStatusGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberPortabilityQueryStatusGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -69084,6 +73230,12 @@ func (v *SystemNumberPortabilityQueryStatusGetRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberPortabilityQueryStatusGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberPortabilityQueryStatusGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberPortabilityQueryStatusGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -69155,6 +73307,12 @@ func (v *SystemNumberPortabilityQueryStatusGetResponse) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberPortabilityQueryStatusGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberPortabilityQueryStatusGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberPortabilityQueryStatusGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -69224,6 +73382,12 @@ func (v *SystemNumberPortabilityQueryStatusModifyRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemNumberPortabilityQueryStatusModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemNumberPortabilityQueryStatusModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemNumberPortabilityQueryStatusModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -69324,6 +73488,12 @@ func (v *SystemOCIAddACLEntryRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOCIAddACLEntryRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCIAddACLEntryRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCIAddACLEntryRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -69405,6 +73575,12 @@ func (v *SystemOCICallControlAddACLEntryRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOCICallControlAddACLEntryRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCICallControlAddACLEntryRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCICallControlAddACLEntryRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -69488,6 +73664,12 @@ func (v *SystemOCICallControlApplicationAddACLEntryRequest) AppendAttrs(b []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOCICallControlApplicationAddACLEntryRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCICallControlApplicationAddACLEntryRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCICallControlApplicationAddACLEntryRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -69587,6 +73769,12 @@ func (v *SystemOCICallControlApplicationAddRequest22) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOCICallControlApplicationAddRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCICallControlApplicationAddRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCICallControlApplicationAddRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -69717,6 +73905,14 @@ func (v *SystemOCICallControlApplicationDeleteACLEntryRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOCICallControlApplicationDeleteACLEntryRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCICallControlApplicationDeleteACLEntryRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCICallControlApplicationDeleteACLEntryRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -69799,6 +73995,12 @@ func (v *SystemOCICallControlApplicationDeleteRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOCICallControlApplicationDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCICallControlApplicationDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCICallControlApplicationDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -69867,6 +74069,12 @@ func (v *SystemOCICallControlApplicationGetACLListRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOCICallControlApplicationGetACLListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCICallControlApplicationGetACLListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCICallControlApplicationGetACLListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -69938,6 +74146,12 @@ func (v *SystemOCICallControlApplicationGetACLListResponse) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOCICallControlApplicationGetACLListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCICallControlApplicationGetACLListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCICallControlApplicationGetACLListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -70006,6 +74220,12 @@ func (v *SystemOCICallControlApplicationGetListRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOCICallControlApplicationGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCICallControlApplicationGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCICallControlApplicationGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -70051,6 +74271,12 @@ func (v *SystemOCICallControlApplicationGetListResponse) AppendAttrs(b []byte) [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOCICallControlApplicationGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCICallControlApplicationGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCICallControlApplicationGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -70122,6 +74348,14 @@ func (v *SystemOCICallControlApplicationModifyACLEntryRequest) AppendAttrs(b []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOCICallControlApplicationModifyACLEntryRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCICallControlApplicationModifyACLEntryRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCICallControlApplicationModifyACLEntryRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -70228,6 +74462,12 @@ func (v *SystemOCICallControlApplicationModifyRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOCICallControlApplicationModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCICallControlApplicationModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCICallControlApplicationModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -70360,6 +74600,12 @@ func (v *SystemOCICallControlDeleteACLEntryRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOCICallControlDeleteACLEntryRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCICallControlDeleteACLEntryRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCICallControlDeleteACLEntryRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -70428,6 +74674,12 @@ func (v *SystemOCICallControlGetACLListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOCICallControlGetACLListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCICallControlGetACLListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCICallControlGetACLListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -70473,6 +74725,12 @@ func (v *SystemOCICallControlGetACLListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOCICallControlGetACLListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCICallControlGetACLListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCICallControlGetACLListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -70543,6 +74801,12 @@ func (v *SystemOCICallControlModifyACLEntryRequest) AppendAttrs(b []byte) []byte
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOCICallControlModifyACLEntryRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCICallControlModifyACLEntryRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCICallControlModifyACLEntryRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -70630,6 +74894,12 @@ func (v *SystemOCIDeleteACLEntryRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOCIDeleteACLEntryRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCIDeleteACLEntryRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCIDeleteACLEntryRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -70696,6 +74966,12 @@ func (v *SystemOCIGetACLListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOCIGetACLListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCIGetACLListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCIGetACLListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -70739,6 +75015,12 @@ func (v *SystemOCIGetACLListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOCIGetACLListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCIGetACLListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCIGetACLListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -70807,6 +75089,12 @@ func (v *SystemOCIModifyACLEntryRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOCIModifyACLEntryRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCIModifyACLEntryRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCIModifyACLEntryRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -70898,6 +75186,12 @@ func (v *SystemOCIReportingAddACLEntryRequest13mp9) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOCIReportingAddACLEntryRequest13mp9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCIReportingAddACLEntryRequest13mp9) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCIReportingAddACLEntryRequest13mp9) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -70988,6 +75282,12 @@ func (v *SystemOCIReportingAddMessageNameListRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOCIReportingAddMessageNameListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCIReportingAddMessageNameListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCIReportingAddMessageNameListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -71070,6 +75370,12 @@ func (v *SystemOCIReportingDeleteACLEntryRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOCIReportingDeleteACLEntryRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCIReportingDeleteACLEntryRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCIReportingDeleteACLEntryRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -71140,6 +75446,12 @@ func (v *SystemOCIReportingDeleteMessageNameListRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOCIReportingDeleteMessageNameListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCIReportingDeleteMessageNameListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCIReportingDeleteMessageNameListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -71242,6 +75554,12 @@ func (v *SystemOCIReportingGetACLListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOCIReportingGetACLListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCIReportingGetACLListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCIReportingGetACLListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -71287,6 +75605,12 @@ func (v *SystemOCIReportingGetACLListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOCIReportingGetACLListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCIReportingGetACLListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCIReportingGetACLListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -71356,6 +75680,12 @@ func (v *SystemOCIReportingGetMessageNameListRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOCIReportingGetMessageNameListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCIReportingGetMessageNameListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCIReportingGetMessageNameListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -71427,6 +75757,12 @@ func (v *SystemOCIReportingGetMessageNameListResponse) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOCIReportingGetMessageNameListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCIReportingGetMessageNameListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCIReportingGetMessageNameListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -71493,6 +75829,12 @@ func (v *SystemOCIReportingModifyACLEntryRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOCIReportingModifyACLEntryRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCIReportingModifyACLEntryRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCIReportingModifyACLEntryRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -71588,6 +75930,12 @@ func (v *SystemOCIReportingParametersGetRequest22) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOCIReportingParametersGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCIReportingParametersGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCIReportingParametersGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -71638,6 +75986,12 @@ func (v *SystemOCIReportingParametersGetResponse22) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOCIReportingParametersGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCIReportingParametersGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCIReportingParametersGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -71758,6 +76112,12 @@ func (v *SystemOCIReportingParametersModifyRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOCIReportingParametersModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOCIReportingParametersModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOCIReportingParametersModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -71867,6 +76227,12 @@ func (v *SystemOfficeZoneAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOfficeZoneAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOfficeZoneAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOfficeZoneAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -71972,6 +76338,12 @@ func (v *SystemOfficeZoneDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOfficeZoneDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOfficeZoneDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOfficeZoneDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -72040,6 +76412,14 @@ func (v *SystemOfficeZoneGetAssignedServiceProviderListRequest) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOfficeZoneGetAssignedServiceProviderListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOfficeZoneGetAssignedServiceProviderListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOfficeZoneGetAssignedServiceProviderListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -72111,6 +76491,14 @@ func (v *SystemOfficeZoneGetAssignedServiceProviderListResponse) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOfficeZoneGetAssignedServiceProviderListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOfficeZoneGetAssignedServiceProviderListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOfficeZoneGetAssignedServiceProviderListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -72177,6 +76565,12 @@ func (v *SystemOfficeZoneGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOfficeZoneGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOfficeZoneGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOfficeZoneGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -72220,6 +76614,12 @@ func (v *SystemOfficeZoneGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOfficeZoneGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOfficeZoneGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOfficeZoneGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -72287,6 +76687,12 @@ func (v *SystemOfficeZoneGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOfficeZoneGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOfficeZoneGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOfficeZoneGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -72357,6 +76763,12 @@ func (v *SystemOfficeZoneGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOfficeZoneGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOfficeZoneGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOfficeZoneGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -72452,6 +76864,12 @@ func (v *SystemOfficeZoneGetZoneUsageListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOfficeZoneGetZoneUsageListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOfficeZoneGetZoneUsageListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOfficeZoneGetZoneUsageListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -72521,6 +76939,12 @@ func (v *SystemOfficeZoneGetZoneUsageListResponse) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOfficeZoneGetZoneUsageListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOfficeZoneGetZoneUsageListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOfficeZoneGetZoneUsageListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -72592,6 +77016,12 @@ func (v *SystemOfficeZoneModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOfficeZoneModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOfficeZoneModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOfficeZoneModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -72717,6 +77147,12 @@ func (v *SystemOutboundProxyCacheParametersGetRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOutboundProxyCacheParametersGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOutboundProxyCacheParametersGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOutboundProxyCacheParametersGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -72771,6 +77207,12 @@ func (v *SystemOutboundProxyCacheParametersGetResponse) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOutboundProxyCacheParametersGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOutboundProxyCacheParametersGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOutboundProxyCacheParametersGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -72960,6 +77402,12 @@ func (v *SystemOutboundProxyCacheParametersModifyRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemOutboundProxyCacheParametersModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOutboundProxyCacheParametersModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOutboundProxyCacheParametersModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -73180,6 +77628,12 @@ func (v *SystemOutboundProxyCacheStaleRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemOutboundProxyCacheStaleRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemOutboundProxyCacheStaleRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemOutboundProxyCacheStaleRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -73269,6 +77723,12 @@ func (v *SystemPasswordRulesGetRequestRI) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPasswordRulesGetRequestRI) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPasswordRulesGetRequestRI) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPasswordRulesGetRequestRI) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -73337,6 +77797,12 @@ func (v *SystemPasswordRulesGetResponseRI) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemPasswordRulesGetResponseRI) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPasswordRulesGetResponseRI) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPasswordRulesGetResponseRI) DecodeXML(d *ocixml.Decoder) error {
@@ -73679,6 +78145,12 @@ func (v *SystemPasswordRulesModifyRequestRI) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPasswordRulesModifyRequestRI) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPasswordRulesModifyRequestRI) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPasswordRulesModifyRequestRI) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -73971,6 +78443,12 @@ func (v *SystemPasswordSecurityParametersGetRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPasswordSecurityParametersGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPasswordSecurityParametersGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPasswordSecurityParametersGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -74017,6 +78495,12 @@ func (v *SystemPasswordSecurityParametersGetResponse) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemPasswordSecurityParametersGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPasswordSecurityParametersGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPasswordSecurityParametersGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -74091,6 +78575,12 @@ func (v *SystemPasswordSecurityParametersModifyRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPasswordSecurityParametersModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPasswordSecurityParametersModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPasswordSecurityParametersModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -74160,6 +78650,12 @@ func (v *SystemPerformanceMeasurementGenerateReportRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPerformanceMeasurementGenerateReportRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPerformanceMeasurementGenerateReportRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPerformanceMeasurementGenerateReportRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -74206,6 +78702,16 @@ func (v *SystemPerformanceMeasurementReportingAddFileServerRequest22) AppendAttr
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemPerformanceMeasurementReportingAddFileServerRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPerformanceMeasurementReportingAddFileServerRequest22) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -74310,6 +78816,16 @@ func (v *SystemPerformanceMeasurementReportingDeleteFileServerRequest22) AppendA
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPerformanceMeasurementReportingDeleteFileServerRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPerformanceMeasurementReportingDeleteFileServerRequest22) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPerformanceMeasurementReportingDeleteFileServerRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -74378,6 +78894,16 @@ func (v *SystemPerformanceMeasurementReportingGetFileServerListRequest22) Append
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPerformanceMeasurementReportingGetFileServerListRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPerformanceMeasurementReportingGetFileServerListRequest22) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPerformanceMeasurementReportingGetFileServerListRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -74424,6 +78950,16 @@ func (v *SystemPerformanceMeasurementReportingGetFileServerListResponse22) Appen
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemPerformanceMeasurementReportingGetFileServerListResponse22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPerformanceMeasurementReportingGetFileServerListResponse22) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -74494,6 +79030,12 @@ func (v *SystemPerformanceMeasurementReportingGetRequest24) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPerformanceMeasurementReportingGetRequest24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPerformanceMeasurementReportingGetRequest24) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPerformanceMeasurementReportingGetRequest24) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -74546,6 +79088,12 @@ func (v *SystemPerformanceMeasurementReportingGetResponse24) AppendAttrs(b []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemPerformanceMeasurementReportingGetResponse24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPerformanceMeasurementReportingGetResponse24) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPerformanceMeasurementReportingGetResponse24) DecodeXML(d *ocixml.Decoder) error {
@@ -74678,6 +79226,16 @@ func (v *SystemPerformanceMeasurementReportingModifyFileServerRequest22) AppendA
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPerformanceMeasurementReportingModifyFileServerRequest22) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPerformanceMeasurementReportingModifyFileServerRequest22) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPerformanceMeasurementReportingModifyFileServerRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -74760,6 +79318,12 @@ func (v *SystemPerformanceMeasurementReportingModifyRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemPerformanceMeasurementReportingModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPerformanceMeasurementReportingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPerformanceMeasurementReportingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -74880,6 +79444,12 @@ func (v *SystemPhoneListsGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPhoneListsGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPhoneListsGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPhoneListsGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -74923,6 +79493,12 @@ func (v *SystemPhoneListsGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemPhoneListsGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPhoneListsGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPhoneListsGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -74986,6 +79562,12 @@ func (v *SystemPhoneListsModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPhoneListsModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPhoneListsModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPhoneListsModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -75045,6 +79627,12 @@ func (v *SystemPolicyGetDefaultRequest22) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemPolicyGetDefaultRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPolicyGetDefaultRequest22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPolicyGetDefaultRequest22) DecodeXML(d *ocixml.Decoder) error {
@@ -75135,6 +79723,12 @@ func (v *SystemPolicyGetDefaultResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemPolicyGetDefaultResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPolicyGetDefaultResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPolicyGetDefaultResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -75849,6 +80443,12 @@ func (v *SystemPolicyModifyDefaultRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPolicyModifyDefaultRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPolicyModifyDefaultRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPolicyModifyDefaultRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -76468,6 +81068,12 @@ func (v *SystemPortalPasscodeRulesGetRequestRI) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPortalPasscodeRulesGetRequestRI) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPortalPasscodeRulesGetRequestRI) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPortalPasscodeRulesGetRequestRI) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -76534,6 +81140,12 @@ func (v *SystemPortalPasscodeRulesGetResponseRI) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemPortalPasscodeRulesGetResponseRI) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPortalPasscodeRulesGetResponseRI) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPortalPasscodeRulesGetResponseRI) DecodeXML(d *ocixml.Decoder) error {
@@ -76840,6 +81452,12 @@ func (v *SystemPortalPasscodeRulesModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPortalPasscodeRulesModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPortalPasscodeRulesModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPortalPasscodeRulesModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -77111,6 +81729,12 @@ func (v *SystemProvisioningValidationGetRequest25) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemProvisioningValidationGetRequest25) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemProvisioningValidationGetRequest25) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemProvisioningValidationGetRequest25) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -77161,6 +81785,12 @@ func (v *SystemProvisioningValidationGetResponse25) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemProvisioningValidationGetResponse25) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemProvisioningValidationGetResponse25) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemProvisioningValidationGetResponse25) DecodeXML(d *ocixml.Decoder) error {
@@ -77276,6 +81906,12 @@ func (v *SystemProvisioningValidationModifyRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemProvisioningValidationModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemProvisioningValidationModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemProvisioningValidationModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -77380,6 +82016,12 @@ func (v *SystemPushNotificationAllowedApplicationAddRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPushNotificationAllowedApplicationAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPushNotificationAllowedApplicationAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPushNotificationAllowedApplicationAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -77461,6 +82103,14 @@ func (v *SystemPushNotificationAllowedApplicationDeleteRequest) AppendAttrs(b []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPushNotificationAllowedApplicationDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPushNotificationAllowedApplicationDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPushNotificationAllowedApplicationDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -77529,6 +82179,14 @@ func (v *SystemPushNotificationAllowedApplicationGetListRequest) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPushNotificationAllowedApplicationGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPushNotificationAllowedApplicationGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPushNotificationAllowedApplicationGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -77574,6 +82232,14 @@ func (v *SystemPushNotificationAllowedApplicationGetListResponse) AppendAttrs(b 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemPushNotificationAllowedApplicationGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPushNotificationAllowedApplicationGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPushNotificationAllowedApplicationGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -77644,6 +82310,14 @@ func (v *SystemPushNotificationAllowedApplicationModifyRequest) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemPushNotificationAllowedApplicationModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPushNotificationAllowedApplicationModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPushNotificationAllowedApplicationModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -77732,6 +82406,12 @@ func (v *SystemPushNotificationParametersGetRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPushNotificationParametersGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPushNotificationParametersGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPushNotificationParametersGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -77781,6 +82461,12 @@ func (v *SystemPushNotificationParametersGetResponse) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemPushNotificationParametersGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPushNotificationParametersGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPushNotificationParametersGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -77902,6 +82588,12 @@ func (v *SystemPushNotificationParametersModifyRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemPushNotificationParametersModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemPushNotificationParametersModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemPushNotificationParametersModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -78012,6 +82704,12 @@ func (v *SystemRedundancyParametersGetRequest16sp2) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRedundancyParametersGetRequest16sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRedundancyParametersGetRequest16sp2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRedundancyParametersGetRequest16sp2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -78058,6 +82756,12 @@ func (v *SystemRedundancyParametersGetResponse16sp2) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemRedundancyParametersGetResponse16sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRedundancyParametersGetResponse16sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRedundancyParametersGetResponse16sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -78137,6 +82841,12 @@ func (v *SystemRedundancyParametersModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRedundancyParametersModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRedundancyParametersModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRedundancyParametersModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -78210,6 +82920,12 @@ func (v *SystemRoamingNetworkAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemRoamingNetworkAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoamingNetworkAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoamingNetworkAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -78292,6 +83008,12 @@ func (v *SystemRoamingNetworkDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRoamingNetworkDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoamingNetworkDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoamingNetworkDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -78361,6 +83083,12 @@ func (v *SystemRoamingNetworkGetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemRoamingNetworkGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoamingNetworkGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoamingNetworkGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -78442,6 +83170,12 @@ func (v *SystemRoamingNetworkGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRoamingNetworkGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoamingNetworkGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoamingNetworkGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -78511,6 +83245,12 @@ func (v *SystemRoamingNetworkModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemRoamingNetworkModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoamingNetworkModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoamingNetworkModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -78601,6 +83341,12 @@ func (v *SystemRoutePointExternalSystemAddRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutePointExternalSystemAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutePointExternalSystemAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutePointExternalSystemAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -78683,6 +83429,16 @@ func (v *SystemRoutePointExternalSystemApplicationControllerAddListRequest) Appe
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutePointExternalSystemApplicationControllerAddListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutePointExternalSystemApplicationControllerAddListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutePointExternalSystemApplicationControllerAddListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -78761,6 +83517,16 @@ func (v *SystemRoutePointExternalSystemApplicationControllerDeleteListRequest) A
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutePointExternalSystemApplicationControllerDeleteListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutePointExternalSystemApplicationControllerDeleteListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -78842,6 +83608,16 @@ func (v *SystemRoutePointExternalSystemApplicationControllerGetRequest) AppendAt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutePointExternalSystemApplicationControllerGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutePointExternalSystemApplicationControllerGetRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutePointExternalSystemApplicationControllerGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -78912,6 +83688,16 @@ func (v *SystemRoutePointExternalSystemApplicationControllerGetResponse) AppendA
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutePointExternalSystemApplicationControllerGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutePointExternalSystemApplicationControllerGetResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutePointExternalSystemApplicationControllerGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -78976,6 +83762,12 @@ func (v *SystemRoutePointExternalSystemDeleteRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutePointExternalSystemDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutePointExternalSystemDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutePointExternalSystemDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -79045,6 +83837,12 @@ func (v *SystemRoutePointExternalSystemGetListRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutePointExternalSystemGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutePointExternalSystemGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutePointExternalSystemGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -79090,6 +83888,12 @@ func (v *SystemRoutePointExternalSystemGetListResponse) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutePointExternalSystemGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutePointExternalSystemGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutePointExternalSystemGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -79159,6 +83963,14 @@ func (v *SystemRoutePointExternalSystemGetRoutePointListRequest) AppendAttrs(b [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutePointExternalSystemGetRoutePointListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutePointExternalSystemGetRoutePointListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutePointExternalSystemGetRoutePointListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -79230,6 +84042,14 @@ func (v *SystemRoutePointExternalSystemGetRoutePointListResponse) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutePointExternalSystemGetRoutePointListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutePointExternalSystemGetRoutePointListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutePointExternalSystemGetRoutePointListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -79296,6 +84116,12 @@ func (v *SystemRoutePointExternalSystemModifyRequest) AppendAttrs(b []byte) []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutePointExternalSystemModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutePointExternalSystemModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutePointExternalSystemModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -79400,6 +84226,12 @@ func (v *SystemRoutingAddRouteDeviceRequest14) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutingAddRouteDeviceRequest14) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutingAddRouteDeviceRequest14) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutingAddRouteDeviceRequest14) DecodeXML(d *ocixml.Decoder) error {
@@ -79518,6 +84350,12 @@ func (v *SystemRoutingAddRouteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutingAddRouteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutingAddRouteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutingAddRouteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -79587,6 +84425,12 @@ func (v *SystemRoutingAddTranslationRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutingAddTranslationRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutingAddTranslationRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutingAddTranslationRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -79671,6 +84515,12 @@ func (v *SystemRoutingDeleteRouteDeviceRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutingDeleteRouteDeviceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutingDeleteRouteDeviceRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutingDeleteRouteDeviceRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -79764,6 +84614,12 @@ func (v *SystemRoutingDeleteRouteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutingDeleteRouteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutingDeleteRouteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutingDeleteRouteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -79833,6 +84689,12 @@ func (v *SystemRoutingDeleteTranslationRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutingDeleteTranslationRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutingDeleteTranslationRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutingDeleteTranslationRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -79899,6 +84761,12 @@ func (v *SystemRoutingGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutingGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -79947,6 +84815,12 @@ func (v *SystemRoutingGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutingGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutingGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutingGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -80077,6 +84951,12 @@ func (v *SystemRoutingGetRouteDeviceListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutingGetRouteDeviceListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutingGetRouteDeviceListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutingGetRouteDeviceListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -80147,6 +85027,12 @@ func (v *SystemRoutingGetRouteDeviceListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutingGetRouteDeviceListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutingGetRouteDeviceListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutingGetRouteDeviceListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -80213,6 +85099,12 @@ func (v *SystemRoutingGetRouteListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutingGetRouteListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutingGetRouteListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutingGetRouteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -80258,6 +85150,12 @@ func (v *SystemRoutingGetRouteListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutingGetRouteListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutingGetRouteListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutingGetRouteListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -80323,6 +85221,12 @@ func (v *SystemRoutingGetTranslationListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutingGetTranslationListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutingGetTranslationListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutingGetTranslationListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -80368,6 +85272,12 @@ func (v *SystemRoutingGetTranslationListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutingGetTranslationListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutingGetTranslationListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutingGetTranslationListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -80440,6 +85350,12 @@ func (v *SystemRoutingModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutingModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -80568,6 +85484,12 @@ func (v *SystemRoutingModifyRouteDeviceRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutingModifyRouteDeviceRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutingModifyRouteDeviceRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutingModifyRouteDeviceRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -80694,6 +85616,12 @@ func (v *SystemRoutingModifyTranslationRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutingModifyTranslationRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutingModifyTranslationRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutingModifyTranslationRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -80775,6 +85703,12 @@ func (v *SystemRoutingProfileGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutingProfileGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutingProfileGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutingProfileGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -80844,6 +85778,12 @@ func (v *SystemRoutingProfileGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutingProfileGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutingProfileGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutingProfileGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -80908,6 +85848,12 @@ func (v *SystemRoutingProfileParametersGetRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutingProfileParametersGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutingProfileParametersGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutingProfileParametersGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -80953,6 +85899,12 @@ func (v *SystemRoutingProfileParametersGetResponse) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutingProfileParametersGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutingProfileParametersGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutingProfileParametersGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -81018,6 +85970,12 @@ func (v *SystemRoutingProfileParametersModifyRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRoutingProfileParametersModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRoutingProfileParametersModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRoutingProfileParametersModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -81081,6 +86039,12 @@ func (v *SystemRuntimeDataPublicationGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRuntimeDataPublicationGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRuntimeDataPublicationGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRuntimeDataPublicationGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -81127,6 +86091,12 @@ func (v *SystemRuntimeDataPublicationGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemRuntimeDataPublicationGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRuntimeDataPublicationGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRuntimeDataPublicationGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -81206,6 +86176,12 @@ func (v *SystemRuntimeDataPublicationModifyRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemRuntimeDataPublicationModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemRuntimeDataPublicationModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemRuntimeDataPublicationModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -81280,6 +86256,12 @@ func (v *SystemSIPAddACLEntryRequest14sp2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPAddACLEntryRequest14sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPAddACLEntryRequest14sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPAddACLEntryRequest14sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -81374,6 +86356,12 @@ func (v *SystemSIPAddContentTypeRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPAddContentTypeRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPAddContentTypeRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPAddContentTypeRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -81456,6 +86444,12 @@ func (v *SystemSIPAuthenticationEndpointLockoutClearRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPAuthenticationEndpointLockoutClearRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPAuthenticationEndpointLockoutClearRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPAuthenticationEndpointLockoutClearRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -81532,6 +86526,12 @@ func (v *SystemSIPAuthenticationEndpointLockoutGetRequest) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPAuthenticationEndpointLockoutGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPAuthenticationEndpointLockoutGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPAuthenticationEndpointLockoutGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -81692,6 +86692,12 @@ func (v *SystemSIPAuthenticationEndpointLockoutGetResponse) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPAuthenticationEndpointLockoutGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPAuthenticationEndpointLockoutGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPAuthenticationEndpointLockoutGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -81760,6 +86766,12 @@ func (v *SystemSIPAuthenticationLockoutClearAllRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPAuthenticationLockoutClearAllRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPAuthenticationLockoutClearAllRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPAuthenticationLockoutClearAllRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -81803,6 +86815,12 @@ func (v *SystemSIPAuthenticationPasswordRulesGetRequestRI) AppendAttrs(b []byte)
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPAuthenticationPasswordRulesGetRequestRI) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPAuthenticationPasswordRulesGetRequestRI) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPAuthenticationPasswordRulesGetRequestRI) DecodeXML(d *ocixml.Decoder) error {
@@ -81873,6 +86891,12 @@ func (v *SystemSIPAuthenticationPasswordRulesGetResponseRI) AppendAttrs(b []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPAuthenticationPasswordRulesGetResponseRI) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPAuthenticationPasswordRulesGetResponseRI) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPAuthenticationPasswordRulesGetResponseRI) DecodeXML(d *ocixml.Decoder) error {
@@ -82233,6 +87257,12 @@ func (v *SystemSIPAuthenticationPasswordRulesModifyRequest) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPAuthenticationPasswordRulesModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPAuthenticationPasswordRulesModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPAuthenticationPasswordRulesModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -82551,6 +87581,14 @@ func (v *SystemSIPAuthenticationTrunkGroupLockoutClearRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPAuthenticationTrunkGroupLockoutClearRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPAuthenticationTrunkGroupLockoutClearRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPAuthenticationTrunkGroupLockoutClearRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -82623,6 +87661,12 @@ func (v *SystemSIPAuthenticationTrunkGroupLockoutGetRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPAuthenticationTrunkGroupLockoutGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPAuthenticationTrunkGroupLockoutGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPAuthenticationTrunkGroupLockoutGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -82739,6 +87783,14 @@ func (v *SystemSIPAuthenticationTrunkGroupLockoutGetResponse) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPAuthenticationTrunkGroupLockoutGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPAuthenticationTrunkGroupLockoutGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPAuthenticationTrunkGroupLockoutGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -82807,6 +87859,12 @@ func (v *SystemSIPDeleteACLEntryRequest14sp2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeleteACLEntryRequest14sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeleteACLEntryRequest14sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeleteACLEntryRequest14sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -82877,6 +87935,12 @@ func (v *SystemSIPDeleteContentTypeRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeleteContentTypeRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeleteContentTypeRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeleteContentTypeRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -82946,6 +88010,16 @@ func (v *SystemSIPDeviceFileApplyExtendedCaptureToAllDeviceProfilesRequest) Appe
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceFileApplyExtendedCaptureToAllDeviceProfilesRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceFileApplyExtendedCaptureToAllDeviceProfilesRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -83096,6 +88170,12 @@ func (v *SystemSIPDeviceTypeAddRequest23V9) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest23V9) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeAddRequest23V9) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeAddRequest23V9) DecodeXML(d *ocixml.Decoder) error {
@@ -83710,6 +88790,12 @@ func (v *SystemSIPDeviceTypeDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -83797,6 +88883,12 @@ func (v *SystemSIPDeviceTypeFileAddRequest22V2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeFileAddRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeFileAddRequest22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeFileAddRequest22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -84053,6 +89145,12 @@ func (v *SystemSIPDeviceTypeFileDeleteRequest14sp8) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeFileDeleteRequest14sp8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeFileDeleteRequest14sp8) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeFileDeleteRequest14sp8) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -84135,6 +89233,12 @@ func (v *SystemSIPDeviceTypeFileGetListRequest14sp8) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeFileGetListRequest14sp8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeFileGetListRequest14sp8) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeFileGetListRequest14sp8) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -84205,6 +89309,12 @@ func (v *SystemSIPDeviceTypeFileGetListResponse14sp8) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeFileGetListResponse14sp8) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeFileGetListResponse14sp8) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeFileGetListResponse14sp8) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -84274,6 +89384,12 @@ func (v *SystemSIPDeviceTypeFileGetRequest22V2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeFileGetRequest22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeFileGetRequest22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeFileGetRequest22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -84377,6 +89493,12 @@ func (v *SystemSIPDeviceTypeFileGetResponse22V2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeFileGetResponse22V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeFileGetResponse22V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeFileGetResponse22V2) DecodeXML(d *ocixml.Decoder) error {
@@ -84658,6 +89780,12 @@ func (v *SystemSIPDeviceTypeFileModifyRequest16sp1) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeFileModifyRequest16sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeFileModifyRequest16sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeFileModifyRequest16sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -84885,6 +90013,12 @@ func (v *SystemSIPDeviceTypeGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -85008,6 +90142,12 @@ func (v *SystemSIPDeviceTypeGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -85076,6 +90216,12 @@ func (v *SystemSIPDeviceTypeGetRequest23V13) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V13) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetRequest23V13) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetRequest23V13) DecodeXML(d *ocixml.Decoder) error {
@@ -85206,6 +90352,12 @@ func (v *SystemSIPDeviceTypeGetResponse23V13) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V13) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeGetResponse23V13) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeGetResponse23V13) DecodeXML(d *ocixml.Decoder) error {
@@ -85836,6 +90988,12 @@ func (v *SystemSIPDeviceTypeLanguageMappingGetListRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeLanguageMappingGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeLanguageMappingGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeLanguageMappingGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -85906,6 +91064,12 @@ func (v *SystemSIPDeviceTypeLanguageMappingGetListResponse) AppendAttrs(b []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeLanguageMappingGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeLanguageMappingGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeLanguageMappingGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -85975,6 +91139,12 @@ func (v *SystemSIPDeviceTypeLanguageMappingModifyRequest) AppendAttrs(b []byte) 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeLanguageMappingModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeLanguageMappingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeLanguageMappingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -86107,6 +91277,12 @@ func (v *SystemSIPDeviceTypeModifyRequest22V7) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeModifyRequest22V7) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeModifyRequest22V7) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeModifyRequest22V7) DecodeXML(d *ocixml.Decoder) error {
@@ -86634,6 +91810,12 @@ func (v *SystemSIPDeviceTypeServiceGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeServiceGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeServiceGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeServiceGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -86704,6 +91886,12 @@ func (v *SystemSIPDeviceTypeServiceGetResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeServiceGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeServiceGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeServiceGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -86768,6 +91956,12 @@ func (v *SystemSIPDeviceTypeServiceModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDeviceTypeServiceModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDeviceTypeServiceModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDeviceTypeServiceModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -86844,6 +92038,12 @@ func (v *SystemSIPDiversionReasonGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDiversionReasonGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDiversionReasonGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDiversionReasonGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -86889,6 +92089,12 @@ func (v *SystemSIPDiversionReasonGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDiversionReasonGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDiversionReasonGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDiversionReasonGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -86959,6 +92165,12 @@ func (v *SystemSIPDiversionReasonModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPDiversionReasonModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPDiversionReasonModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPDiversionReasonModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -87039,6 +92251,12 @@ func (v *SystemSIPGetACLListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPGetACLListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPGetACLListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPGetACLListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -87082,6 +92300,12 @@ func (v *SystemSIPGetACLListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPGetACLListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPGetACLListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPGetACLListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -87151,6 +92375,12 @@ func (v *SystemSIPGetContentTypeListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPGetContentTypeListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPGetContentTypeListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPGetContentTypeListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -87196,6 +92426,12 @@ func (v *SystemSIPGetContentTypeListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPGetContentTypeListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPGetContentTypeListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPGetContentTypeListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -87267,6 +92503,12 @@ func (v *SystemSIPModifyACLEntryRequest14sp2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPModifyACLEntryRequest14sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPModifyACLEntryRequest14sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPModifyACLEntryRequest14sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -87369,6 +92611,12 @@ func (v *SystemSIPModifyContentTypeRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSIPModifyContentTypeRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSIPModifyContentTypeRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSIPModifyContentTypeRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -87451,6 +92699,12 @@ func (v *SystemSMDIAddACLEntryRequest14sp2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSMDIAddACLEntryRequest14sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMDIAddACLEntryRequest14sp2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMDIAddACLEntryRequest14sp2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -87532,6 +92786,12 @@ func (v *SystemSMDIDeleteACLEntryRequest14sp2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSMDIDeleteACLEntryRequest14sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMDIDeleteACLEntryRequest14sp2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMDIDeleteACLEntryRequest14sp2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -87598,6 +92858,12 @@ func (v *SystemSMDIGetACLListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSMDIGetACLListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMDIGetACLListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMDIGetACLListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -87641,6 +92907,12 @@ func (v *SystemSMDIGetACLListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSMDIGetACLListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMDIGetACLListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMDIGetACLListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -87711,6 +92983,12 @@ func (v *SystemSMDIModifyACLEntryRequest14sp2) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSMDIModifyACLEntryRequest14sp2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMDIModifyACLEntryRequest14sp2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMDIModifyACLEntryRequest14sp2) DecodeXML(d *ocixml.Decoder) error {
@@ -87797,6 +93075,12 @@ func (v *SystemSMDIParametersGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSMDIParametersGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMDIParametersGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMDIParametersGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -87842,6 +93126,12 @@ func (v *SystemSMDIParametersGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSMDIParametersGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMDIParametersGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMDIParametersGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -87935,6 +93225,12 @@ func (v *SystemSMDIParametersModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSMDIParametersModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMDIParametersModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMDIParametersModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -88019,6 +93315,12 @@ func (v *SystemSMPPGetRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSMPPGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMPPGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMPPGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -88074,6 +93376,12 @@ func (v *SystemSMPPGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSMPPGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMPPGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMPPGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -88284,6 +93592,12 @@ func (v *SystemSMPPModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSMPPModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSMPPModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSMPPModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -88517,6 +93831,12 @@ func (v *SystemScheduleAddEventRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemScheduleAddEventRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemScheduleAddEventRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemScheduleAddEventRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -88676,6 +93996,12 @@ func (v *SystemScheduleAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemScheduleAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemScheduleAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemScheduleAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -88759,6 +94085,12 @@ func (v *SystemScheduleDeleteEventListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemScheduleDeleteEventListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemScheduleDeleteEventListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemScheduleDeleteEventListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -88839,6 +94171,12 @@ func (v *SystemScheduleDeleteListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemScheduleDeleteListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemScheduleDeleteListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemScheduleDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -88907,6 +94245,12 @@ func (v *SystemScheduleGetEventListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemScheduleGetEventListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemScheduleGetEventListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemScheduleGetEventListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -88978,6 +94322,12 @@ func (v *SystemScheduleGetEventListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemScheduleGetEventListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemScheduleGetEventListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemScheduleGetEventListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -89041,6 +94391,12 @@ func (v *SystemScheduleGetEventRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemScheduleGetEventRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemScheduleGetEventRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemScheduleGetEventRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -89127,6 +94483,12 @@ func (v *SystemScheduleGetEventResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemScheduleGetEventResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemScheduleGetEventResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemScheduleGetEventResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -89260,6 +94622,12 @@ func (v *SystemScheduleGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemScheduleGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemScheduleGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemScheduleGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -89327,6 +94695,12 @@ func (v *SystemScheduleGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemScheduleGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemScheduleGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemScheduleGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -89408,6 +94782,12 @@ func (v *SystemScheduleModifyEventRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemScheduleModifyEventRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemScheduleModifyEventRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemScheduleModifyEventRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -89586,6 +94966,12 @@ func (v *SystemScheduleModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemScheduleModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemScheduleModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemScheduleModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -89666,6 +95052,12 @@ func (v *SystemSelectiveServicesGetRequest22) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSelectiveServicesGetRequest22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSelectiveServicesGetRequest22) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSelectiveServicesGetRequest22) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -89713,6 +95105,12 @@ func (v *SystemSelectiveServicesGetResponse22) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSelectiveServicesGetResponse22) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSelectiveServicesGetResponse22) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSelectiveServicesGetResponse22) DecodeXML(d *ocixml.Decoder) error {
@@ -89801,6 +95199,12 @@ func (v *SystemSelectiveServicesModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSelectiveServicesModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSelectiveServicesModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSelectiveServicesModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -89880,6 +95284,12 @@ func (v *SystemServerAddressesGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemServerAddressesGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemServerAddressesGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemServerAddressesGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -89927,6 +95337,12 @@ func (v *SystemServerAddressesGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemServerAddressesGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemServerAddressesGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemServerAddressesGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -90047,6 +95463,12 @@ func (v *SystemServerAddressesModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemServerAddressesModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemServerAddressesModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemServerAddressesModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -90198,6 +95620,12 @@ func (v *SystemServiceActivationAccessCodeGetRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemServiceActivationAccessCodeGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemServiceActivationAccessCodeGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemServiceActivationAccessCodeGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -90246,6 +95674,12 @@ func (v *SystemServiceActivationAccessCodeGetResponse) AppendAttrs(b []byte) []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemServiceActivationAccessCodeGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemServiceActivationAccessCodeGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemServiceActivationAccessCodeGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -90349,6 +95783,12 @@ func (v *SystemServiceActivationAccessCodeModifyRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemServiceActivationAccessCodeModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemServiceActivationAccessCodeModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemServiceActivationAccessCodeModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -90470,6 +95910,12 @@ func (v *SystemServiceAttributeDefaultGetListRequest) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemServiceAttributeDefaultGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemServiceAttributeDefaultGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemServiceAttributeDefaultGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -90540,6 +95986,12 @@ func (v *SystemServiceAttributeDefaultGetListResponse) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemServiceAttributeDefaultGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemServiceAttributeDefaultGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemServiceAttributeDefaultGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -90609,6 +96061,12 @@ func (v *SystemServiceAttributeDefaultModifyListRequest) AppendAttrs(b []byte) [
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemServiceAttributeDefaultModifyListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemServiceAttributeDefaultModifyListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemServiceAttributeDefaultModifyListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -90692,6 +96150,12 @@ func (v *SystemServiceCodeAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemServiceCodeAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemServiceCodeAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemServiceCodeAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -90772,6 +96236,12 @@ func (v *SystemServiceCodeDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemServiceCodeDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemServiceCodeDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemServiceCodeDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -90840,6 +96310,12 @@ func (v *SystemServiceCodeGetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemServiceCodeGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemServiceCodeGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemServiceCodeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -90930,6 +96406,12 @@ func (v *SystemServiceCodeGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemServiceCodeGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemServiceCodeGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemServiceCodeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -90997,6 +96479,12 @@ func (v *SystemServiceCodeModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemServiceCodeModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemServiceCodeModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemServiceCodeModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -91078,6 +96566,12 @@ func (v *SystemServicePackMigrationGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemServicePackMigrationGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemServicePackMigrationGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemServicePackMigrationGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -91123,6 +96617,12 @@ func (v *SystemServicePackMigrationGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemServicePackMigrationGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemServicePackMigrationGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemServicePackMigrationGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -91193,6 +96693,12 @@ func (v *SystemServicePackMigrationModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemServicePackMigrationModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemServicePackMigrationModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemServicePackMigrationModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -91261,6 +96767,12 @@ func (v *SystemServicePhoneNumberLookupRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemServicePhoneNumberLookupRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemServicePhoneNumberLookupRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemServicePhoneNumberLookupRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -91345,6 +96857,12 @@ func (v *SystemServicePhoneNumberLookupResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemServicePhoneNumberLookupResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemServicePhoneNumberLookupResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemServicePhoneNumberLookupResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -91413,6 +96931,12 @@ func (v *SystemSessionAdmissionControlGetRequest25) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSessionAdmissionControlGetRequest25) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSessionAdmissionControlGetRequest25) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSessionAdmissionControlGetRequest25) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -91470,6 +96994,12 @@ func (v *SystemSessionAdmissionControlGetResponse25) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSessionAdmissionControlGetResponse25) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSessionAdmissionControlGetResponse25) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSessionAdmissionControlGetResponse25) DecodeXML(d *ocixml.Decoder) error {
@@ -91663,6 +97193,12 @@ func (v *SystemSessionAdmissionControlModifyRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSessionAdmissionControlModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSessionAdmissionControlModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSessionAdmissionControlModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -91827,6 +97363,12 @@ func (v *SystemSessionAuditGetRequest23) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSessionAuditGetRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSessionAuditGetRequest23) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSessionAuditGetRequest23) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -91888,6 +97430,12 @@ func (v *SystemSessionAuditGetResponse23) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSessionAuditGetResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSessionAuditGetResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSessionAuditGetResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -92160,6 +97708,12 @@ func (v *SystemSessionAuditModifyRequest14sp3) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSessionAuditModifyRequest14sp3) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSessionAuditModifyRequest14sp3) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSessionAuditModifyRequest14sp3) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -92393,6 +97947,12 @@ func (v *SystemShInterfaceParametersGetRequest17) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemShInterfaceParametersGetRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemShInterfaceParametersGetRequest17) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemShInterfaceParametersGetRequest17) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -92439,6 +97999,12 @@ func (v *SystemShInterfaceParametersGetResponse17) AppendAttrs(b []byte) []byte 
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemShInterfaceParametersGetResponse17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemShInterfaceParametersGetResponse17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemShInterfaceParametersGetResponse17) DecodeXML(d *ocixml.Decoder) error {
@@ -92521,6 +98087,12 @@ func (v *SystemShInterfaceParametersModifyRequest17) AppendAttrs(b []byte) []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemShInterfaceParametersModifyRequest17) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemShInterfaceParametersModifyRequest17) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemShInterfaceParametersModifyRequest17) DecodeXML(d *ocixml.Decoder) error {
@@ -92608,6 +98180,12 @@ func (v *SystemShInterfaceRefreshTaskGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemShInterfaceRefreshTaskGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemShInterfaceRefreshTaskGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemShInterfaceRefreshTaskGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -92655,6 +98233,12 @@ func (v *SystemShInterfaceRefreshTaskGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemShInterfaceRefreshTaskGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemShInterfaceRefreshTaskGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemShInterfaceRefreshTaskGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -92733,6 +98317,12 @@ func (v *SystemShInterfaceRefreshTaskStartRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemShInterfaceRefreshTaskStartRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemShInterfaceRefreshTaskStartRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemShInterfaceRefreshTaskStartRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -92777,6 +98367,12 @@ func (v *SystemShInterfaceRefreshTaskTerminateRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemShInterfaceRefreshTaskTerminateRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemShInterfaceRefreshTaskTerminateRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemShInterfaceRefreshTaskTerminateRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -92818,6 +98414,12 @@ func (v *SystemSoftwareVersionGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSoftwareVersionGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSoftwareVersionGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSoftwareVersionGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -92862,6 +98464,12 @@ func (v *SystemSoftwareVersionGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSoftwareVersionGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSoftwareVersionGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSoftwareVersionGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -92926,6 +98534,12 @@ func (v *SystemStateOrProvinceGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemStateOrProvinceGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemStateOrProvinceGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemStateOrProvinceGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -92971,6 +98585,12 @@ func (v *SystemStateOrProvinceGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemStateOrProvinceGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemStateOrProvinceGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemStateOrProvinceGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -93040,6 +98660,14 @@ func (v *SystemStirShakenCallerIdDispositionMappingGetRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemStirShakenCallerIdDispositionMappingGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemStirShakenCallerIdDispositionMappingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemStirShakenCallerIdDispositionMappingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -93085,6 +98713,14 @@ func (v *SystemStirShakenCallerIdDispositionMappingGetResponse) AppendAttrs(b []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemStirShakenCallerIdDispositionMappingGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemStirShakenCallerIdDispositionMappingGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemStirShakenCallerIdDispositionMappingGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -93156,6 +98792,14 @@ func (v *SystemStirShakenCallerIdDispositionMappingModifyRequest) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemStirShakenCallerIdDispositionMappingModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemStirShakenCallerIdDispositionMappingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemStirShakenCallerIdDispositionMappingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -93247,6 +98891,12 @@ func (v *SystemStirShakenGetRequest23V2) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemStirShakenGetRequest23V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemStirShakenGetRequest23V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemStirShakenGetRequest23V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -93318,6 +98968,12 @@ func (v *SystemStirShakenGetResponse23V2) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemStirShakenGetResponse23V2) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemStirShakenGetResponse23V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemStirShakenGetResponse23V2) DecodeXML(d *ocixml.Decoder) error {
@@ -93680,6 +99336,12 @@ func (v *SystemStirShakenModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemStirShakenModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemStirShakenModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemStirShakenModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -94009,6 +99671,14 @@ func (v *SystemSubscriberGetCallProcessingParametersRequest18sp1) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSubscriberGetCallProcessingParametersRequest18sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSubscriberGetCallProcessingParametersRequest18sp1) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSubscriberGetCallProcessingParametersRequest18sp1) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -94064,6 +99734,14 @@ func (v *SystemSubscriberGetCallProcessingParametersResponse18sp1) AppendAttrs(b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSubscriberGetCallProcessingParametersResponse18sp1) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSubscriberGetCallProcessingParametersResponse18sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSubscriberGetCallProcessingParametersResponse18sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -94207,6 +99885,12 @@ func (v *SystemSubscriberGetLoginParametersRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSubscriberGetLoginParametersRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSubscriberGetLoginParametersRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSubscriberGetLoginParametersRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -94253,6 +99937,12 @@ func (v *SystemSubscriberGetLoginParametersResponse) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSubscriberGetLoginParametersResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSubscriberGetLoginParametersResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSubscriberGetLoginParametersResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -94335,6 +100025,14 @@ func (v *SystemSubscriberGetProvisioningParametersRequest24V2) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSubscriberGetProvisioningParametersRequest24V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSubscriberGetProvisioningParametersRequest24V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSubscriberGetProvisioningParametersRequest24V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -94382,6 +100080,14 @@ func (v *SystemSubscriberGetProvisioningParametersResponse24V2) AppendAttrs(b []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSubscriberGetProvisioningParametersResponse24V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSubscriberGetProvisioningParametersResponse24V2) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSubscriberGetProvisioningParametersResponse24V2) DecodeXML(d *ocixml.Decoder) error {
@@ -94475,6 +100181,16 @@ func (v *SystemSubscriberModifyCallProcessingParametersRequest14sp7) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSubscriberModifyCallProcessingParametersRequest14sp7) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSubscriberModifyCallProcessingParametersRequest14sp7) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -94624,6 +100340,12 @@ func (v *SystemSubscriberModifyLoginParametersRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSubscriberModifyLoginParametersRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSubscriberModifyLoginParametersRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSubscriberModifyLoginParametersRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -94706,6 +100428,14 @@ func (v *SystemSubscriberModifyProvisioningParametersRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSubscriberModifyProvisioningParametersRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSubscriberModifyProvisioningParametersRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSubscriberModifyProvisioningParametersRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -94787,6 +100517,12 @@ func (v *SystemSubscriptionLicenseReportingGetRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSubscriptionLicenseReportingGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSubscriptionLicenseReportingGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSubscriptionLicenseReportingGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -94832,6 +100568,12 @@ func (v *SystemSubscriptionLicenseReportingGetResponse) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSubscriptionLicenseReportingGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSubscriptionLicenseReportingGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSubscriptionLicenseReportingGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -94902,6 +100644,12 @@ func (v *SystemSubscriptionLicenseReportingModifyRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSubscriptionLicenseReportingModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSubscriptionLicenseReportingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSubscriptionLicenseReportingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -94970,6 +100718,14 @@ func (v *SystemSystemServiceCallProcessingPoliciesGetRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSystemServiceCallProcessingPoliciesGetRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSystemServiceCallProcessingPoliciesGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSystemServiceCallProcessingPoliciesGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -95022,6 +100778,14 @@ func (v *SystemSystemServiceCallProcessingPoliciesGetResponse) AppendAttrs(b []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSystemServiceCallProcessingPoliciesGetResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSystemServiceCallProcessingPoliciesGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSystemServiceCallProcessingPoliciesGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -95170,6 +100934,14 @@ func (v *SystemSystemServiceCallProcessingPoliciesModifyRequest) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSystemServiceCallProcessingPoliciesModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSystemServiceCallProcessingPoliciesModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSystemServiceCallProcessingPoliciesModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -95303,6 +101075,12 @@ func (v *SystemSystemServiceDnAddListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSystemServiceDnAddListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSystemServiceDnAddListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSystemServiceDnAddListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -95380,6 +101158,12 @@ func (v *SystemSystemServiceDnDeleteListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSystemServiceDnDeleteListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSystemServiceDnDeleteListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSystemServiceDnDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -95455,6 +101239,12 @@ func (v *SystemSystemServiceDnGetAvailableListRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSystemServiceDnGetAvailableListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSystemServiceDnGetAvailableListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSystemServiceDnGetAvailableListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -95500,6 +101290,12 @@ func (v *SystemSystemServiceDnGetAvailableListResponse) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSystemServiceDnGetAvailableListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSystemServiceDnGetAvailableListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSystemServiceDnGetAvailableListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -95565,6 +101361,12 @@ func (v *SystemSystemServiceDnGetSummaryListRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSystemServiceDnGetSummaryListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSystemServiceDnGetSummaryListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSystemServiceDnGetSummaryListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -95610,6 +101412,12 @@ func (v *SystemSystemServiceDnGetSummaryListResponse) AppendAttrs(b []byte) []by
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSystemServiceDnGetSummaryListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSystemServiceDnGetSummaryListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSystemServiceDnGetSummaryListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -95679,6 +101487,12 @@ func (v *SystemSystemServiceDnGetUsageListRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSystemServiceDnGetUsageListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSystemServiceDnGetUsageListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSystemServiceDnGetUsageListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -95724,6 +101538,12 @@ func (v *SystemSystemServiceDnGetUsageListResponse) AppendAttrs(b []byte) []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSystemServiceDnGetUsageListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSystemServiceDnGetUsageListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSystemServiceDnGetUsageListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -95808,6 +101628,12 @@ func (v *SystemSystemVoicePortalAddRequest21sp1) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSystemVoicePortalAddRequest21sp1) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSystemVoicePortalAddRequest21sp1) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSystemVoicePortalAddRequest21sp1) DecodeXML(d *ocixml.Decoder) error {
@@ -96044,6 +101870,12 @@ func (v *SystemSystemVoicePortalDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSystemVoicePortalDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSystemVoicePortalDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSystemVoicePortalDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -96112,6 +101944,12 @@ func (v *SystemSystemVoicePortalGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSystemVoicePortalGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSystemVoicePortalGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSystemVoicePortalGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -96157,6 +101995,12 @@ func (v *SystemSystemVoicePortalGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSystemVoicePortalGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSystemVoicePortalGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSystemVoicePortalGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -96226,6 +102070,12 @@ func (v *SystemSystemVoicePortalGetRequest23) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSystemVoicePortalGetRequest23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSystemVoicePortalGetRequest23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSystemVoicePortalGetRequest23) DecodeXML(d *ocixml.Decoder) error {
@@ -96313,6 +102163,12 @@ func (v *SystemSystemVoicePortalGetResponse23) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemSystemVoicePortalGetResponse23) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSystemVoicePortalGetResponse23) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSystemVoicePortalGetResponse23) DecodeXML(d *ocixml.Decoder) error {
@@ -96583,6 +102439,12 @@ func (v *SystemSystemVoicePortalModifyRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemSystemVoicePortalModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemSystemVoicePortalModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemSystemVoicePortalModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -96850,6 +102712,12 @@ func (v *SystemTemplateOnlyDeviceFileGetListRequest) AppendAttrs(b []byte) []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTemplateOnlyDeviceFileGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTemplateOnlyDeviceFileGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTemplateOnlyDeviceFileGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -96920,6 +102788,12 @@ func (v *SystemTemplateOnlyDeviceFileGetListResponse) AppendAttrs(b []byte) []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTemplateOnlyDeviceFileGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTemplateOnlyDeviceFileGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTemplateOnlyDeviceFileGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -96984,6 +102858,12 @@ func (v *SystemThirdPartyEmergencyCallingGetRequest24) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemThirdPartyEmergencyCallingGetRequest24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemThirdPartyEmergencyCallingGetRequest24) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemThirdPartyEmergencyCallingGetRequest24) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -97033,6 +102913,12 @@ func (v *SystemThirdPartyEmergencyCallingGetResponse24) AppendAttrs(b []byte) []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemThirdPartyEmergencyCallingGetResponse24) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemThirdPartyEmergencyCallingGetResponse24) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemThirdPartyEmergencyCallingGetResponse24) DecodeXML(d *ocixml.Decoder) error {
@@ -97153,6 +103039,12 @@ func (v *SystemThirdPartyEmergencyCallingModifyRequest) AppendAttrs(b []byte) []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemThirdPartyEmergencyCallingModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemThirdPartyEmergencyCallingModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemThirdPartyEmergencyCallingModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -97302,6 +103194,12 @@ func (v *SystemTimeZoneGetListRequest20) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTimeZoneGetListRequest20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTimeZoneGetListRequest20) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTimeZoneGetListRequest20) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -97346,6 +103244,12 @@ func (v *SystemTimeZoneGetListResponse20) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTimeZoneGetListResponse20) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTimeZoneGetListResponse20) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTimeZoneGetListResponse20) DecodeXML(d *ocixml.Decoder) error {
@@ -97430,6 +103334,12 @@ func (v *SystemTreatmentMappingAccessSIPStatusAddRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingAccessSIPStatusAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingAccessSIPStatusAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingAccessSIPStatusAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -97512,6 +103422,12 @@ func (v *SystemTreatmentMappingAccessSIPStatusDeleteRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingAccessSIPStatusDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingAccessSIPStatusDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingAccessSIPStatusDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -97580,6 +103496,14 @@ func (v *SystemTreatmentMappingAccessSIPStatusGetListRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingAccessSIPStatusGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingAccessSIPStatusGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingAccessSIPStatusGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -97625,6 +103549,14 @@ func (v *SystemTreatmentMappingAccessSIPStatusGetListResponse) AppendAttrs(b []b
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingAccessSIPStatusGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingAccessSIPStatusGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingAccessSIPStatusGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -97695,6 +103627,12 @@ func (v *SystemTreatmentMappingAccessSIPStatusModifyRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingAccessSIPStatusModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingAccessSIPStatusModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingAccessSIPStatusModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -97778,6 +103716,14 @@ func (v *SystemTreatmentMappingCallBlockingServiceAddRequest24V2) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceAddRequest24V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceAddRequest24V2) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceAddRequest24V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -97860,6 +103806,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest24V2) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest24V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest24V2) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceDeleteRequest24V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -97928,6 +103884,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest24V2) AppendAttr
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest24V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest24V2) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingCallBlockingServiceGetListRequest24V2) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -97974,6 +103940,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse24V2) AppendAtt
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse24V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceGetListResponse24V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -98044,6 +104020,16 @@ func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest24V2) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest24V2) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingCallBlockingServiceModifyRequest24V2) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -98128,6 +104114,14 @@ func (v *SystemTreatmentMappingInternalReleaseCauseAddRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingInternalReleaseCauseAddRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingInternalReleaseCauseAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingInternalReleaseCauseAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -98210,6 +104204,14 @@ func (v *SystemTreatmentMappingInternalReleaseCauseDeleteRequest) AppendAttrs(b 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingInternalReleaseCauseDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingInternalReleaseCauseDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingInternalReleaseCauseDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -98278,6 +104280,14 @@ func (v *SystemTreatmentMappingInternalReleaseCauseGetListRequest) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingInternalReleaseCauseGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingInternalReleaseCauseGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingInternalReleaseCauseGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -98325,6 +104335,14 @@ func (v *SystemTreatmentMappingInternalReleaseCauseGetListResponse) AppendAttrs(
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingInternalReleaseCauseGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingInternalReleaseCauseGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingInternalReleaseCauseGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -98395,6 +104413,14 @@ func (v *SystemTreatmentMappingInternalReleaseCauseModifyRequest) AppendAttrs(b 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingInternalReleaseCauseModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingInternalReleaseCauseModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingInternalReleaseCauseModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -98478,6 +104504,12 @@ func (v *SystemTreatmentMappingNetworkSIPStatusAddRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingNetworkSIPStatusAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingNetworkSIPStatusAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingNetworkSIPStatusAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -98560,6 +104592,14 @@ func (v *SystemTreatmentMappingNetworkSIPStatusDeleteRequest) AppendAttrs(b []by
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingNetworkSIPStatusDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingNetworkSIPStatusDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingNetworkSIPStatusDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -98628,6 +104668,14 @@ func (v *SystemTreatmentMappingNetworkSIPStatusGetListRequest) AppendAttrs(b []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingNetworkSIPStatusGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingNetworkSIPStatusGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingNetworkSIPStatusGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -98673,6 +104721,14 @@ func (v *SystemTreatmentMappingNetworkSIPStatusGetListResponse) AppendAttrs(b []
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingNetworkSIPStatusGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingNetworkSIPStatusGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingNetworkSIPStatusGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -98743,6 +104799,14 @@ func (v *SystemTreatmentMappingNetworkSIPStatusModifyRequest) AppendAttrs(b []by
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingNetworkSIPStatusModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingNetworkSIPStatusModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingNetworkSIPStatusModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -98826,6 +104890,14 @@ func (v *SystemTreatmentMappingNetworkServerTreatmentAddRequest) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingNetworkServerTreatmentAddRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingNetworkServerTreatmentAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingNetworkServerTreatmentAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -98908,6 +104980,14 @@ func (v *SystemTreatmentMappingNetworkServerTreatmentDeleteRequest) AppendAttrs(
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingNetworkServerTreatmentDeleteRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingNetworkServerTreatmentDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingNetworkServerTreatmentDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -98976,6 +105056,16 @@ func (v *SystemTreatmentMappingNetworkServerTreatmentGetListRequest) AppendAttrs
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingNetworkServerTreatmentGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingNetworkServerTreatmentGetListRequest) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingNetworkServerTreatmentGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -99022,6 +105112,16 @@ func (v *SystemTreatmentMappingNetworkServerTreatmentGetListResponse) AppendAttr
 	}
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingNetworkServerTreatmentGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingNetworkServerTreatmentGetListResponse) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -99093,6 +105193,14 @@ func (v *SystemTreatmentMappingNetworkServerTreatmentModifyRequest) AppendAttrs(
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingNetworkServerTreatmentModifyRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingNetworkServerTreatmentModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingNetworkServerTreatmentModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -99176,6 +105284,12 @@ func (v *SystemTreatmentMappingQ850CauseAddRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingQ850CauseAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingQ850CauseAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingQ850CauseAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -99258,6 +105372,12 @@ func (v *SystemTreatmentMappingQ850CauseDeleteRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingQ850CauseDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingQ850CauseDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingQ850CauseDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -99326,6 +105446,12 @@ func (v *SystemTreatmentMappingQ850CauseGetListRequest) AppendAttrs(b []byte) []
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingQ850CauseGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingQ850CauseGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingQ850CauseGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -99371,6 +105497,12 @@ func (v *SystemTreatmentMappingQ850CauseGetListResponse) AppendAttrs(b []byte) [
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingQ850CauseGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingQ850CauseGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingQ850CauseGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -99441,6 +105573,12 @@ func (v *SystemTreatmentMappingQ850CauseModifyRequest) AppendAttrs(b []byte) []b
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemTreatmentMappingQ850CauseModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemTreatmentMappingQ850CauseModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemTreatmentMappingQ850CauseModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -99523,6 +105661,12 @@ func (v *SystemVerifyTranslationAndRoutingRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemVerifyTranslationAndRoutingRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVerifyTranslationAndRoutingRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVerifyTranslationAndRoutingRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -99613,6 +105757,12 @@ func (v *SystemVerifyTranslationAndRoutingResponse) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemVerifyTranslationAndRoutingResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVerifyTranslationAndRoutingResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVerifyTranslationAndRoutingResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -99677,6 +105827,12 @@ func (v *SystemVideoServerAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemVideoServerAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVideoServerAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVideoServerAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -99782,6 +105938,12 @@ func (v *SystemVideoServerDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemVideoServerDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVideoServerDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVideoServerDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -99848,6 +106010,12 @@ func (v *SystemVideoServerGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemVideoServerGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVideoServerGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVideoServerGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -99891,6 +106059,12 @@ func (v *SystemVideoServerGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemVideoServerGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVideoServerGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVideoServerGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -99961,6 +106135,12 @@ func (v *SystemVideoServerModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemVideoServerModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVideoServerModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVideoServerModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -100080,6 +106260,12 @@ func (v *SystemVideoServerParametersGetRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemVideoServerParametersGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVideoServerParametersGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVideoServerParametersGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -100127,6 +106313,12 @@ func (v *SystemVideoServerParametersGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemVideoServerParametersGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVideoServerParametersGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVideoServerParametersGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -100220,6 +106412,12 @@ func (v *SystemVideoServerParametersModifyRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemVideoServerParametersModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVideoServerParametersModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVideoServerParametersModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -100307,6 +106505,12 @@ func (v *SystemVisualDeviceManagementGetDeviceInfoRequest) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemVisualDeviceManagementGetDeviceInfoRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVisualDeviceManagementGetDeviceInfoRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVisualDeviceManagementGetDeviceInfoRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -100379,6 +106583,12 @@ func (v *SystemVisualDeviceManagementGetDeviceInfoResponse) AppendAttrs(b []byte
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemVisualDeviceManagementGetDeviceInfoResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemVisualDeviceManagementGetDeviceInfoResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemVisualDeviceManagementGetDeviceInfoResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -100485,6 +106695,12 @@ func (v *SystemWebexMeetingsCallTypeAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemWebexMeetingsCallTypeAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemWebexMeetingsCallTypeAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemWebexMeetingsCallTypeAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -100583,6 +106799,12 @@ func (v *SystemWebexMeetingsCallTypeDeleteRequest) AppendAttrs(b []byte) []byte 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemWebexMeetingsCallTypeDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemWebexMeetingsCallTypeDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemWebexMeetingsCallTypeDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -100651,6 +106873,12 @@ func (v *SystemWebexMeetingsCallTypeGetListRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemWebexMeetingsCallTypeGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemWebexMeetingsCallTypeGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemWebexMeetingsCallTypeGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -100696,6 +106924,12 @@ func (v *SystemWebexMeetingsCallTypeGetListResponse) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemWebexMeetingsCallTypeGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemWebexMeetingsCallTypeGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemWebexMeetingsCallTypeGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -100768,6 +107002,12 @@ func (v *SystemWebexMeetingsCallTypeModifyRequest) AppendAttrs(b []byte) []byte 
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemWebexMeetingsCallTypeModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemWebexMeetingsCallTypeModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemWebexMeetingsCallTypeModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -100864,6 +107104,12 @@ func (v *SystemXsiApplicationIdAddListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemXsiApplicationIdAddListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemXsiApplicationIdAddListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemXsiApplicationIdAddListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -100933,6 +107179,12 @@ func (v *SystemXsiApplicationIdDeleteListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemXsiApplicationIdDeleteListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemXsiApplicationIdDeleteListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemXsiApplicationIdDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -101000,6 +107252,12 @@ func (v *SystemXsiApplicationIdGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemXsiApplicationIdGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemXsiApplicationIdGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemXsiApplicationIdGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -101045,6 +107303,12 @@ func (v *SystemXsiApplicationIdGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemXsiApplicationIdGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemXsiApplicationIdGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemXsiApplicationIdGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -101115,6 +107379,12 @@ func (v *SystemXsiApplicationIdModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemXsiApplicationIdModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemXsiApplicationIdModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemXsiApplicationIdModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -101203,6 +107473,12 @@ func (v *SystemXsiApplicationIdParameterGetRequest) AppendAttrs(b []byte) []byte
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemXsiApplicationIdParameterGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemXsiApplicationIdParameterGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemXsiApplicationIdParameterGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -101248,6 +107524,12 @@ func (v *SystemXsiApplicationIdParameterGetResponse) AppendAttrs(b []byte) []byt
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemXsiApplicationIdParameterGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemXsiApplicationIdParameterGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemXsiApplicationIdParameterGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -101313,6 +107595,12 @@ func (v *SystemXsiApplicationIdParameterModifyRequest) AppendAttrs(b []byte) []b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemXsiApplicationIdParameterModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemXsiApplicationIdParameterModifyRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemXsiApplicationIdParameterModifyRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -101376,6 +107664,12 @@ func (v *SystemXsiPolicyProfileAddRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemXsiPolicyProfileAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemXsiPolicyProfileAddRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemXsiPolicyProfileAddRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -101484,6 +107778,12 @@ func (v *SystemXsiPolicyProfileDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemXsiPolicyProfileDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemXsiPolicyProfileDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemXsiPolicyProfileDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -101556,6 +107856,16 @@ func (v *SystemXsiPolicyProfileGetAssignedServiceProviderListRequest) AppendAttr
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *SystemXsiPolicyProfileGetAssignedServiceProviderListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemXsiPolicyProfileGetAssignedServiceProviderListRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -101686,6 +107996,16 @@ func (v *SystemXsiPolicyProfileGetAssignedServiceProviderListResponse) AppendAtt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemXsiPolicyProfileGetAssignedServiceProviderListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemXsiPolicyProfileGetAssignedServiceProviderListResponse) SetEchoAttr(s string) {
+	v.Echo = s
+}
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemXsiPolicyProfileGetAssignedServiceProviderListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -101754,6 +108074,12 @@ func (v *SystemXsiPolicyProfileGetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemXsiPolicyProfileGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemXsiPolicyProfileGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemXsiPolicyProfileGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -101824,6 +108150,12 @@ func (v *SystemXsiPolicyProfileGetListResponse) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemXsiPolicyProfileGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemXsiPolicyProfileGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemXsiPolicyProfileGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -101890,6 +108222,12 @@ func (v *SystemXsiPolicyProfileGetRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemXsiPolicyProfileGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemXsiPolicyProfileGetRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemXsiPolicyProfileGetRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -101962,6 +108300,12 @@ func (v *SystemXsiPolicyProfileGetResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemXsiPolicyProfileGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemXsiPolicyProfileGetResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemXsiPolicyProfileGetResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -102054,6 +108398,12 @@ func (v *SystemXsiPolicyProfileModifyRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemXsiPolicyProfileModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemXsiPolicyProfileModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemXsiPolicyProfileModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -102169,6 +108519,12 @@ func (v *SystemZoneAddRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemZoneAddRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemZoneAddRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemZoneAddRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -102281,6 +108637,12 @@ func (v *SystemZoneCallingZonePhysicalLocationGetRequest) AppendAttrs(b []byte) 
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemZoneCallingZonePhysicalLocationGetRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemZoneCallingZonePhysicalLocationGetRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemZoneCallingZonePhysicalLocationGetRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -102351,6 +108713,12 @@ func (v *SystemZoneCallingZonePhysicalLocationGetResponse) AppendAttrs(b []byte)
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemZoneCallingZonePhysicalLocationGetResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemZoneCallingZonePhysicalLocationGetResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemZoneCallingZonePhysicalLocationGetResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -102419,6 +108787,12 @@ func (v *SystemZoneCallingZonePhysicalLocationModifyRequest) AppendAttrs(b []byt
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemZoneCallingZonePhysicalLocationModifyRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemZoneCallingZonePhysicalLocationModifyRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemZoneCallingZonePhysicalLocationModifyRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -102506,6 +108880,12 @@ func (v *SystemZoneDeleteRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemZoneDeleteRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemZoneDeleteRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemZoneDeleteRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -102572,6 +108952,12 @@ func (v *SystemZoneGetListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemZoneGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemZoneGetListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemZoneGetListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -102615,6 +109001,12 @@ func (v *SystemZoneGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemZoneGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemZoneGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemZoneGetListResponse) DecodeXML(d *ocixml.Decoder) error {
@@ -102681,6 +109073,14 @@ func (v *SystemZoneLocationBasedPhysicalLocationAddListRequest) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemZoneLocationBasedPhysicalLocationAddListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemZoneLocationBasedPhysicalLocationAddListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemZoneLocationBasedPhysicalLocationAddListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -102762,6 +109162,14 @@ func (v *SystemZoneLocationBasedPhysicalLocationDeleteListRequest) AppendAttrs(b
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemZoneLocationBasedPhysicalLocationDeleteListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemZoneLocationBasedPhysicalLocationDeleteListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemZoneLocationBasedPhysicalLocationDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -102842,6 +109250,14 @@ func (v *SystemZoneLocationBasedPhysicalLocationGetListRequest) AppendAttrs(b []
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemZoneLocationBasedPhysicalLocationGetListRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemZoneLocationBasedPhysicalLocationGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemZoneLocationBasedPhysicalLocationGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -102936,6 +109352,14 @@ func (v *SystemZoneLocationBasedPhysicalLocationGetListResponse) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemZoneLocationBasedPhysicalLocationGetListResponse) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemZoneLocationBasedPhysicalLocationGetListResponse) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemZoneLocationBasedPhysicalLocationGetListResponse) DecodeXML(d *ocixml.Decoder) error {
 	v.DebugInfo = d.Attr("debugInfo")
@@ -103002,6 +109426,12 @@ func (v *SystemZoneNetAddressAddListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemZoneNetAddressAddListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemZoneNetAddressAddListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemZoneNetAddressAddListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -103095,6 +109525,12 @@ func (v *SystemZoneNetAddressDeleteListRequest) AppendAttrs(b []byte) []byte {
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *SystemZoneNetAddressDeleteListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemZoneNetAddressDeleteListRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemZoneNetAddressDeleteListRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -103186,6 +109622,12 @@ func (v *SystemZoneNetAddressGetListRequest) AppendAttrs(b []byte) []byte {
 	}
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemZoneNetAddressGetListRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemZoneNetAddressGetListRequest) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemZoneNetAddressGetListRequest) DecodeXML(d *ocixml.Decoder) error {
@@ -103280,6 +109722,12 @@ func (v *SystemZoneNetAddressGetListResponse) AppendAttrs(b []byte) []byte {
 	b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	return b
 }
+
+// EchoAttr returns the echo attribute.
+func (v *SystemZoneNetAddressGetListResponse) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *SystemZoneNetAddressGetListResponse) SetEchoAttr(s string) { v.Echo = s }
 
 // DecodeXML reads the element the decoder is on into v.
 func (v *SystemZoneNetAddressGetListResponse) DecodeXML(d *ocixml.Decoder) error {

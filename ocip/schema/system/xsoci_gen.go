@@ -109,6 +109,14 @@ func (v *GroupAutoAttendantModifyInstanceExecutionServerRequest) AppendAttrs(b [
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *GroupAutoAttendantModifyInstanceExecutionServerRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupAutoAttendantModifyInstanceExecutionServerRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *GroupAutoAttendantModifyInstanceExecutionServerRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -220,6 +228,16 @@ func (v *GroupVoiceMessagingGroupModifyVoicePortalBrandingExecutionServerRequest
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *GroupVoiceMessagingGroupModifyVoicePortalBrandingExecutionServerRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *GroupVoiceMessagingGroupModifyVoicePortalBrandingExecutionServerRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -356,6 +374,12 @@ func (v *UserExecutiveModifyFilteringExecutionServerRequest) AppendAttrs(b []byt
 	return b
 }
 
+// EchoAttr returns the echo attribute.
+func (v *UserExecutiveModifyFilteringExecutionServerRequest) EchoAttr() string { return string(v.Echo) }
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserExecutiveModifyFilteringExecutionServerRequest) SetEchoAttr(s string) { v.Echo = s }
+
 // DecodeXML reads the element the decoder is on into v.
 func (v *UserExecutiveModifyFilteringExecutionServerRequest) DecodeXML(d *ocixml.Decoder) error {
 	v.RequestLocale = d.Attr("requestLocale")
@@ -445,6 +469,16 @@ func (v *UserMeetMeConferencingModifyConferenceGreetingExecutionServerRequest) A
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *UserMeetMeConferencingModifyConferenceGreetingExecutionServerRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserMeetMeConferencingModifyConferenceGreetingExecutionServerRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -561,6 +595,16 @@ func (v *UserVoiceMessagingUserModifyGreetingExecutionServerRequest) AppendAttrs
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserModifyGreetingExecutionServerRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserModifyGreetingExecutionServerRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.
@@ -798,6 +842,16 @@ func (v *UserVoiceMessagingUserModifyVoicePortalExecutionServerRequest) AppendAt
 		b = ocixml.AppendAttr(b, "echo", string(v.Echo))
 	}
 	return b
+}
+
+// EchoAttr returns the echo attribute.
+func (v *UserVoiceMessagingUserModifyVoicePortalExecutionServerRequest) EchoAttr() string {
+	return string(v.Echo)
+}
+
+// SetEchoAttr sets the echo attribute.
+func (v *UserVoiceMessagingUserModifyVoicePortalExecutionServerRequest) SetEchoAttr(s string) {
+	v.Echo = s
 }
 
 // DecodeXML reads the element the decoder is on into v.

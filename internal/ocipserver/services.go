@@ -1,0 +1,499 @@
+package ocipserver
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/switchboard/switchboard/internal/provisioning"
+	"github.com/switchboard/switchboard/internal/store"
+	"github.com/switchboard/switchboard/ocip"
+	"github.com/switchboard/switchboard/ocip/ocixml"
+	"github.com/switchboard/switchboard/ocip/schema/datatypes"
+	"github.com/switchboard/switchboard/ocip/schema/group"
+	"github.com/switchboard/switchboard/ocip/schema/provider"
+)
+
+// The licensing family: service authorization of service providers and
+// groups, service packs, and group service assignment. User service
+// assignment belongs to the user family.
+//
+// Quantity cells follow what BroadWorks writes: booleans "true"/"false";
+// "Limited" is "Unlimited" or "Limited"; the numeric columns (Quantity,
+// Allocated, Usage, Allowed) give -1 for unlimited; "Service Pack
+// Allocation" and the service pack detail table spell out "Unlimited".
+// The service provider table lists the whole catalogue (Switchboard
+// licenses every service at the system level); a group's tables list what
+// its service provider offers (services authorized to it, and its packs).
+func serviceRoutes(r routes) {
+	on(r, "ServiceProviderServiceModifyAuthorizationListRequest", func(c *call, req *provider.ServiceProviderServiceModifyAuthorizationListRequest) ocixml.Command {
+		var changes []provisioning.AuthChange
+		for _, a := range req.GroupServiceAuthorization {
+			ch, fail := svcChange(store.SvcGroup, string(a.ServiceName), a.AuthorizedQuantity, a.Unauthorized)
+			if fail != nil {
+				return fail
+			}
+			changes = append(changes, ch)
+		}
+		for _, a := range req.UserServiceAuthorization {
+			ch, fail := svcChange(store.SvcUser, string(a.ServiceName), a.AuthorizedQuantity, a.Unauthorized)
+			if fail != nil {
+				return fail
+			}
+			changes = append(changes, ch)
+		}
+		return dnDone(c, c.p.core.ModifySPServiceAuth(c.ctx, c.actor, string(req.ServiceProviderID), changes))
+	})
+	on(r, "ServiceProviderServiceGetAuthorizationListRequest", func(c *call, req *provider.ServiceProviderServiceGetAuthorizationListRequest) ocixml.Command {
+		lines, err := c.p.core.SPAuthorizations(c.ctx, c.actor, string(req.ServiceProviderID))
+		if err != nil {
+			return c.fail(err)
+		}
+		const resp = "ServiceProviderServiceGetAuthorizationListResponse"
+		gt, ut := newTable(resp, "groupServicesAuthorizationTable"), newTable(resp, "userServicesAuthorizationTable")
+		for _, l := range svcCatalogueLines(lines, store.SvcGroup) {
+			svcSPRow(gt, l)
+			gt.end()
+		}
+		for _, l := range svcCatalogueLines(lines, store.SvcUser) {
+			svcSPRow(ut, l)
+			ut.set("User Assignable", "true").set("Service Pack Assignable", "true")
+			ut.end()
+		}
+		return &provider.ServiceProviderServiceGetAuthorizationListResponse{GroupServicesAuthorizationTable: gt.table(), UserServicesAuthorizationTable: ut.table()}
+	})
+
+	on(r, "ServiceProviderServicePackAddRequest", func(c *call, req *provider.ServiceProviderServicePackAddRequest) ocixml.Command {
+		q, fail := svcQuantity("servicePackQuantity", &req.ServicePackQuantity)
+		if fail != nil {
+			return fail
+		}
+		p := store.ServicePack{SPID: string(req.ServiceProviderID), Name: string(req.ServicePackName), Description: svcOpt(req.ServicePackDescription),
+			Available: req.IsAvailableForUse, Quantity: q, Services: svcStrs(req.ServiceName)}
+		return dnDone(c, c.p.core.AddServicePack(c.ctx, c.actor, p))
+	})
+	on(r, "ServiceProviderServicePackModifyRequest", func(c *call, req *provider.ServiceProviderServicePackModifyRequest) ocixml.Command {
+		var ch provisioning.PackChange
+		if req.NewServicePackName != nil {
+			ch.NewName = ocixml.Ptr(string(*req.NewServicePackName))
+		}
+		if req.ServicePackDescription.IsNil() {
+			ch.Description = ocixml.Ptr("")
+		} else if d, ok := req.ServicePackDescription.Get(); ok {
+			ch.Description = ocixml.Ptr(string(d))
+		}
+		ch.Available = req.IsAvailableForUse
+		if req.ServicePackQuantity != nil {
+			q, fail := svcQuantity("servicePackQuantity", req.ServicePackQuantity)
+			if fail != nil {
+				return fail
+			}
+			ch.Quantity = &q
+		}
+		return dnDone(c, c.p.core.ModifyServicePack(c.ctx, c.actor, string(req.ServiceProviderID), string(req.ServicePackName), ch))
+	})
+	on(r, "ServiceProviderServicePackAddServiceListRequest", func(c *call, req *provider.ServiceProviderServicePackAddServiceListRequest) ocixml.Command {
+		ch := provisioning.PackChange{AddServices: svcStrs(req.ServiceName)}
+		return dnDone(c, c.p.core.ModifyServicePack(c.ctx, c.actor, string(req.ServiceProviderID), string(req.ServicePackName), ch))
+	})
+	on(r, "ServiceProviderServicePackDeleteRequest", func(c *call, req *provider.ServiceProviderServicePackDeleteRequest) ocixml.Command {
+		return dnDone(c, c.p.core.DeleteServicePack(c.ctx, c.actor, string(req.ServiceProviderID), string(req.ServicePackName)))
+	})
+	on(r, "ServiceProviderServicePackGetListRequest", func(c *call, req *provider.ServiceProviderServicePackGetListRequest) ocixml.Command {
+		packs, err := c.p.core.ServicePacks(c.ctx, c.actor, string(req.ServiceProviderID))
+		if err != nil {
+			return c.fail(err)
+		}
+		resp := &provider.ServiceProviderServicePackGetListResponse{}
+		for _, p := range packs {
+			resp.ServicePackName = append(resp.ServicePackName, datatypes.ServicePackName(p.Name))
+		}
+		return resp
+	})
+	on(r, "ServiceProviderServicePackGetDetailListRequest", func(c *call, req *provider.ServiceProviderServicePackGetDetailListRequest) ocixml.Command {
+		d, err := c.p.core.ServicePackDetail(c.ctx, c.actor, string(req.ServiceProviderID), string(req.ServicePackName))
+		if err != nil {
+			return c.fail(err)
+		}
+		t := newTable("ServiceProviderServicePackGetDetailListResponse", "userServiceTable")
+		for _, s := range d.Services {
+			avail := store.Unlimited
+			if s.Authorized != store.Unlimited {
+				avail = max(s.Authorized-max(s.Allocated, 0), 0)
+			}
+			t.set("Service", s.Name).set("Authorized", svcWord(s.Authorized)).set("Allocated", svcWord(s.Allocated)).set("Available", svcWord(avail))
+			t.end()
+		}
+		resp := &provider.ServiceProviderServicePackGetDetailListResponse{
+			ServicePackName:     datatypes.ServicePackName(d.Pack.Name),
+			IsAvailableForUse:   d.Pack.Available,
+			ServicePackQuantity: svcPositive(d.Pack.Quantity),
+			AllowedQuantity:     svcPositive(d.Allowed),
+			UserServiceTable:    t.table(),
+		}
+		if d.Pack.Description != "" {
+			resp.ServicePackDescription = ocixml.Ptr(datatypes.ServicePackDescription(d.Pack.Description))
+		}
+		if d.Allocated == store.Unlimited {
+			resp.AssignedQuantity.Unlimited = true
+		} else {
+			resp.AssignedQuantity.Quantity = ocixml.Ptr(datatypes.UnboundedNonNegativeIntQuantity(d.Allocated))
+		}
+		return resp
+	})
+	on(r, "ServiceProviderServicePackGetServiceUsageListRequest", func(c *call, req *provider.ServiceProviderServicePackGetServiceUsageListRequest) ocixml.Command {
+		packs, holders, err := c.p.core.ServicePackHolders(c.ctx, c.actor, string(req.ServiceProviderID))
+		if err != nil {
+			return c.fail(err)
+		}
+		t := newTable("ServiceProviderServicePackGetServiceUsageListResponse", "serviceUsageTable")
+		for _, p := range packs {
+			if !slices.Contains(p.Services, string(req.ServiceName)) {
+				continue
+			}
+			allocated := 0
+			for _, h := range holders {
+				if h.Pack == p.Name {
+					allocated = svcAdd(allocated, h.Quantity)
+				}
+			}
+			t.set("Service Pack Name", p.Name).set("Total Packs", svcWord(p.Quantity)).set("Allocated to Groups", svcWord(allocated))
+			t.end()
+		}
+		return &provider.ServiceProviderServicePackGetServiceUsageListResponse{ServiceUsageTable: t.table()}
+	})
+	on(r, "ServiceProviderServicePackGetUtilizationListRequest", func(c *call, req *provider.ServiceProviderServicePackGetUtilizationListRequest) ocixml.Command {
+		packs, holders, err := c.p.core.ServicePackHolders(c.ctx, c.actor, string(req.ServiceProviderID))
+		if err != nil {
+			return c.fail(err)
+		}
+		resp := &provider.ServiceProviderServicePackGetUtilizationListResponse{}
+		for _, p := range packs {
+			t := newTable("ServiceProviderServicePackGetUtilizationListResponse", "serviceUtilizationTable")
+			for _, h := range holders {
+				if h.Pack == p.Name {
+					t.set("Group", h.GroupID).set("Total Packs", svcWord(h.Quantity)).set("Assigned", strconv.Itoa(h.Assigned))
+					t.end()
+				}
+			}
+			resp.ServicePackName = append(resp.ServicePackName, datatypes.ServicePackName(p.Name))
+			resp.ServiceUtilizationTable = append(resp.ServiceUtilizationTable, t.table())
+		}
+		return resp
+	})
+
+	on(r, "GroupServiceModifyAuthorizationListRequest", func(c *call, req *group.GroupServiceModifyAuthorizationListRequest) ocixml.Command {
+		var changes []provisioning.AuthChange
+		for _, a := range req.ServicePackAuthorization {
+			ch, fail := svcChange(store.SvcPack, string(a.ServicePackName), a.AuthorizedQuantity, a.Unauthorized)
+			if fail != nil {
+				return fail
+			}
+			changes = append(changes, ch)
+		}
+		for _, a := range req.GroupServiceAuthorization {
+			ch, fail := svcChange(store.SvcGroup, string(a.ServiceName), a.AuthorizedQuantity, a.Unauthorized)
+			if fail != nil {
+				return fail
+			}
+			changes = append(changes, ch)
+		}
+		for _, a := range req.UserServiceAuthorization {
+			ch, fail := svcChange(store.SvcUser, string(a.ServiceName), a.AuthorizedQuantity, a.Unauthorized)
+			if fail != nil {
+				return fail
+			}
+			changes = append(changes, ch)
+		}
+		return dnDone(c, c.p.core.ModifyGroupServiceAuth(c.ctx, c.actor, string(req.ServiceProviderID), string(req.GroupID), changes))
+	})
+	on(r, "GroupServiceGetAuthorizationListRequest", func(c *call, req *group.GroupServiceGetAuthorizationListRequest) ocixml.Command {
+		lines, err := c.p.core.GroupAuthorizations(c.ctx, c.actor, string(req.ServiceProviderID), string(req.GroupID))
+		if err != nil {
+			return c.fail(err)
+		}
+		const resp = "GroupServiceGetAuthorizationListResponse"
+		pt := newTable(resp, "servicePacksAuthorizationTable")
+		gt, ut := newTable(resp, "groupServicesAuthorizationTable"), newTable(resp, "userServicesAuthorizationTable")
+		for _, l := range lines {
+			switch l.Kind {
+			case store.SvcPack:
+				pt.set("Service Pack Name", l.Name).
+					set("Authorized", tableBool(l.Authorized)).
+					set("Assigned", tableBool(l.Used > 0)).
+					set("Limited", svcLimited(l)).
+					set("Allocated", svcNumber(l.Quantity)).
+					set("Allowed", svcNumber(l.Allowed)).
+					set("Usage", strconv.Itoa(l.Used)).
+					set("Description", l.Description)
+				pt.end()
+			case store.SvcGroup:
+				svcGroupRow(gt, l)
+				gt.set("Instance Count", "0") // no group service has instances in Switchboard
+				gt.end()
+			case store.SvcUser:
+				svcGroupRow(ut, l)
+				ut.set("User Assignable", "true").set("Group Service Assignable", "true")
+				ut.end()
+			}
+		}
+		return &group.GroupServiceGetAuthorizationListResponse{ServicePacksAuthorizationTable: pt.table(),
+			GroupServicesAuthorizationTable: gt.table(), UserServicesAuthorizationTable: ut.table()}
+	})
+	on(r, "GroupServiceGetAuthorizedListRequest", func(c *call, req *group.GroupServiceGetAuthorizedListRequest) ocixml.Command {
+		lines, err := c.p.core.GroupAuthorizations(c.ctx, c.actor, string(req.ServiceProviderID), string(req.GroupID))
+		if err != nil {
+			return c.fail(err)
+		}
+		resp := &group.GroupServiceGetAuthorizedListResponse{}
+		for _, l := range lines {
+			if !l.Authorized {
+				continue
+			}
+			switch l.Kind {
+			case store.SvcPack:
+				resp.ServicePackName = append(resp.ServicePackName, datatypes.ServicePackName(l.Name))
+			case store.SvcGroup:
+				resp.GroupServiceName = append(resp.GroupServiceName, datatypes.GroupService(l.Name))
+			case store.SvcUser:
+				resp.UserServiceName = append(resp.UserServiceName, datatypes.UserService(l.Name))
+			}
+		}
+		return resp
+	})
+	on(r, "GroupServiceAssignListRequest", func(c *call, req *group.GroupServiceAssignListRequest) ocixml.Command {
+		return dnDone(c, c.p.core.AssignGroupServices(c.ctx, c.actor, string(req.ServiceProviderID), string(req.GroupID), svcStrs(req.ServiceName), true))
+	})
+	on(r, "GroupServiceUnassignListRequest", func(c *call, req *group.GroupServiceUnassignListRequest) ocixml.Command {
+		return dnDone(c, c.p.core.AssignGroupServices(c.ctx, c.actor, string(req.ServiceProviderID), string(req.GroupID), svcStrs(req.ServiceName), false))
+	})
+}
+
+func svcStrs[T ~string](in []T) []string {
+	out := make([]string, len(in))
+	for i, v := range in {
+		out[i] = string(v)
+	}
+	return out
+}
+
+func svcOpt[T ~string](p *T) string {
+	if p == nil {
+		return ""
+	}
+	return string(*p)
+}
+
+// svcChange reads one authorization entry: a quantity, or unauthorized.
+func svcChange(kind store.ServiceKind, name string, q *datatypes.UnboundedPositiveInt, unauthorized bool) (provisioning.AuthChange, ocixml.Command) {
+	if unauthorized {
+		return provisioning.AuthChange{Kind: kind, Name: name, Unauthorize: true}, nil
+	}
+	n, fail := svcQuantity("authorizedQuantity", q)
+	if fail != nil {
+		return provisioning.AuthChange{}, fail
+	}
+	return provisioning.AuthChange{Kind: kind, Name: name, Quantity: n}, nil
+}
+
+// svcQuantity reads an UnboundedPositiveInt: store.Unlimited or the
+// quantity.
+func svcQuantity(field string, q *datatypes.UnboundedPositiveInt) (int, ocixml.Command) {
+	switch {
+	case q == nil:
+		return 0, ocip.CodeInvalidValue.Response(field, "give unlimited or a quantity")
+	case q.Unlimited:
+		return store.Unlimited, nil
+	case q.Quantity != nil:
+		return int(*q.Quantity), nil
+	}
+	return 0, ocip.CodeInvalidValue.Response(field, "give unlimited or a quantity")
+}
+
+func svcPositive(n int) datatypes.UnboundedPositiveInt {
+	if n == store.Unlimited {
+		return datatypes.UnboundedPositiveInt{Unlimited: true}
+	}
+	return datatypes.UnboundedPositiveInt{Quantity: ocixml.Ptr(datatypes.UnboundedPositiveIntQuantity(n))}
+}
+
+// svcNumber is a numeric quantity cell: -1 for unlimited.
+func svcNumber(n int) string { return strconv.Itoa(n) }
+
+// svcWord is a quantity cell that spells unlimited out.
+func svcWord(n int) string {
+	if n == store.Unlimited {
+		return "Unlimited"
+	}
+	return strconv.Itoa(n)
+}
+
+func svcAdd(a, b int) int {
+	if a == store.Unlimited || b == store.Unlimited {
+		return store.Unlimited
+	}
+	return a + b
+}
+
+// svcLimited is the "Limited" column; what is not authorized shows as
+// unlimited, as BroadWorks does.
+func svcLimited(l provisioning.AuthLine) string {
+	if l.Authorized && l.Quantity != store.Unlimited {
+		return "Limited"
+	}
+	return "Unlimited"
+}
+
+// svcShownQuantity is the "Quantity" cell: -1 when unlimited or not
+// authorized.
+func svcShownQuantity(l provisioning.AuthLine) string {
+	if !l.Authorized {
+		return svcNumber(store.Unlimited)
+	}
+	return svcNumber(l.Quantity)
+}
+
+// svcSPRow fills the columns both SP tables share.
+func svcSPRow(t *tableBuilder, l provisioning.AuthLine) {
+	t.set("Service Name", l.Name).
+		set("Authorized", tableBool(l.Authorized)).
+		set("Assigned", tableBool(l.Used != 0 || l.InPacks != 0)).
+		set("Limited", svcLimited(l)).
+		set("Quantity", svcShownQuantity(l)).
+		set("Allocated", svcNumber(l.Used)).
+		set("Licensed", "true").
+		set("Service Pack Allocation", svcWord(l.InPacks))
+}
+
+// svcGroupRow fills the columns both group service tables share.
+func svcGroupRow(t *tableBuilder, l provisioning.AuthLine) {
+	t.set("Service Name", l.Name).
+		set("Authorized", tableBool(l.Authorized)).
+		set("Assigned", tableBool(l.Used > 0)).
+		set("Limited", svcLimited(l)).
+		set("Quantity", svcShownQuantity(l)).
+		set("Usage", strconv.Itoa(l.Used)).
+		set("Licensed", "true").
+		set("Allowed", svcNumber(l.Allowed))
+}
+
+// svcCatalogueLines is one line per catalogue service of a kind, the SP's
+// authorization where it has one, in catalogue order; authorizations of
+// names outside the catalogue (none can be made through OCI-P) follow.
+func svcCatalogueLines(auth []provisioning.AuthLine, kind store.ServiceKind) []provisioning.AuthLine {
+	byName := map[string]provisioning.AuthLine{}
+	for _, l := range auth {
+		if l.Kind == kind {
+			byName[l.Name] = l
+		}
+	}
+	var names []string
+	if kind == store.SvcGroup {
+		names = svcStrs(svcGroupCatalogue)
+	} else {
+		names = svcStrs(svcUserCatalogue)
+	}
+	out := make([]provisioning.AuthLine, 0, len(names))
+	for _, n := range names {
+		l, ok := byName[n]
+		if !ok {
+			l = provisioning.AuthLine{Kind: kind, Name: n}
+		}
+		delete(byName, n)
+		out = append(out, l)
+	}
+	for _, l := range auth {
+		if _, ok := byName[l.Name]; ok && l.Kind == kind {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// The catalogue: every group and user service of the schema, in its order.
+var svcGroupCatalogue = []datatypes.GroupService{
+	datatypes.GroupServiceAccountAuthorizationCodes, datatypes.GroupServiceAutoAttendant, datatypes.GroupServiceAutoAttendantVideo,
+	datatypes.GroupServiceAutoAttendantStandard, datatypes.GroupServiceCallCapacityManagement, datatypes.GroupServiceCallPark,
+	datatypes.GroupServiceCallPickup, datatypes.GroupServiceCityWideCentrex, datatypes.GroupServiceCustomRingbackGroup,
+	datatypes.GroupServiceCustomRingbackGroupVideo, datatypes.GroupServiceEmergencyZones, datatypes.GroupServiceEnhancedOutgoingCallingPlan,
+	datatypes.GroupServiceFindMeFollowMe, datatypes.GroupServiceGroupCallQueue, datatypes.GroupServiceGroupPaging,
+	datatypes.GroupServiceHuntGroup, datatypes.GroupServiceIncomingCallingPlan, datatypes.GroupServiceInstantGroupCall,
+	datatypes.GroupServiceInterceptGroup, datatypes.GroupServiceInventoryReport, datatypes.GroupServiceLDAPIntegration,
+	datatypes.GroupServiceMeetMeConferencing, datatypes.GroupServiceMusicOnHold, datatypes.GroupServiceMusicOnHoldVideo,
+	datatypes.GroupServiceOutgoingCallingPlan, datatypes.GroupServicePreferredCarrierGroup, datatypes.GroupServiceRoutePoint,
+	datatypes.GroupServiceSeriesCompletion, datatypes.GroupServiceServiceScriptsGroup, datatypes.GroupServiceTrunkGroup,
+	datatypes.GroupServiceVoiceMessagingGroup, datatypes.GroupServiceVoiceXML,
+}
+
+var svcUserCatalogue = []datatypes.UserService{
+	datatypes.UserService3G4GContinuity, datatypes.UserService5G, datatypes.UserServiceAdviceOfCharge,
+	datatypes.UserServiceAlternateNumbers, datatypes.UserServiceAnonymousCallRejection, datatypes.UserServiceAttendantConsole,
+	datatypes.UserServiceAuthentication, datatypes.UserServiceAutomaticCallback, datatypes.UserServiceAutomaticCollectCall,
+	datatypes.UserServiceAutomaticHoldRetrieve, datatypes.UserServiceBargeInExempt, datatypes.UserServiceBasicCallLogs,
+	datatypes.UserServiceBriaForBroadWorks, datatypes.UserServiceBroadTouchBusinessCommunicatorDesktop, datatypes.UserServiceBroadTouchBusinessCommunicatorDesktopAudio,
+	datatypes.UserServiceBroadTouchBusinessCommunicatorMobile, datatypes.UserServiceBroadTouchBusinessCommunicatorMobileAudio, datatypes.UserServiceBroadTouchBusinessCommunicatorTablet,
+	datatypes.UserServiceBroadTouchBusinessCommunicatorTabletAudio, datatypes.UserServiceBroadTouchBusinessCommunicatorTabletVideo, datatypes.UserServiceBroadWorksAgent,
+	datatypes.UserServiceBroadWorksAnywhere, datatypes.UserServiceBroadWorksConnectorForLotusSametime, datatypes.UserServiceBroadWorksMobility,
+	datatypes.UserServiceBroadWorksReceptionistOffice, datatypes.UserServiceBroadWorksReceptionistSmallBusiness, datatypes.UserServiceBroadWorksSupervisor,
+	datatypes.UserServiceBusyLampField, datatypes.UserServiceCallCenterBasic, datatypes.UserServiceCallCenterMonitoring,
+	datatypes.UserServiceCallCenterStandard, datatypes.UserServiceCallCenterPremium, datatypes.UserServiceCallForwardingAlways,
+	datatypes.UserServiceCallForwardingAlwaysSecondary, datatypes.UserServiceCallForwardingBusy, datatypes.UserServiceCallForwardingNoAnswer,
+	datatypes.UserServiceCallForwardingNotReachable, datatypes.UserServiceCallForwardingSelective, datatypes.UserServiceCallMeNow,
+	datatypes.UserServiceCallNotify, datatypes.UserServiceCallRecording, datatypes.UserServiceCallReturn,
+	datatypes.UserServiceCallTransfer, datatypes.UserServiceCallWaiting, datatypes.UserServiceCallingLineIDBlockingOverride,
+	datatypes.UserServiceCallingLineIDDeliveryBlocking, datatypes.UserServiceCallingNameDelivery, datatypes.UserServiceCallingNameRetrieval,
+	datatypes.UserServiceCallingNumberDelivery, datatypes.UserServiceCallingPartyCategory, datatypes.UserServiceChargeNumber,
+	datatypes.UserServiceClassmark, datatypes.UserServiceClientCallControl, datatypes.UserServiceClientCallControlII,
+	datatypes.UserServiceClientLicense1, datatypes.UserServiceClientLicense2, datatypes.UserServiceClientLicense3,
+	datatypes.UserServiceClientLicense4, datatypes.UserServiceClientLicense5, datatypes.UserServiceClientLicense6,
+	datatypes.UserServiceClientLicense7, datatypes.UserServiceClientLicense8, datatypes.UserServiceClientLicense9,
+	datatypes.UserServiceClientLicense10, datatypes.UserServiceClientLicense11, datatypes.UserServiceClientLicense12,
+	datatypes.UserServiceClientLicense13, datatypes.UserServiceClientLicense14, datatypes.UserServiceClientLicense15,
+	datatypes.UserServiceClientLicense16, datatypes.UserServiceClientLicense17, datatypes.UserServiceClientLicense18,
+	datatypes.UserServiceClientLicense19, datatypes.UserServiceClientLicense20, datatypes.UserServiceClientLicense21,
+	datatypes.UserServiceClientLicense22, datatypes.UserServiceClientLicense23, datatypes.UserServiceClientLicense24,
+	datatypes.UserServiceClientLicense25, datatypes.UserServiceClientLicense26, datatypes.UserServiceClientLicense27,
+	datatypes.UserServiceClientLicense28, datatypes.UserServiceClientLicense29, datatypes.UserServiceClientLicense30,
+	datatypes.UserServiceClientLicense31, datatypes.UserServiceClientLicense32, datatypes.UserServiceClientLicense33,
+	datatypes.UserServiceClientLicense34, datatypes.UserServiceClientLicense35, datatypes.UserServiceClientLicense36,
+	datatypes.UserServiceClientLicense37, datatypes.UserServiceClientLicense38, datatypes.UserServiceClientLicense39,
+	datatypes.UserServiceClientLicense40, datatypes.UserServiceClientLicense41, datatypes.UserServiceClientLicense42,
+	datatypes.UserServiceClientLicense43, datatypes.UserServiceClientLicense44, datatypes.UserServiceClientLicense45,
+	datatypes.UserServiceClientLicense46, datatypes.UserServiceClientLicense47, datatypes.UserServiceClientLicense48,
+	datatypes.UserServiceClientLicense49, datatypes.UserServiceClientLicense50, datatypes.UserServiceCollaborateAudio,
+	datatypes.UserServiceCollaborateVideo, datatypes.UserServiceCollaborateSharing, datatypes.UserServiceCommPilotCallManager,
+	datatypes.UserServiceCommPilotExpress, datatypes.UserServiceCommPilotExpressSR, datatypes.UserServiceCommPilotLite,
+	datatypes.UserServiceCommPilotReceptionist, datatypes.UserServiceCommPilotResidential, datatypes.UserServiceCommPilotSmallBusiness,
+	datatypes.UserServiceCommunicationBarringUserControl, datatypes.UserServiceConferenceRoom, datatypes.UserServiceConnectedLineIdentificationPresentation,
+	datatypes.UserServiceConnectedLineIdentificationRestriction, datatypes.UserServiceCustomerOriginatedTrace, datatypes.UserServiceCustomRingbackUser,
+	datatypes.UserServiceCustomRingbackUserCallWaiting, datatypes.UserServiceCustomRingbackUserVideo, datatypes.UserServiceDirectRoute,
+	datatypes.UserServiceDirectedCallPickup, datatypes.UserServiceDirectedCallPickupWithBargeIn, datatypes.UserServiceDirectoryNumberHunting,
+	datatypes.UserServiceDiversionInhibitor, datatypes.UserServiceDoNotDisturb, datatypes.UserServiceDualModeVCC,
+	datatypes.UserServiceEnhancedCallLogs, datatypes.UserServiceExecutive, datatypes.UserServiceExecutiveAssistant,
+	datatypes.UserServiceExternalCallingLineIDDelivery, datatypes.UserServiceExternalCustomRingback, datatypes.UserServiceFaxMessaging,
+	datatypes.UserServiceFindMeFollowMe, datatypes.UserServiceFlashCallHold, datatypes.UserServiceGETSCallingLineIDDeliveryBlocking,
+	datatypes.UserServiceGroupNightForwarding, datatypes.UserServiceHotelingGuest, datatypes.UserServiceHotelingHost,
+	datatypes.UserServiceFlexibleSeatingGuest, datatypes.UserServiceIntegratedIMP, datatypes.UserServiceInCallServiceActivation,
+	datatypes.UserServiceINIntegration, datatypes.UserServiceIntelligentNetworkServiceControl, datatypes.UserServiceInterceptUser,
+	datatypes.UserServiceInternalCallingLineIDDelivery, datatypes.UserServiceLastNumberRedial, datatypes.UserServiceLegacyAutomaticCallback,
+	datatypes.UserServiceLocationBasedCallingRestrictions, datatypes.UserServiceLyncCTI, datatypes.UserServiceLyncSoftphone,
+	datatypes.UserServiceMaliciousCallTrace, datatypes.UserServiceMobileExtensionToExtensionDialing, datatypes.UserServiceMobility,
+	datatypes.UserServiceMultipleCallArrangement, datatypes.UserServiceMusicOnHoldUser, datatypes.UserServiceVideoOnHoldUser,
+	datatypes.UserServiceMWIDeliveryToMobileEndpoint, datatypes.UserServiceNWayCall, datatypes.UserServiceNumberPortabilityAnnouncement,
+	datatypes.UserServiceOMAPresence, datatypes.UserServiceOutlookIntegration, datatypes.UserServiceOfficeCommunicatorTab,
+	datatypes.UserServicePBXIntegration, datatypes.UserServicePersonalAssistant, datatypes.UserServicePhysicalLocation,
+	datatypes.UserServicePolycomPhoneServices, datatypes.UserServicePreAlertingAnnouncement, datatypes.UserServicePreferredCarrierUser,
+	datatypes.UserServicePrepaid, datatypes.UserServicePriorityAlert, datatypes.UserServicePrivacy,
+	datatypes.UserServicePushToTalk, datatypes.UserServiceRemoteOffice, datatypes.UserServiceResourcePriority,
+	datatypes.UserServiceRouteList, datatypes.UserServiceSMDIMessageDesk, datatypes.UserServiceSecurityClassification,
+	datatypes.UserServiceSelectiveCallAcceptance, datatypes.UserServiceSelectiveCallRejection, datatypes.UserServiceSequentialRing,
+	datatypes.UserServiceServiceScriptsUser, datatypes.UserServiceSharedCallAppearance, datatypes.UserServiceSharedCallAppearance5,
+	datatypes.UserServiceSharedCallAppearance10, datatypes.UserServiceSharedCallAppearance15, datatypes.UserServiceSharedCallAppearance20,
+	datatypes.UserServiceSharedCallAppearance25, datatypes.UserServiceSharedCallAppearance30, datatypes.UserServiceSharedCallAppearance35,
+	datatypes.UserServiceShortMessageService, datatypes.UserServiceSilentAlerting, datatypes.UserServiceSimultaneousRingFamily,
+	datatypes.UserServiceSimultaneousRingPersonal, datatypes.UserServiceSpeedDial100, datatypes.UserServiceSpeedDial8,
+	datatypes.UserServiceTerminatingAlternateTrunkIdentity, datatypes.UserServiceTerminatingClosedUserGroup, datatypes.UserServiceThirdPartyIMP,
+	datatypes.UserServiceThirdPartyMWIControl, datatypes.UserServiceThirdPartyVoiceMailSupport, datatypes.UserServiceThreeWayCall,
+	datatypes.UserServiceTwoStageDialing, datatypes.UserServiceVideoAddOn, datatypes.UserServiceVirtualOnNetEnterpriseExtensions,
+	datatypes.UserServiceVisualDeviceManagement, datatypes.UserServiceVoiceMessagingUser, datatypes.UserServiceVoiceMessagingUserVideo,
+	datatypes.UserServiceVoicePortalCalling, datatypes.UserServiceZoneCallingRestrictions,
+}

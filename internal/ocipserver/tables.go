@@ -1,0 +1,65 @@
+package ocipserver
+
+import (
+	"github.com/switchboard/switchboard/ocip/ocixml"
+	"github.com/switchboard/switchboard/ocip/schema"
+)
+
+// tableBuilder fills an OCITable by heading name, so a handler states
+// which column gets which value and the schema's heading list decides the
+// order (and which columns exist at all).
+type tableBuilder struct {
+	t   ocixml.Table
+	idx map[string]int
+	row []string
+}
+
+// newTable starts the table element of a response type with the schema's
+// headings. An unknown table is a programming error.
+func newTable(respType, element string) *tableBuilder {
+	h, ok := schema.TableHeadings(respType, element)
+	if !ok {
+		panic("ocipserver: no headings for " + respType + "/" + element)
+	}
+	b := &tableBuilder{t: ocixml.Table{Headings: h}, idx: make(map[string]int, len(h)), row: make([]string, len(h))}
+	for i, s := range h {
+		b.idx[s] = i
+	}
+	return b
+}
+
+// set puts v in the current row's column heading.
+func (b *tableBuilder) set(heading, v string) *tableBuilder {
+	i, ok := b.idx[heading]
+	if !ok {
+		panic("ocipserver: table has no column " + heading)
+	}
+	b.row[i] = v
+	return b
+}
+
+// end appends the current row and starts an empty one.
+func (b *tableBuilder) end() {
+	b.t.AddRow(b.row...)
+	clear(b.row)
+}
+
+// table returns the finished table (headings always present, even with
+// no rows, as clients require).
+func (b *tableBuilder) table() ocixml.Table { return b.t }
+
+// tableBool spells booleans the way BroadWorks tables do.
+func tableBool(v bool) string {
+	if v {
+		return "true"
+	}
+	return "false"
+}
+
+// setIf is set for columns that only some versions of a table have.
+func (b *tableBuilder) setIf(heading, v string) *tableBuilder {
+	if i, ok := b.idx[heading]; ok {
+		b.row[i] = v
+	}
+	return b
+}

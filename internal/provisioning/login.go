@@ -1,0 +1,189 @@
+package provisioning
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/switchboard/switchboard/internal/store"
+)
+
+// Credential is what a login request carries: a plain password, or a
+// password signed with the nonce of an earlier AuthenticationRequest.
+type Credential struct {
+	Password       string
+	SignedPassword string
+	Nonce          string // the outstanding nonce, for signed logins
+}
+
+// LoginInfo is what login responses report about the identity.
+type LoginInfo struct {
+	Actor        *Actor
+	Level        Level
+	UserDomain   string
+	IsEnterprise bool
+}
+
+// lockouts counts bad passwords per login id in memory. A restart clears
+// them, which errs on the side of letting the rightful owner back in.
+type lockouts struct {
+	mu sync.Mutex
+	m  map[string]*lockEntry
+}
+
+type lockEntry struct {
+	failures int
+	until    time.Time
+}
+
+var errLocked = newErr(KindDisabled)
+
+// Login checks a credential and returns the identity. Unknown ids and
+// wrong passwords get the same answer so ids cannot be probed.
+func (c *Core) Login(ctx context.Context, id string, cred Credential) (*LoginInfo, error) {
+	now := c.opt.Now()
+	if c.lockedOut(id, now) {
+		return nil, errLocked
+	}
+	var info *LoginInfo
+	var upgrade func(store.Tx) error
+	err := c.view(ctx, func(tx store.Tx) error {
+		info, upgrade = nil, nil
+		if a, err := tx.GetAdmin(id); err == nil {
+			if a.Disabled {
+				return errLocked
+			}
+			if !c.checkCred(a.ID, a.PasswordSHA1, a.PasswordHash, cred) {
+				return newErr(KindBadPassword)
+			}
+			act, err := c.adminActor(tx, a)
+			if err != nil {
+				return err
+			}
+			info = &LoginInfo{Actor: act, Level: act.Level, UserDomain: act.Domain, IsEnterprise: act.IsEnterprise}
+			return nil
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		u, err := tx.GetUser(id)
+		if errors.Is(err, store.ErrNotFound) {
+			return newErr(KindBadPassword)
+		}
+		if err != nil {
+			return err
+		}
+		if u.Kind != store.KindUser || !c.checkCred(u.ID, u.PasswordSHA1, u.PasswordHash, cred) {
+			return newErr(KindBadPassword)
+		}
+		sp, err := tx.GetServiceProvider(u.SPID)
+		if err != nil {
+			return err
+		}
+		act := &Actor{ID: u.ID, Level: LevelUser, SPID: u.SPID, GroupID: u.GroupID, IsEnterprise: sp.IsEnterprise,
+			ResellerID: sp.ResellerID, Domain: domainOf(u.ID)}
+		info = &LoginInfo{Actor: act, Level: LevelUser, UserDomain: act.Domain, IsEnterprise: sp.IsEnterprise}
+		if u.PasswordHash == "" && cred.Password != "" {
+			pw := cred.Password
+			upgrade = func(tx store.Tx) error { return c.setUserSlowHash(tx, u.ID, pw) }
+		}
+		return nil
+	})
+	if e, ok := AsError(err); ok && e.Kind == KindBadPassword {
+		c.recordFailure(id, now)
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.clearFailures(id)
+	if upgrade != nil {
+		// Best effort: a failure only means the next login upgrades.
+		_ = c.update(ctx, upgrade)
+	}
+	return info, nil
+}
+
+func (c *Core) setUserSlowHash(tx store.Tx, id, pw string) error {
+	u, err := tx.GetUser(id)
+	if err != nil || u.PasswordSHA1 != SHA1Hex(pw) {
+		return err
+	}
+	u.PasswordHash = c.pw.hash(pw)
+	return tx.UpdateUser(u)
+}
+
+func (c *Core) checkCred(id, sha1hex, slow string, cred Credential) bool {
+	if cred.SignedPassword != "" {
+		return verifySigned(sha1hex, cred.Nonce, cred.SignedPassword)
+	}
+	if cred.Password == "" {
+		return false
+	}
+	return c.pw.verifyPlain(id, sha1hex, slow, cred.Password)
+}
+
+func (c *Core) adminActor(tx store.Tx, a store.Admin) (*Actor, error) {
+	act := &Actor{ID: a.ID, Level: levelOf(a.Level), SPID: a.SPID, GroupID: a.GroupID, Department: a.Department,
+		DeptEnt: a.DepartmentEnt, ResellerID: a.ResellerID, ReadOnly: a.ReadOnly}
+	act.Domain = domainOf(a.ID)
+	if act.Domain == "" {
+		d, _ := tx.GetSetting(SettingDefaultDomain)
+		act.Domain = d
+	}
+	if a.SPID != "" {
+		sp, err := tx.GetServiceProvider(a.SPID)
+		if err != nil {
+			return nil, storeErr(err, "Service Provider", a.SPID)
+		}
+		act.IsEnterprise = sp.IsEnterprise
+		act.ResellerID = sp.ResellerID
+	}
+	return act, nil
+}
+
+func (c *Core) lockedOut(id string, now time.Time) bool {
+	c.locks.mu.Lock()
+	defer c.locks.mu.Unlock()
+	e := c.locks.m[id]
+	return e != nil && now.Before(e.until)
+}
+
+func (c *Core) recordFailure(id string, now time.Time) {
+	if c.opt.LockoutThreshold <= 0 {
+		return
+	}
+	c.locks.mu.Lock()
+	defer c.locks.mu.Unlock()
+	if c.locks.m == nil {
+		c.locks.m = make(map[string]*lockEntry)
+	}
+	e := c.locks.m[id]
+	if e == nil {
+		if len(c.locks.m) > 100_000 {
+			clear(c.locks.m) // bound memory under a spray of random ids
+		}
+		e = &lockEntry{}
+		c.locks.m[id] = e
+	}
+	e.failures++
+	if e.failures >= c.opt.LockoutThreshold {
+		e.until = now.Add(c.opt.LockoutDuration)
+		e.failures = 0
+	}
+}
+
+func (c *Core) clearFailures(id string) {
+	c.locks.mu.Lock()
+	delete(c.locks.m, id)
+	c.locks.mu.Unlock()
+}
+
+// domainOf returns the part of a user id after '@', or "".
+func domainOf(id string) string {
+	if i := strings.LastIndexByte(id, '@'); i >= 0 {
+		return id[i+1:]
+	}
+	return ""
+}

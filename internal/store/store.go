@@ -1,0 +1,480 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Sentinel errors every implementation returns (wrapped or not) so the
+// domain core can tell "absent" and "duplicate" apart from failures.
+var (
+	ErrNotFound = errors.New("store: not found")
+	ErrExists   = errors.New("store: already exists")
+	ErrClosed   = errors.New("store: closed")
+)
+
+// Store is the persistence port. Implementations: sqlstore (SQLite, the
+// embedded default, and PostgreSQL).
+//
+// Update runs fn in one read-write transaction: every write fn makes is
+// committed durably before Update returns nil, and none of them is kept
+// when fn returns an error (which Update returns unchanged). An
+// implementation may run several callers' fns inside one database
+// transaction (group commit), each isolated by a savepoint, so fn must not
+// keep the Tx after it returns and must not depend on wall-clock order
+// with other writers. View runs fn against a consistent snapshot.
+type Store interface {
+	View(ctx context.Context, fn func(Tx) error) error
+	Update(ctx context.Context, fn func(Tx) error) error
+	Close() error
+}
+
+// Tx is the set of typed operations the domain core needs. Get* return
+// ErrNotFound, Insert* return ErrExists on a key or unique-column
+// conflict, Update*/Delete* return ErrNotFound when the row is absent.
+// List* call fn for each row in key order and stop early when fn returns
+// false; a non-nil error from the store ends the walk.
+type Tx interface {
+	// Settings: small system-wide key/value facts (software version,
+	// default domain, data mode, bootstrap markers).
+	GetSetting(key string) (string, error)
+	PutSetting(key, value string) error
+
+	// Domains (system or reseller level).
+	InsertDomain(d Domain) error
+	GetDomain(name string) (Domain, error)
+	DeleteDomain(name string) error
+	ListDomains(fn func(Domain) bool) error
+
+	// Resellers.
+	InsertReseller(r Reseller) error
+	GetReseller(id string) (Reseller, error)
+	UpdateReseller(r Reseller) error
+	DeleteReseller(id string) error
+	ListResellers(fn func(Reseller) bool) error
+
+	// Service providers and enterprises.
+	InsertServiceProvider(sp ServiceProvider) error
+	GetServiceProvider(id string) (ServiceProvider, error)
+	GetServiceProviderByExternalID(externalID string) (ServiceProvider, error)
+	UpdateServiceProvider(sp ServiceProvider) error
+	DeleteServiceProvider(id string) error
+	ListServiceProviders(fn func(ServiceProvider) bool) error
+
+	// Domain assignment: group == "" means the service provider level.
+	AssignDomain(spID, groupID, domain string) error // ErrExists when already assigned
+	UnassignDomain(spID, groupID, domain string) error
+	ListAssignedDomains(spID, groupID string) ([]string, error) // sorted
+	CountDomainUse(domain string) (int, error)                  // SP + group assignments and user ids using it
+
+	// Groups; the key is (spID, groupID).
+	InsertGroup(g Group) error
+	GetGroup(spID, groupID string) (Group, error)
+	GetGroupByExternalID(externalID string) (Group, error)
+	UpdateGroup(g Group) error
+	DeleteGroup(spID, groupID string) error
+	ListGroups(spID string, fn func(Group) bool) error // spID "" lists every group
+	CountUsers(spID, groupID string, kind UserKind) (int, error)
+
+	// Departments: group "" means an enterprise-level department.
+	InsertDepartment(d Department) error
+	GetDepartment(spID, groupID, name string) (Department, error)
+	UpdateDepartment(d Department) error
+	DeleteDepartment(spID, groupID, name string) error
+	ListDepartments(spID, groupID string, fn func(Department) bool) error
+
+	// Phone numbers, keyed by canonical form ("+1-2025550100").
+	InsertDN(dn DN) error
+	GetDN(number string) (DN, error)
+	UpdateDN(dn DN) error
+	DeleteDN(number string) error
+	ListDNs(spID, groupID string, fn func(DN) bool) error // groupID "" lists the SP's numbers, "*" any group
+
+	// Users and virtual users (call centers...). UserID is unique across
+	// users, virtual users and administrators: InsertUser/InsertAdmin
+	// return ErrExists when the id is taken by either.
+	InsertUser(u User) error
+	GetUser(userID string) (User, error)
+	UpdateUser(u User) error
+	DeleteUser(userID string) error
+	ListUsers(f UserFilter, fn func(User) bool) error
+	// LookupUserID resolves a primary id, an alternate id or a SIP alias
+	// to the primary user id.
+	LookupUserID(id string) (string, error)
+	FindUserByExtension(spID, groupID, extension string) (string, error)
+	FindUserByDN(number string) (string, error)
+
+	// Administrators of every level.
+	InsertAdmin(a Admin) error
+	GetAdmin(adminID string) (Admin, error)
+	UpdateAdmin(a Admin) error
+	DeleteAdmin(adminID string) error
+	ListAdmins(f AdminFilter, fn func(Admin) bool) error
+
+	// Service authorization: group "" is the service provider level.
+	PutServiceAuth(a ServiceAuth) error
+	GetServiceAuth(spID, groupID string, kind ServiceKind, name string) (ServiceAuth, error)
+	DeleteServiceAuth(spID, groupID string, kind ServiceKind, name string) error
+	ListServiceAuth(spID, groupID string, fn func(ServiceAuth) bool) error
+
+	// Service packs are defined at the service provider level.
+	InsertServicePack(p ServicePack) error
+	GetServicePack(spID, name string) (ServicePack, error)
+	UpdateServicePack(p ServicePack) error
+	DeleteServicePack(spID, name string) error
+	ListServicePacks(spID string, fn func(ServicePack) bool) error
+
+	// Services assigned: to a user (kind SvcUser or SvcPack) or to
+	// a group (kind SvcGroup, owner "<spID>/<groupID>").
+	AssignService(a ServiceAssignment) error // ErrExists when already assigned
+	UnassignService(owner string, kind ServiceKind, name string) error
+	ListAssignedServices(owner string) ([]ServiceAssignment, error)
+	// CountAssigned counts assignments of name in the group (users of the
+	// group for user services and packs).
+	CountAssigned(spID, groupID string, kind ServiceKind, name string) (int, error)
+
+	// Access devices; line ports are unique system-wide.
+	InsertDevice(d Device) error
+	GetDevice(spID, groupID, name string) (Device, error)
+	UpdateDevice(d Device) error
+	DeleteDevice(spID, groupID, name string) error
+	ListDevices(spID, groupID string, fn func(Device) bool) error
+	FindLinePort(linePort string) (LinePortOwner, error)
+
+	// Call centers: the instance (its virtual user is a User of kind
+	// KindCallCenter with the same id), agents, supervisors and agent state.
+	InsertCallCenter(c CallCenter) error
+	GetCallCenter(serviceUserID string) (CallCenter, error)
+	UpdateCallCenter(c CallCenter) error
+	DeleteCallCenter(serviceUserID string) error
+	ListCallCenters(spID, groupID string, fn func(CallCenter) bool) error
+	// SetAgents replaces the agent list of a center, keeping the joined
+	// flag of agents that stay.
+	SetAgents(serviceUserID string, agents []Agent) error
+	ListAgents(serviceUserID string) ([]Agent, error) // in list order
+	ListAgentCenters(agentUserID string) ([]Agent, error)
+	SetAgentJoined(serviceUserID, agentUserID string, joined bool) error
+	SetSupervisors(serviceUserID string, supervisorUserIDs []string) error
+	ListSupervisors(serviceUserID string) ([]string, error)
+	GetAgentState(userID string) (AgentState, error) // zero state (Sign-Out) when none stored
+	PutAgentState(s AgentState) error
+}
+
+// UserKind separates real users from virtual users (service instances).
+type UserKind string
+
+const (
+	KindUser       UserKind = "user"
+	KindCallCenter UserKind = "callcenter"
+)
+
+// ServiceKind says which catalogue a service name comes from.
+type ServiceKind string
+
+const (
+	SvcUser  ServiceKind = "user"
+	SvcGroup ServiceKind = "group"
+	SvcPack  ServiceKind = "pack"
+)
+
+// Unlimited is the quantity of an unlimited authorization.
+const Unlimited = -1
+
+type Domain struct {
+	Name       string
+	ResellerID string // "" for a system domain
+}
+
+type Reseller struct {
+	ID   string
+	Name string
+}
+
+type ServiceProvider struct {
+	ID            string
+	Name          string
+	IsEnterprise  bool
+	ResellerID    string
+	DefaultDomain string
+	ExternalID    string // unique when set
+	Profile       SPProfile
+}
+
+// SPProfile holds the attributes nothing queries on; stored as JSON.
+type SPProfile struct {
+	SupportEmail            string         `json:"supportEmail,omitempty"`
+	Contact                 Contact        `json:"contact,omitzero"`
+	Address                 Address        `json:"address,omitzero"`
+	UseCustomRoutingProfile bool           `json:"useCustomRoutingProfile,omitempty"`
+	UseServiceProviderLangs bool           `json:"useServiceProviderLanguages,omitempty"`
+	Extra                   map[string]any `json:"extra,omitempty"`
+}
+
+type Contact struct {
+	Name   string `json:"name,omitempty"`
+	Number string `json:"number,omitempty"`
+	Email  string `json:"email,omitempty"`
+}
+
+type Address struct {
+	Line1         string `json:"line1,omitempty"`
+	Line2         string `json:"line2,omitempty"`
+	City          string `json:"city,omitempty"`
+	StateProvince string `json:"stateOrProvince,omitempty"`
+	ZipOrPostal   string `json:"zipOrPostalCode,omitempty"`
+	Country       string `json:"country,omitempty"`
+}
+
+type Group struct {
+	SPID          string
+	ID            string
+	Name          string
+	DefaultDomain string
+	UserLimit     int
+	ExternalID    string
+	Profile       GroupProfile
+}
+
+type GroupProfile struct {
+	CallingLineIDName   string  `json:"callingLineIdName,omitempty"`
+	TimeZone            string  `json:"timeZone,omitempty"`
+	LocationDialingCode string  `json:"locationDialingCode,omitempty"`
+	Contact             Contact `json:"contact,omitzero"`
+	Address             Address `json:"address,omitzero"`
+	ExtensionMin        int     `json:"extensionMin,omitempty"` // 0: the server default
+	ExtensionMax        int     `json:"extensionMax,omitempty"`
+	ExtensionDefault    int     `json:"extensionDefault,omitempty"`
+}
+
+type Department struct {
+	SPID    string
+	GroupID string // "" for an enterprise department
+	Name    string
+	// Parent is the parent department's name at the same level, or for a
+	// group department whose parent is an enterprise department, the
+	// parent's name with ParentIsEnterprise set.
+	Parent             string
+	ParentIsEnterprise bool
+	CallingLineIDName  string
+	CallingLineIDPhone string
+}
+
+// DN is a phone number held by a service provider and maybe a group.
+type DN struct {
+	Number    string // canonical "+CC-national"
+	SPID      string
+	GroupID   string // "" when only on the SP
+	Activated bool
+}
+
+type User struct {
+	ID                string
+	Kind              UserKind
+	SPID              string
+	GroupID           string
+	LastName          string
+	FirstName         string
+	CLIDLastName      string
+	CLIDFirstName     string
+	PhoneNumber       string // canonical, "" when none
+	Extension         string
+	Department        string // department name
+	DepartmentEnt     bool   // the department is an enterprise department
+	Email             string
+	ExternalID        string // unique when set
+	Aliases           []string
+	AlternateIDs      []AlternateID
+	PasswordSHA1      string // lowercase hex; "" when no password
+	PasswordHash      string // slow hash (PHC string) of the same password
+	Passcode          string // portal passcode, salted SHA-256 ("sha256$salt$digest")
+	Profile           UserProfile
+	Created, Modified time.Time
+}
+
+type AlternateID struct {
+	ID          string `json:"id"`
+	Description string `json:"description,omitempty"`
+}
+
+// UserProfile holds the attributes nothing queries on; stored as JSON.
+type UserProfile struct {
+	CLIDPhoneNumber       string         `json:"clidPhoneNumber,omitempty"`
+	HiraganaLastName      string         `json:"hiraganaLastName,omitempty"`
+	HiraganaFirstName     string         `json:"hiraganaFirstName,omitempty"`
+	NameDialingLast       string         `json:"nameDialingLastName,omitempty"`
+	NameDialingFirst      string         `json:"nameDialingFirstName,omitempty"`
+	Language              string         `json:"language,omitempty"`
+	TimeZone              string         `json:"timeZone,omitempty"`
+	Title                 string         `json:"title,omitempty"`
+	Pager                 string         `json:"pager,omitempty"`
+	Mobile                string         `json:"mobile,omitempty"`
+	YahooID               string         `json:"yahooId,omitempty"`
+	AddressLocation       string         `json:"addressLocation,omitempty"`
+	Address               Address        `json:"address,omitzero"`
+	NetworkClassOfService string         `json:"networkClassOfService,omitempty"`
+	PersonID              string         `json:"personId,omitempty"`
+	IsPlace               bool           `json:"isPlace,omitempty"`
+	Endpoint              *Endpoint      `json:"endpoint,omitempty"`
+	Extra                 map[string]any `json:"extra,omitempty"`
+}
+
+// Endpoint is a user's primary access device endpoint.
+type Endpoint struct {
+	DeviceLevel string `json:"deviceLevel,omitempty"` // "Group" or "Service Provider"
+	DeviceName  string `json:"deviceName"`
+	LinePort    string `json:"linePort"`
+	Contact     string `json:"contact,omitempty"`
+}
+
+type UserFilter struct {
+	SPID    string // "" any
+	GroupID string // "" any (with SPID set: the whole SP)
+	Kind    UserKind
+	// ResellerID restricts to service providers of that reseller.
+	ResellerID string
+	// Department restricts to users of that department (name, with
+	// DepartmentEnt saying which level).
+	Department    string
+	DepartmentEnt bool
+}
+
+// AdminLevel is an administrator's login level.
+type AdminLevel string
+
+const (
+	LevelSystem          AdminLevel = "System"
+	LevelProvisioning    AdminLevel = "Provisioning"
+	LevelReseller        AdminLevel = "Reseller"
+	LevelServiceProvider AdminLevel = "Service Provider"
+	LevelGroup           AdminLevel = "Group"
+	LevelDepartment      AdminLevel = "Group Department"
+)
+
+type Admin struct {
+	ID            string
+	Level         AdminLevel
+	SPID          string
+	GroupID       string
+	Department    string // for department admins
+	DepartmentEnt bool
+	ResellerID    string
+	ReadOnly      bool
+	LastName      string
+	FirstName     string
+	Language      string
+	AdminType     string // SP admins: "Normal", "Customer", "Password Reset Only"
+	PasswordSHA1  string
+	PasswordHash  string
+	Disabled      bool
+	// FailedLogins counts consecutive bad passwords; LockedUntil is set
+	// when the lockout threshold is reached.
+	FailedLogins int
+	LockedUntil  time.Time
+}
+
+type AdminFilter struct {
+	Level      AdminLevel // "" any
+	SPID       string
+	GroupID    string
+	ResellerID string
+}
+
+// ServiceAuth is an authorization of a service or service pack to a
+// service provider (GroupID "") or group, with a quantity (Unlimited = -1).
+type ServiceAuth struct {
+	SPID     string
+	GroupID  string
+	Kind     ServiceKind
+	Name     string
+	Quantity int
+}
+
+type ServicePack struct {
+	SPID        string
+	Name        string
+	Description string
+	Available   bool
+	Quantity    int // Unlimited = -1
+	Services    []string
+}
+
+type ServiceAssignment struct {
+	Owner string // user id, or "<spID>/<groupID>" for group services
+	Kind  ServiceKind
+	Name  string
+}
+
+type Device struct {
+	SPID    string
+	GroupID string // "" for a service provider device
+	Name    string
+	Type    string
+	Profile DeviceProfile
+}
+
+type DeviceProfile struct {
+	ProtocolChoice string         `json:"protocol,omitempty"`
+	NetAddress     string         `json:"netAddress,omitempty"`
+	Port           int            `json:"port,omitempty"`
+	OutboundProxy  string         `json:"outboundProxy,omitempty"`
+	StunServer     string         `json:"stunServer,omitempty"`
+	MACAddress     string         `json:"macAddress,omitempty"`
+	SerialNumber   string         `json:"serialNumber,omitempty"`
+	Description    string         `json:"description,omitempty"`
+	PhysicalLoc    string         `json:"physicalLocation,omitempty"`
+	TransportProto string         `json:"transportProtocol,omitempty"`
+	UseCustomCreds bool           `json:"useCustomUserNamePassword,omitempty"`
+	Extra          map[string]any `json:"extra,omitempty"`
+}
+
+// LinePortOwner says which user uses a line port and on which device.
+type LinePortOwner struct {
+	LinePort    string
+	UserID      string
+	DeviceSPID  string
+	DeviceGroup string
+	DeviceName  string
+}
+
+type CallCenter struct {
+	ServiceUserID string // the virtual user's id
+	SPID          string
+	GroupID       string
+	Type          string // "Basic", "Standard", "Premium"
+	Policy        string // HuntPolicy
+	Active        bool
+	EnableVideo   bool
+	QueueLength   int
+	Profile       CallCenterProfile
+}
+
+type CallCenterProfile struct {
+	AllowCallerToDialEscapeDigit bool           `json:"allowCallerToDialEscapeDigit,omitempty"`
+	EscapeDigit                  string         `json:"escapeDigit,omitempty"`
+	ResetCallStatisticsUponEntry bool           `json:"resetCallStatisticsUponEntryInQueue,omitempty"`
+	AllowAgentLogoff             bool           `json:"allowAgentLogoff,omitempty"`
+	AllowCallWaitingForAgents    bool           `json:"allowCallWaitingForAgents,omitempty"`
+	ExternalPreferredAudioCodec  string         `json:"externalPreferredAudioCodec,omitempty"`
+	InternalPreferredAudioCodec  string         `json:"internalPreferredAudioCodec,omitempty"`
+	PlayRingingWhenOfferingCall  bool           `json:"playRingingWhenOfferingCall,omitempty"`
+	Priority                     string         `json:"priority,omitempty"`
+	Extra                        map[string]any `json:"extra,omitempty"`
+}
+
+// Agent is one agent of a call center, in list order.
+type Agent struct {
+	ServiceUserID string
+	AgentUserID   string
+	Position      int
+	SkillLevel    int // 1..20
+	Weight        int
+	Joined        bool // the agent's "available" flag for this center
+}
+
+// AgentState is a user's ACD state (shared by all centers).
+type AgentState struct {
+	UserID          string
+	ACDState        string // "Sign-In", "Sign-Out", "Available", "Unavailable", "Wrap-Up"
+	UnavailableCode string
+}
