@@ -59,6 +59,7 @@ func newRootCmdEnv(stdout, stderr io.Writer, lookupEnv func(string) (string, boo
 	root.AddCommand(
 		newServeCmd(lookupEnv),
 		newOCICmd(),
+		newBenchCmd(),
 		newVersionCmd(),
 	)
 	return root
@@ -77,6 +78,7 @@ type serveOptions struct {
 	TLSKey        string
 	AdminUser     string
 	AdminPassword string
+	CPUProfile    string
 }
 
 func newServeCmd(lookupEnv func(string) (string, bool)) *cobra.Command {
@@ -122,6 +124,8 @@ func serveCommand(lookupEnv func(string) (string, bool)) (*cobra.Command, *serve
 	f.StringVar(&opts.TLSKey, "tls-key", "", "TLS private key file (PEM)")
 	f.StringVar(&opts.AdminUser, "admin-user", "", "initial administrator user name")
 	f.StringVar(&opts.AdminPassword, "admin-password", "", "initial administrator password (prefer the environment variable)")
+	f.StringVar(&opts.CPUProfile, "cpu-profile", "", "write a CPU profile of the whole run to this file (diagnostics)")
+	f.MarkHidden("cpu-profile")
 	documentEnv(f)
 	return cmd, opts
 }

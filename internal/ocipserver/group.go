@@ -2,6 +2,7 @@ package ocipserver
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/switchboard/switchboard/internal/provisioning"
@@ -199,7 +200,13 @@ func orgConsolidatedGroupAdd(c *call, cmd string, req *group.GroupConsolidatedAd
 	}
 	resp := &group.GroupConsolidatedAddResponse22{}
 	for _, f := range failed {
-		m := datatypes.DNValidationStatusMessage{Dn: datatypes.DN(f.Number), Status: datatypes.DNValidationStatus(f.Status)}
+		// Outside tables numbers go back in national form, as requests
+		// usually carry them.
+		num := f.Number
+		if i := strings.IndexByte(num, '-'); f.Status != provisioning.DNInvalid && strings.HasPrefix(num, "+") && i > 0 {
+			num = num[i+1:]
+		}
+		m := datatypes.DNValidationStatusMessage{Dn: datatypes.DN(num), Status: datatypes.DNValidationStatus(f.Status)}
 		if f.Err != nil {
 			if e := errorResponse(f.Err); e != nil {
 				m.MessageCode = e.ErrorCode

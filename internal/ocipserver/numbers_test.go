@@ -173,7 +173,10 @@ func numbersWantList[T ~string](t *testing.T, name string, got []T, want ...stri
 		want = []string{}
 	}
 	if !slices.Equal(g, want) {
-		t.Fatalf("%s:\n got  %q\n want %q", name, g, want)
+		if len(g) > 20 {
+			g = append(g[:20:20], "…")
+		}
+		t.Fatalf("%s:\n got  %q (%d)\n want %q", name, g, len(got), want)
 	}
 }
 
@@ -250,7 +253,13 @@ func TestNumbersServiceProvider(t *testing.T) {
 		{name: "delete a number and a range", cmd: del("sp1", []string{"+1-2025550200"}, numbersRange("2025550100", "2025550100"))},
 		spAvailable("sp1", "+1-2025550103"),
 		{name: "a deleted number is free for another SP", cmd: add("sp2", []string{"2025550100"})},
-		spAvailable("sp2", "+1-2025550100"),
+		{name: "sp2 now holds it", cmd: &provider.ServiceProviderDnGetSummaryListRequest{ServiceProviderID: "sp2"},
+			check: numbersAs("summary", func(t *testing.T, r *provider.ServiceProviderDnGetSummaryListResponse) {
+				numbersWantTable(t, "sp2 summary", r.DnSummaryTable, summaryHeadings, [][]string{
+					{"+1-2025550100", "", "true"},
+					{"+1-5055550000 - +1-5055559999", "", "true"},
+				})
+			})},
 	})
 }
 
@@ -372,8 +381,15 @@ func TestNumbersAssignmentList(t *testing.T) {
 			{"+1-2025550103", "true", "bob@example.com"},
 		}),
 		list18("search: case-sensitive user id misses", &group.GroupDnGetAssignmentListRequest18{SearchCriteriaUserID: []datatypes.SearchCriteriaUserId{{Mode: datatypes.SearchModeContains, Value: "BOB", IsCaseInsensitive: false}}}, short, nil),
-		list18("search: number, national digits", &group.GroupDnGetAssignmentListRequest18{SearchCriteriaDn: []datatypes.SearchCriteriaDn{{Mode: datatypes.SearchModeStartsWith, Value: "202555010", IsCaseInsensitive: true}, {Mode: datatypes.SearchModeContains, Value: "5", IsCaseInsensitive: true}}}, short, [][]string{
-			{"+1-2025550105 - +1-2025550107", "false", ""},
+		list18("search: number, national digits and canonical form ANDed", &group.GroupDnGetAssignmentListRequest18{SearchCriteriaDn: []datatypes.SearchCriteriaDn{
+			{Mode: datatypes.SearchModeStartsWith, Value: "202555010", IsCaseInsensitive: true}, {Mode: datatypes.SearchModeContains, Value: "-2025550106", IsCaseInsensitive: true}}}, short, [][]string{
+			{"+1-2025550106", "false", ""},
+		}),
+		list18("search: a run of matches merges", &group.GroupDnGetAssignmentListRequest18{SearchCriteriaDn: []datatypes.SearchCriteriaDn{
+			{Mode: datatypes.SearchModeStartsWith, Value: "+1-202555010", IsCaseInsensitive: true}}, SearchCriteriaExactDnActivation: &datatypes.SearchCriteriaExactDnActivation{}}, short, [][]string{
+			{"+1-2025550100", "false", ""},
+			{"+1-2025550102", "false", ""},
+			{"+1-2025550104 - +1-2025550107", "false", ""},
 		}),
 		list18("search: extension", &group.GroupDnGetAssignmentListRequest18{SearchCriteriaExtension: []datatypes.SearchCriteriaExtension{{Mode: datatypes.SearchModeEqualTo, Value: "103", IsCaseInsensitive: true}}}, short, [][]string{
 			{"+1-2025550103", "true", "bob@example.com"},
@@ -386,8 +402,12 @@ func TestNumbersAssignmentList(t *testing.T) {
 		}),
 		{name: "the old assignment list", cmd: &deprecatedgroup.GroupDnGetAssignmentListRequest{ServiceProviderID: sp, GroupID: g},
 			check: numbersAs("old list", func(t *testing.T, r *deprecatedgroup.GroupDnGetAssignmentListResponse) {
+				// Runs still split on activation, which this version
+				// only shows for numbers in use.
 				numbersWantTable(t, "old list", r.DnTable, []string{"Phone Numbers", "Assigned To", "Department", "Activated"}, [][]string{
-					{"+1-2025550100 - +1-2025550102", "", "", ""},
+					{"+1-2025550100", "", "", ""},
+					{"+1-2025550101", "", "", ""},
+					{"+1-2025550102", "", "", ""},
 					{"+1-2025550103", "Lastbob, Firstbob", "", "true"},
 					{"+1-2025550104 - +1-2025550107", "", "", ""},
 				})
@@ -467,10 +487,52 @@ func TestNumbersAuthorization(t *testing.T) {
 		{name: "not another group's", as: g1Admin, cmd: activate("g2", "2025550101"), code: ocip.CodeUnauthorized},
 		{name: "a read-only admin cannot activate", as: readOnly, cmd: activate("g1", "2025550100"), code: ocip.CodeUnauthorized},
 		{name: "a group admin reads its group", as: g1Admin, cmd: &group.GroupDnGetListRequest{ServiceProviderID: "sp1", GroupID: "g1"},
-			check: numbersAs("g1", func(t *testing.T, r *group.GroupDnGetListResponse) { numbersWantList(t, "g1", r.PhoneNumber, "+1-2025550100") })},
+			check: numbersAs("g1", func(t *testing.T, r *group.GroupDnGetListResponse) {
+				numbersWantList(t, "g1", r.PhoneNumber, "+1-2025550100")
+			})},
 		{name: "not another group", as: g1Admin, cmd: &group.GroupDnGetAssignmentListRequest18{ServiceProviderID: "sp1", GroupID: "g2"}, code: ocip.CodeUnauthorized},
 		{name: "not the SP's lists", as: g1Admin, cmd: &provider.ServiceProviderDnGetAvailableListRequest{ServiceProviderID: "sp1"}, code: ocip.CodeUnauthorized},
 		groupDNs("sp1", "g2", "+1-2025550101"),
 		spAvailable("sp1", "+1-2025550102", "+1-2025550103", "+1-2025550104", "+1-2025550105", "+1-2025550106", "+1-2025550107", "+1-2025550108", "+1-2025550109", "+1-4045550100"),
+	})
+}
+
+func TestNumbersServiceInstance(t *testing.T) {
+	w := numbersSetup(t)
+	w.must(w.h.core.AddSPNumbers(w.ctx, w.sys, "sp1", provisioning.NumberSet{Ranges: [][2]string{{"2025550100", "2025550102"}}}))
+	w.must(w.h.core.AssignGroupNumbers(w.ctx, w.sys, "sp1", "g1", provisioning.NumberSet{Ranges: [][2]string{{"2025550100", "2025550102"}}}))
+	const basic = "Call Center - Basic"
+	w.must(w.h.core.ModifySPServiceAuth(w.ctx, w.sys, "sp1", []provisioning.AuthChange{{Kind: store.SvcUser, Name: basic, Quantity: store.Unlimited}}))
+	w.must(w.h.core.ModifyGroupServiceAuth(w.ctx, w.sys, "sp1", "g1", []provisioning.AuthChange{{Kind: store.SvcUser, Name: basic, Quantity: 1}}))
+	w.must(w.h.core.AddCallCenter(w.ctx, w.sys, provisioning.CallCenterAdd{
+		Center: store.CallCenter{SPID: "sp1", GroupID: "g1", Type: "Basic"},
+		User: store.User{ID: "queue@example.com", LastName: "Sales Queue", FirstName: "Sales Queue",
+			CLIDLastName: "Sales", CLIDFirstName: "Queue", PhoneNumber: "2025550101"},
+		Password: numbersPassword}))
+	numbersRun(t, w, []numbersStep{
+		{name: "a service instance's number", cmd: &group.GroupDnGetAssignmentListRequest18{ServiceProviderID: "sp1", GroupID: "g1"},
+			check: numbersAs("assignment", func(t *testing.T, r *group.GroupDnGetAssignmentListResponse18) {
+				numbersWantTable(t, "assignment", r.DnTable, []string{"Phone Numbers", "User Id", "Last Name", "First Name", "User Type"}, [][]string{
+					{"+1-2025550100", "", "", "", ""},
+					{"+1-2025550101", "queue@example.com", "Sales Queue", "Call Center", "Call Center"},
+					{"+1-2025550102", "", "", "", ""},
+				})
+			})},
+		{name: "the old list names the instance", cmd: &deprecatedgroup.GroupDnGetAssignmentListRequest{ServiceProviderID: "sp1", GroupID: "g1"},
+			check: numbersAs("old list", func(t *testing.T, r *deprecatedgroup.GroupDnGetAssignmentListResponse) {
+				numbersWantTable(t, "old list", r.DnTable, []string{"Phone Numbers", "Assigned To"}, [][]string{
+					{"+1-2025550100", ""}, {"+1-2025550101", "Sales Queue"}, {"+1-2025550102", ""},
+				})
+			})},
+		{name: "not available", cmd: &group.GroupDnGetAvailableListRequest{ServiceProviderID: "sp1", GroupID: "g1"},
+			check: numbersAs("available", func(t *testing.T, r *group.GroupDnGetAvailableListResponse) {
+				numbersWantList(t, "available", r.PhoneNumber, "+1-2025550100", "+1-2025550102")
+			})},
+		{name: "an instance's number stays on the group", cmd: &group.GroupDnUnassignListRequest{ServiceProviderID: "sp1", GroupID: "g1", PhoneNumber: numbersDNs("2025550101")}, code: ocip.CodeInUse},
+		{name: "the instance counts as a use of its service", cmd: &group.GroupServiceGetAuthorizationListRequest{ServiceProviderID: "sp1", GroupID: "g1"},
+			check: numbersAs("services", func(t *testing.T, r *group.GroupServiceGetAuthorizationListResponse) {
+				numbersWantTable(t, "services", servicesPick(r.UserServicesAuthorizationTable, "Service Name", []string{basic}),
+					[]string{"Service Name", "Authorized", "Assigned", "Quantity", "Usage"}, [][]string{{basic, "true", "true", "1", "1"}})
+			})},
 	})
 }

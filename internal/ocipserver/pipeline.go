@@ -119,6 +119,7 @@ func (p *Pipeline) Process(ctx context.Context, b Binder, raw []byte, fromSOAP b
 		return out.AppendXML(make([]byte, 0, 512)), false
 	}
 	st := b.State(doc.SessionID)
+	p.refresh(ctx, st)
 	out.Commands = make([]ocixml.Command, len(doc.Commands))
 	refused := 0
 	for i, cmd := range doc.Commands {
@@ -136,6 +137,27 @@ func (p *Pipeline) Process(ctx context.Context, b Binder, raw []byte, fromSOAP b
 		out.Commands[i] = resp
 	}
 	return out.AppendXML(make([]byte, 0, 1024)), refused == len(doc.Commands)
+}
+
+// refresh re-reads the session's identity once per document, so rights
+// removed since the login (account deleted or disabled, level changed)
+// apply now. A store failure keeps the identity: the commands themselves
+// will meet the same failure and report it.
+func (p *Pipeline) refresh(ctx context.Context, st *LoginState) {
+	st.Mu.Lock()
+	defer st.Mu.Unlock()
+	a, _ := st.Principal.(*provisioning.Actor)
+	if a == nil {
+		return
+	}
+	fresh, err := p.core.Refresh(ctx, a)
+	if e, ok := provisioning.AsError(err); ok && e.Kind == provisioning.KindNotLoggedIn {
+		st.Reset()
+		return
+	}
+	if err == nil {
+		st.Principal = fresh
+	}
 }
 
 // run executes one command; notLoggedIn reports a refusal for lack of a

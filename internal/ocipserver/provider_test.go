@@ -546,6 +546,13 @@ func TestProviderGetList(t *testing.T) {
 		}
 	}
 	rs.fails(orgSPGet("gamma"), ocip.CodeUnauthorized)
+	// Its adds land in its own reseller, whatever the request names.
+	mine := orgSP13("delta", "example.com", false)
+	mine.ResellerID = ptr(datatypes.ResellerId22("r2"))
+	rs.ok(mine)
+	if g := get[*provider.ServiceProviderGetResponse22V4](s, orgSPGet("delta")); deref(g.ResellerID) != "r1" {
+		t.Errorf("reseller admin's SP has reseller %v", g.ResellerID)
+	}
 	if g := get[*provider.ServiceProviderGetResponse22V4](rs, orgSPGet("beta")); g.ServiceProviderID != "beta" {
 		t.Errorf("reseller get %+v", g)
 	}

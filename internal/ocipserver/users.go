@@ -3,6 +3,7 @@ package ocipserver
 import (
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/switchboard/switchboard/internal/provisioning"
@@ -474,10 +475,22 @@ func national(n string) string {
 // timeZoneDisplay renders "(GMT-05:00) America/New_York" from the zone's
 // standard offset; unknown zones are shown by name alone.
 func timeZoneDisplay(tz string) string {
+	if v, ok := tzDisplay.Load(tz); ok {
+		return v.(string)
+	}
 	loc, err := time.LoadLocation(tz)
 	if err != nil {
 		return tz
 	}
+	s := tzDisplayOf(tz, loc)
+	tzDisplay.Store(tz, s) // only real zone names get here: a finite set
+	return s
+}
+
+// tzDisplay caches display names: loading a zone reads the tz database.
+var tzDisplay sync.Map
+
+func tzDisplayOf(tz string, loc *time.Location) string {
 	_, off := time.Date(2026, time.January, 15, 12, 0, 0, 0, loc).Zone()
 	sign := byte('+')
 	if off < 0 {

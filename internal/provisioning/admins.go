@@ -126,6 +126,11 @@ func (c *Core) authorizeAdmin(tx store.Tx, a *Actor, ad store.Admin, write, pwOn
 	}
 	t, min, err := adminTarget(tx, ad)
 	if err != nil {
+		// A missing SP or group is news only to those whose scope would
+		// include it; others learn nothing about what exists.
+		if e, ok := AsError(err); ok && e.Kind == KindNotFound && a != nil && a.Level < LevelReseller && !a.covers(t) {
+			return ErrUnauthorized
+		}
 		return err
 	}
 	if err := authorize(tx, a, min, t, write); err != nil {
@@ -157,7 +162,7 @@ func (c *Core) AddAdmin(ctx context.Context, a *Actor, ad AdminAdd) error {
 	n := ads[0].Admin
 	return c.update(ctx, func(tx store.Tx) error {
 		if err := c.authorizeAdmin(tx, a, n, true, false); err != nil {
-			return c.hideMissing(a, LevelReseller, err)
+			return err
 		}
 		if n.Level == store.LevelReseller {
 			if _, err := tx.GetReseller(n.ResellerID); err != nil {
@@ -357,7 +362,7 @@ func (c *Core) ListAdmins(ctx context.Context, a *Actor, f AdminListFilter) (out
 	err = c.view(ctx, func(tx store.Tx) error {
 		probe := store.Admin{Level: f.Level, SPID: f.SPID, GroupID: f.GroupID, ResellerID: f.ResellerID}
 		if err := c.authorizeAdmin(tx, a, probe, false, false); err != nil {
-			return c.hideMissing(a, LevelReseller, err)
+			return err
 		}
 		switch f.Level {
 		case store.LevelReseller:

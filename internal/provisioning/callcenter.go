@@ -536,7 +536,8 @@ func (c *Core) Agent(ctx context.Context, a *Actor, userID string) (v AgentView,
 // AgentChange edits an agent's state (UserCallCenterModifyRequest19):
 // no last-agent check here, by design.
 type AgentChange struct {
-	ACDState        *string
+	ACDState *string
+	// UnavailableCode sets the code (Unavailable state only); "" clears it.
 	UnavailableCode *string
 	// Joined sets the per-center available flag, keyed by service user id.
 	Joined map[string]bool
@@ -550,7 +551,9 @@ type AgentChange struct {
 
 var acdStates = []string{StateSignIn, StateSignOut, StateAvailable, StateUnavailable, StateWrapUp}
 
-// ModifyAgent changes an agent's ACD state and joined centers.
+// ModifyAgent changes an agent's ACD state, joined centers, skill levels
+// and settings, all or nothing. The user itself or an administrator with
+// scope; the user must hold a call center service.
 func (c *Core) ModifyAgent(ctx context.Context, a *Actor, userID string, ch AgentChange) error {
 	return c.update(ctx, func(tx store.Tx) error {
 		u, err := c.userForWrite(tx, a, userID, LevelUser)

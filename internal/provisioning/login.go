@@ -187,3 +187,39 @@ func domainOf(id string) string {
 	}
 	return ""
 }
+
+// Refresh re-reads a logged-in identity, so that an account deleted or
+// disabled, or an administrator moved or made read-only, takes effect at
+// the session's next document rather than at its next login. A gone or
+// disabled account answers KindNotLoggedIn.
+func (c *Core) Refresh(ctx context.Context, a *Actor) (*Actor, error) {
+	var out *Actor
+	err := c.view(ctx, func(tx store.Tx) error {
+		if a.Level != LevelUser {
+			ad, err := tx.GetAdmin(a.ID)
+			if errors.Is(err, store.ErrNotFound) || (err == nil && ad.Disabled) {
+				return newErr(KindNotLoggedIn)
+			}
+			if err != nil {
+				return err
+			}
+			out, err = c.adminActor(tx, ad)
+			return err
+		}
+		u, err := tx.GetUser(a.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			return newErr(KindNotLoggedIn)
+		}
+		if err != nil {
+			return err
+		}
+		sp, err := tx.GetServiceProvider(u.SPID)
+		if err != nil {
+			return err
+		}
+		out = &Actor{ID: u.ID, Level: LevelUser, SPID: u.SPID, GroupID: u.GroupID, IsEnterprise: sp.IsEnterprise,
+			ResellerID: sp.ResellerID, Domain: domainOf(u.ID)}
+		return nil
+	})
+	return out, err
+}

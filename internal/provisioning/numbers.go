@@ -384,11 +384,28 @@ func numberUses(tx store.Tx, spID, groupID string) ([]NumberUse, error) {
 	if err := tx.ListDNs(spID, groupID, func(d store.DN) bool { out = append(out, NumberUse{DN: d}); return true }); err != nil {
 		return nil, err
 	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	// One walk over the users rather than a lookup per number: a user's
+	// number is always one of its group's, so the SP's (or the group's)
+	// users hold every number listed here that is in use.
+	f := store.UserFilter{SPID: spID}
+	if groupID != "*" {
+		f.GroupID = groupID
+	}
+	holders := map[string]store.User{}
+	if err := tx.ListUsers(f, func(u store.User) bool {
+		if u.PhoneNumber != "" {
+			holders[u.PhoneNumber] = u
+		}
+		return true
+	}); err != nil {
+		return nil, err
+	}
 	for i := range out {
-		if uid, err := tx.FindUserByDN(out[i].DN.Number); err == nil {
-			if u, err := tx.GetUser(uid); err == nil {
-				out[i].User = &u
-			}
+		if u, ok := holders[out[i].DN.Number]; ok {
+			out[i].User = &u
 		}
 	}
 	sortUses(out)

@@ -297,6 +297,12 @@ func departmentPath(tx store.Tx, spID, groupID, name string, ent bool) string {
 
 // resolveUser finds a user (not a virtual one) by any of its ids.
 func resolveUser(tx store.Tx, id string) (store.User, error) {
+	// Most requests name the primary id: one read instead of two.
+	if u, err := tx.GetUser(id); err == nil {
+		return u, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return store.User{}, err
+	}
 	pid, err := tx.LookupUserID(id)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -78,25 +79,53 @@ func BenchmarkUpdateParallel(b *testing.B) {
 		maxBatch int
 	}{{"batched", 0}, {"unbatched", 1}} {
 		b.Run(bc.name, func(b *testing.B) {
-			ctx := context.Background()
-			s, err := OpenSQLite(ctx, b.TempDir(), Options{MaxBatch: bc.maxBatch})
+			s, err := OpenSQLite(context.Background(), b.TempDir(), Options{MaxBatch: bc.maxBatch})
 			if err != nil {
 				b.Fatal(err)
 			}
 			defer s.Close()
-			var next atomic.Int64
-			b.SetParallelism(32) // 32 × GOMAXPROCS writers
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					u := benchUser(int(next.Add(1)))
-					if err := s.Update(ctx, func(tx store.Tx) error { return tx.InsertUser(u) }); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			})
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "writes/s")
+			benchInserts(b, s)
 		})
 	}
+}
+
+// BenchmarkUpdateParallelPostgres is the same on the PostgreSQL server of
+// SWITCHBOARD_TEST_POSTGRES_URL (whose fsync setting decides what it
+// measures: .ci/run's server has fsync off).
+func BenchmarkUpdateParallelPostgres(b *testing.B) {
+	base := os.Getenv(pgEnv)
+	if base == "" {
+		b.Skip(pgEnv + " is not set")
+	}
+	for _, bc := range []struct {
+		name     string
+		maxBatch int
+	}{{"batched", 0}, {"unbatched", 1}} {
+		b.Run(bc.name, func(b *testing.B) {
+			url := pgSchema(b, base)
+			s, err := OpenPostgres(context.Background(), url, Options{MaxBatch: bc.maxBatch})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			benchInserts(b, s)
+		})
+	}
+}
+
+func benchInserts(b *testing.B, s *Store) {
+	ctx := context.Background()
+	var next atomic.Int64
+	b.SetParallelism(32) // 32 × GOMAXPROCS writers
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			u := benchUser(int(next.Add(1)))
+			if err := s.Update(ctx, func(tx store.Tx) error { return tx.InsertUser(u) }); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "writes/s")
 }

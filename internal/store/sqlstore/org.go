@@ -283,6 +283,14 @@ func (t *tx) ListGroups(spID string, fn func(store.Group) bool) error {
 // CountUsers counts the users of a group (groupID "": of the whole
 // service provider) of one kind ("": any).
 func (t *tx) CountUsers(spID, groupID string, kind store.UserKind) (int, error) {
+	if groupID != "" && kind == store.KindUser {
+		var n int64
+		err := t.get("users of "+level(spID, groupID), "SELECT user_count FROM sp_groups WHERE sp_id = $1 AND id = $2", []any{spID, groupID}, &n)
+		if err == nil || !errors.Is(err, store.ErrNotFound) {
+			return int(n), err
+		}
+		return 0, nil // no such group: no users
+	}
 	var f filter
 	f.eq("sp_id", spID)
 	if groupID != "" {

@@ -38,6 +38,8 @@ type Store struct {
 	eng   engine
 	wdb   *sql.DB // the writer's pool: one connection on SQLite
 	rdb   *sql.DB // View's pool: read-only connections on SQLite, wdb on PostgreSQL
+	wst   *stmtCache
+	rst   *stmtCache
 	queue chan *call
 	quit  chan struct{}
 	max   int
@@ -52,12 +54,20 @@ type Store struct {
 
 var _ store.Store = (*Store)(nil)
 
-// call is one queued Update.
+// call is one queued Update. Its fn runs on the caller's goroutine, not
+// the writer's: the writer hands the caller the transaction (turn), the
+// caller reports fn's outcome (ran), and the writer sends the final one
+// (done). So a fn that calls runtime.Goexit (t.Fatal in a test) ends only
+// its caller, and the writer just sees a failed fn.
 type call struct {
 	ctx  context.Context
-	fn   func(store.Tx) error
-	done chan error // buffered: the writer never blocks on an answer
+	turn chan *tx   // the caller's turn to run fn
+	ran  chan error // fn's outcome, buffered
+	done chan error // the Update's outcome when fn did not fail, buffered
 }
+
+// errGoexit is fn's outcome when it called runtime.Goexit.
+var errGoexit = errors.New("sqlstore: Update fn called runtime.Goexit")
 
 // OpenSQLite opens (creating if needed) dir/switchboard.db and brings its
 // schema up to date.
@@ -97,7 +107,6 @@ func OpenSQLite(ctx context.Context, dir string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("sqlstore: %w", err)
 	}
 	wdb.SetMaxOpenConns(1)
-	wdb.SetConnMaxIdleTime(0)
 	// The write connection must exist (and have switched the file to WAL)
 	// before read-only connections open it.
 	if err := wdb.PingContext(ctx); err != nil {
@@ -150,7 +159,7 @@ func open(ctx context.Context, eng engine, wdb, rdb *sql.DB, opt Options) (*Stor
 		closeAll()
 		return nil, err
 	}
-	s := &Store{eng: eng, wdb: wdb, rdb: rdb, quit: make(chan struct{}), max: opt.MaxBatch}
+	s := &Store{eng: eng, wdb: wdb, rdb: rdb, wst: newStmtCache(wdb), rst: newStmtCache(rdb), quit: make(chan struct{}), max: opt.MaxBatch}
 	if s.max <= 0 {
 		s.max = DefaultMaxBatch
 	}
@@ -173,22 +182,31 @@ func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 	s.mu.RUnlock()
 	defer s.views.Done()
 
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// Reads are short; running them detached from cancellation spares the
+	// two watcher goroutines database/sql and the driver start for every
+	// transaction and query on a cancellable context (a tenth of the CPU
+	// time of a user get). Cancellation is still honoured before starting.
+	ctx = context.WithoutCancel(ctx)
 	sqlTx, err := s.rdb.BeginTx(ctx, s.eng.viewOptions())
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin view: %w", err)
 	}
 	defer sqlTx.Rollback() // read-only: nothing to commit
-	return fn(&tx{ctx: ctx, q: sqlTx, eng: s.eng})
+	return fn(&tx{ctx: ctx, q: &cachedTx{tx: sqlTx, cache: s.rst}, eng: s.eng})
 }
 
-// Update queues fn for the writer goroutine and waits for its outcome.
-// Once queued, fn's fate is the writer's: a ctx cancelled later is seen
-// only before fn starts.
+// Update queues fn for the writer goroutine and runs it when the writer
+// hands over the transaction. A ctx cancelled while queued is seen before
+// fn starts; once fn has run, Update waits for the commit whatever ctx
+// says, since the outcome is then the writer's.
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	c := &call{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	c := &call{ctx: ctx, turn: make(chan *tx), ran: make(chan error, 1), done: make(chan error, 1)}
 	s.mu.RLock()
 	if s.closed {
 		s.mu.RUnlock()
@@ -201,7 +219,37 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
 		return ctx.Err()
 	}
 	s.mu.RUnlock()
-	return <-c.done
+	select {
+	case t := <-c.turn:
+		if err := c.run(fn, t); err != nil {
+			return err
+		}
+		return <-c.done
+	case err := <-c.done: // cancelled while queued, or the transaction could not begin
+		return err
+	}
+}
+
+// run calls fn and reports its outcome to the writer, also when fn
+// panics (turned into an error, so the caller sees it like any failure)
+// or calls runtime.Goexit.
+func (c *call) run(fn func(store.Tx) error, t *tx) (err error) {
+	returned := false
+	defer func() {
+		if !returned {
+			if p := recover(); p != nil {
+				buf := make([]byte, 4096)
+				buf = buf[:runtime.Stack(buf, false)]
+				err = fmt.Errorf("sqlstore: panic in Update: %v\n%s", p, buf)
+			} else {
+				err = errGoexit
+			}
+		}
+		c.ran <- err
+	}()
+	err = fn(t)
+	returned = true
+	return err
 }
 
 // Close lets the writer finish every queued Update, waits for running
@@ -217,6 +265,8 @@ func (s *Store) Close() error {
 	close(s.quit)
 	s.writer.Wait()
 	s.views.Wait()
+	s.wst.close()
+	s.rst.close()
 	err := s.wdb.Close()
 	if s.rdb != s.wdb {
 		err = errors.Join(err, s.rdb.Close())
@@ -266,7 +316,7 @@ func (s *Store) commit(batch []*call) {
 	// must not abort the transaction the others share (pgx closes the
 	// connection on cancel).
 	ctx := context.Background()
-	live := batch[:0]
+	live := make([]*call, 0, len(batch))
 	for _, c := range batch {
 		if err := c.ctx.Err(); err != nil {
 			c.done <- err
@@ -282,13 +332,13 @@ func (s *Store) commit(batch []*call) {
 		answer(live, fmt.Errorf("sqlstore: begin: %w", err))
 		return
 	}
-	t := &tx{ctx: ctx, q: sqlTx, eng: s.eng}
+	t := &tx{ctx: ctx, q: &cachedTx{tx: sqlTx, cache: s.wst}, eng: s.eng}
 	if len(live) == 1 {
 		// Alone: the transaction itself isolates fn, no savepoint needed.
 		c := live[0]
-		if err := run(c.fn, t); err != nil {
+		c.turn <- t
+		if err := <-c.ran; err != nil {
 			sqlTx.Rollback()
-			c.done <- err
 			return
 		}
 		if err := sqlTx.Commit(); err != nil {
@@ -301,18 +351,16 @@ func (s *Store) commit(batch []*call) {
 	}
 	ok := make([]*call, 0, len(live))
 	for i, c := range live {
-		if c.ctx.Err() != nil { // cancelled while earlier fns ran
-			c.done <- c.ctx.Err()
+		if err := c.ctx.Err(); err != nil { // cancelled while earlier fns ran
+			c.done <- err
 			continue
 		}
 		if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT sb_call"); err != nil {
-			sqlTx.Rollback()
-			err = fmt.Errorf("sqlstore: savepoint: %w", err)
-			answer(ok, err)
-			answer(live[i:], err)
+			s.abort(sqlTx, ok, live[i:], fmt.Errorf("sqlstore: savepoint: %w", err))
 			return
 		}
-		ferr := run(c.fn, t)
+		c.turn <- t
+		ferr := <-c.ran
 		var serr error
 		if ferr != nil {
 			_, serr = sqlTx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT sb_call")
@@ -321,24 +369,15 @@ func (s *Store) commit(batch []*call) {
 			_, serr = sqlTx.ExecContext(ctx, "RELEASE SAVEPOINT sb_call")
 		}
 		if serr != nil {
-			// The transaction is in an unknown state: nobody's writes
-			// can be trusted, so nobody commits.
-			sqlTx.Rollback()
-			serr = fmt.Errorf("sqlstore: savepoint: %w", serr)
-			answer(ok, serr)
-			if ferr != nil {
-				c.done <- ferr
-			} else {
-				c.done <- serr
+			if ferr == nil {
+				ok = append(ok, c)
 			}
-			answer(live[i+1:], serr)
+			s.abort(sqlTx, ok, live[i+1:], fmt.Errorf("sqlstore: savepoint: %w", serr))
 			return
 		}
-		if ferr != nil {
-			c.done <- ferr
-			continue
+		if ferr == nil {
+			ok = append(ok, c)
 		}
-		ok = append(ok, c)
 	}
 	if len(ok) == 0 {
 		sqlTx.Rollback()
@@ -352,21 +391,17 @@ func (s *Store) commit(batch []*call) {
 	answer(ok, nil)
 }
 
+// abort gives up a batch whose transaction is in an unknown state:
+// nobody's writes can be trusted, so nobody commits. done holds callers
+// whose fn succeeded, pending those not run yet.
+func (s *Store) abort(sqlTx *sql.Tx, done, pending []*call, err error) {
+	sqlTx.Rollback()
+	answer(done, err)
+	answer(pending, err)
+}
+
 func answer(calls []*call, err error) {
 	for _, c := range calls {
 		c.done <- err
 	}
-}
-
-// run calls fn, turning a panic into an error so that the writer (and the
-// other callers of its batch) survive it.
-func run(fn func(store.Tx) error, t *tx) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			buf := make([]byte, 4096)
-			buf = buf[:runtime.Stack(buf, false)]
-			err = fmt.Errorf("sqlstore: panic in Update: %v\n%s", p, buf)
-		}
-	}()
-	return fn(t)
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -51,22 +52,8 @@ func TestPostgres(t *testing.T) {
 	if base == "" {
 		t.Skip(pgEnv + " is not set: skipping the PostgreSQL run of the store suite")
 	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
 	storetest.Run(t, func(t *testing.T) func(t *testing.T) store.Store {
-		// A schema per test, named at random: runs and tests never meet.
-		schema := "sbtest_" + strings.ToLower(rand.Text()[:12])
-		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
-		u, err := withSearchPath(base, schema)
-		if err != nil {
-			t.Fatal(err)
-		}
+		u := pgSchema(t, base)
 		return func(t *testing.T) store.Store {
 			s, err := OpenPostgres(context.Background(), u, Options{})
 			if err != nil {
@@ -75,6 +62,31 @@ func TestPostgres(t *testing.T) {
 			return s
 		}
 	})
+}
+
+// pgSchema creates a schema with a random name on the server of base,
+// dropped when tb ends, and returns a connection string that uses it: so
+// runs and tests never meet.
+func pgSchema(tb testing.TB, base string) string {
+	tb.Helper()
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	schema := "sbtest_" + strings.ToLower(rand.Text()[:12])
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		admin.Close()
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		admin.Close()
+	})
+	u, err := withSearchPath(base, schema)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return u
 }
 
 // withSearchPath adds search_path to a connection string (URL or
@@ -127,6 +139,26 @@ func TestReopen(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The durability settings hold on both pools.
+	for _, db := range []*sql.DB{s.wdb, s.rdb} {
+		var mode string
+		var sync, fk int
+		if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRow("PRAGMA synchronous").Scan(&sync); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRow("PRAGMA foreign_keys").Scan(&fk); err != nil {
+			t.Fatal(err)
+		}
+		if mode != "wal" || sync != 2 || fk != 1 {
+			t.Fatalf("journal_mode %q, synchronous %d, foreign_keys %d; want wal, 2 (FULL), 1", mode, sync, fk)
+		}
+	}
+	if _, err := s.rdb.Exec("INSERT INTO settings (key, value) VALUES ('x', 'y')"); err == nil {
+		t.Fatal("the read pool accepted a write")
 	}
 	var versions int
 	if err := s.rdb.QueryRow("SELECT COUNT(*) FROM schema_version").Scan(&versions); err != nil {
@@ -249,5 +281,36 @@ func TestGroupCommitBatches(t *testing.T) {
 	wg.Wait()
 	if got := s.commits.Load() - before; got != 2 {
 		t.Fatalf("%d transactions for the held Update and %d queued ones, want 2", got, n)
+	}
+}
+
+// TestGoexitInUpdate: a fn that ends its goroutine (t.Fatal does) loses
+// its writes and leaves the writer serving others.
+func TestGoexitInUpdate(t *testing.T) {
+	s := openSQLite(t, t.TempDir(), Options{})
+	defer s.Close()
+	ctx := context.Background()
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		s.Update(ctx, func(tx store.Tx) error {
+			tx.PutSetting("gone", "v")
+			runtime.Goexit()
+			return nil
+		})
+	}()
+	<-exited
+	if err := s.Update(ctx, func(tx store.Tx) error { return tx.PutSetting("kept", "v") }); err != nil {
+		t.Fatal(err)
+	}
+	err := s.View(ctx, func(tx store.Tx) error {
+		if _, err := tx.GetSetting("gone"); !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("setting of the exited fn: %v", err)
+		}
+		_, err := tx.GetSetting("kept")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

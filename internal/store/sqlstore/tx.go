@@ -16,7 +16,7 @@ import (
 // tx implements store.Tx over one database transaction.
 type tx struct {
 	ctx context.Context
-	q   *sql.Tx
+	q   *cachedTx
 	eng engine
 }
 
@@ -32,7 +32,7 @@ const pageSize = 1000
 // stays. A single statement is atomic on SQLite by itself; a method with
 // several (multi), and on PostgreSQL every method, gets a savepoint.
 func (t *tx) write(multi bool, fn func() error) error {
-	if true {
+	if !multi && !t.eng.guardEveryWrite() {
 		return fn()
 	}
 	if _, err := t.q.ExecContext(t.ctx, "SAVEPOINT sb_op"); err != nil {

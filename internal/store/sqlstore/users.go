@@ -94,6 +94,11 @@ func (t *tx) InsertUser(u store.User) error {
 			timestamp(u.Created), timestamp(u.Modified)); err != nil {
 			return err
 		}
+		if u.Kind == store.KindUser {
+			if _, err := t.exec(what, "UPDATE sp_groups SET user_count = user_count + 1 WHERE sp_id = $1 AND id = $2", u.SPID, u.GroupID); err != nil {
+				return err
+			}
+		}
 		return t.addUserIDs(u)
 	})
 }
@@ -146,6 +151,10 @@ func (t *tx) UpdateUser(u store.User) error {
 		return err
 	}
 	return t.write(true, func() error {
+		var oldSP, oldGroup, oldKind string
+		if err := t.get(what, "SELECT sp_id, group_id, kind FROM users WHERE id = $1", []any{u.ID}, &oldSP, &oldGroup, &oldKind); err != nil {
+			return err
+		}
 		if err := t.change(what, `UPDATE users SET kind = $2, sp_id = $3, group_id = $4, last_name = $5,
 			first_name = $6, clid_last_name = $7, clid_first_name = $8, phone_number = $9, extension = $10,
 			department = $11, department_ent = $12, email = $13, external_id = $14, aliases = $15,
@@ -160,6 +169,19 @@ func (t *tx) UpdateUser(u store.User) error {
 		if err := t.dropUserIDs(u.ID); err != nil {
 			return err
 		}
+		if oldSP != u.SPID || oldGroup != u.GroupID || oldKind != string(u.Kind) {
+			// The record moved or changed kind: keep both groups' counts.
+			if oldKind == string(store.KindUser) {
+				if _, err := t.exec(what, "UPDATE sp_groups SET user_count = user_count - 1 WHERE sp_id = $1 AND id = $2", oldSP, oldGroup); err != nil {
+					return err
+				}
+			}
+			if u.Kind == store.KindUser {
+				if _, err := t.exec(what, "UPDATE sp_groups SET user_count = user_count + 1 WHERE sp_id = $1 AND id = $2", u.SPID, u.GroupID); err != nil {
+					return err
+				}
+			}
+		}
 		return t.addUserIDs(u)
 	})
 }
@@ -171,8 +193,14 @@ func (t *tx) UpdateUser(u store.User) error {
 func (t *tx) DeleteUser(userID string) error {
 	what := fmt.Sprintf("user %q", userID)
 	return t.write(true, func() error {
-		if err := t.change(what, "DELETE FROM users WHERE id = $1", userID); err != nil {
+		var spID, groupID, kind string
+		if err := t.get(what, "DELETE FROM users WHERE id = $1 RETURNING sp_id, group_id, kind", []any{userID}, &spID, &groupID, &kind); err != nil {
 			return err
+		}
+		if kind == string(store.KindUser) {
+			if _, err := t.exec(what, "UPDATE sp_groups SET user_count = user_count - 1 WHERE sp_id = $1 AND id = $2", spID, groupID); err != nil {
+				return err
+			}
 		}
 		for _, q := range []string{
 			"DELETE FROM principals WHERE owner = $1 AND kind <> 'admin'",

@@ -287,6 +287,27 @@ func testGroups(t *testing.T, s store.Store) {
 			}
 		}
 
+		// The count follows deletes, moves and kind changes.
+		countIs := func(sp, group string, want int) {
+			t.Helper()
+			n, err := tx.CountUsers(sp, group, store.KindUser)
+			ok(t, err)
+			if n != want {
+				t.Fatalf("CountUsers(%q, %q, user) = %d, want %d", sp, group, n, want)
+			}
+		}
+		moved := user("u3", "sp1", "a")
+		ok(t, tx.UpdateUser(moved))
+		countIs("sp1", "a", 2)
+		countIs("sp1", "b", 0)
+		moved.Kind = store.KindCallCenter
+		ok(t, tx.UpdateUser(moved))
+		countIs("sp1", "a", 1)
+		ok(t, tx.DeleteUser("u1"))
+		countIs("sp1", "a", 0)
+		ok(t, tx.DeleteUser("u2"))
+		countIs("sp1", "a", 0)
+
 		ok(t, tx.DeleteGroup("sp1", "b"))
 		is(t, tx.DeleteGroup("sp1", "b"), store.ErrNotFound, "DeleteGroup twice")
 		_, err = tx.GetGroup("sp1", "b")

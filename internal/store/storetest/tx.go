@@ -152,25 +152,22 @@ func testView(t *testing.T, s store.Store) {
 		t.Fatalf("View returned %v, want fn's error", err)
 	}
 	// A View started before an Update keeps its snapshot.
-	inView, updated := make(chan struct{}), make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
+	inView, updated := make(chan struct{}), make(chan error)
+	go func() {
 		<-inView
-		update(t, s, func(tx store.Tx) error { return tx.PutSetting("k", "2") })
-		close(updated)
-	})
+		updated <- s.Update(context.Background(), func(tx store.Tx) error { return tx.PutSetting("k", "2") })
+	}()
 	view(t, s, func(tx store.Tx) error {
 		v, err := tx.GetSetting("k")
 		ok(t, err)
 		equal(t, v, "1", "setting before the Update")
 		close(inView)
-		<-updated
+		ok(t, <-updated)
 		v, err = tx.GetSetting("k")
 		ok(t, err)
 		equal(t, v, "1", "setting after a concurrent Update, in the same View")
 		return nil
 	})
-	wg.Wait()
 	view(t, s, func(tx store.Tx) error {
 		v, err := tx.GetSetting("k")
 		ok(t, err)

@@ -1,8 +1,8 @@
 -- The initial schema, one text for both engines. On SQLite the runner
 -- makes two rewrites: COLLATE "C" becomes COLLATE BINARY (keys sort by
--- bytes on both engines), and the WITHOUT ROWID comments after each
--- table become clauses, so each table is stored in its primary key's order and a
--- walk in key order reads it sequentially.
+-- bytes on both engines), and the WITHOUT ROWID comment after each table
+-- becomes the clause, so a table is stored in its primary key's order
+-- and a walk in key order reads it sequentially.
 -- Empty strings stand for "none" except in columns with a UNIQUE
 -- constraint, where NULL does (NULLs never collide). Times are BIGINT
 -- microseconds since 1970 UTC, NULL for none.
@@ -41,6 +41,9 @@ CREATE TABLE sp_groups (
 	user_limit     BIGINT NOT NULL,
 	external_id    TEXT COLLATE "C" UNIQUE,
 	profile        TEXT NOT NULL,
+	-- users of kind 'user' in the group, kept by InsertUser/DeleteUser so
+	-- the user-limit check does not count a large group on every add
+	user_count     BIGINT NOT NULL DEFAULT 0,
 	PRIMARY KEY (sp_id, id)
 ) /*WITHOUT ROWID*/;
 
