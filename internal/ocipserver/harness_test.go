@@ -27,13 +27,13 @@ const (
 )
 
 type harness struct {
-	t    *testing.T
+	t    testing.TB
 	st   store.Store
 	core *provisioning.Core
 	p    *Pipeline
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlstore.OpenSQLite(ctx, t.TempDir(), sqlstore.Options{})
@@ -159,3 +159,13 @@ func describe(r ocixml.Command) string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// mustActor logs the bootstrap administrator in through the core.
+func mustActor(tb testing.TB, h *harness) any {
+	tb.Helper()
+	info, err := h.core.Login(context.Background(), testAdmin, provisioning.Credential{Password: testPassword})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return info.Actor
+}

@@ -12,7 +12,15 @@ type tableBuilder struct {
 	t   ocixml.Table
 	idx map[string]int
 	row []string
+	// Rows are kept in fixed-size chunks and copied into the table once,
+	// at its final size: growing one slice of a million cells by append
+	// copied it again and again, with the garbage collector stalled behind
+	// each long copy (half the time of a 100,000-user list).
+	chunks [][]string
+	rows   int
 }
+
+const chunkCells = 1 << 14
 
 // newTable starts the table element of a response type with the schema's
 // headings. An unknown table is a programming error.
@@ -40,13 +48,32 @@ func (b *tableBuilder) set(heading, v string) *tableBuilder {
 
 // end appends the current row and starts an empty one.
 func (b *tableBuilder) end() {
-	b.t.AddRow(b.row...)
+	w := len(b.row)
+	if w == 0 {
+		return
+	}
+	if n := len(b.chunks); n == 0 || len(b.chunks[n-1])+w > cap(b.chunks[n-1]) {
+		b.chunks = append(b.chunks, make([]string, 0, max(chunkCells/w, 1)*w))
+	}
+	last := &b.chunks[len(b.chunks)-1]
+	*last = append(*last, b.row...)
+	b.rows++
 	clear(b.row)
 }
 
 // table returns the finished table (headings always present, even with
 // no rows, as clients require).
-func (b *tableBuilder) table() ocixml.Table { return b.t }
+func (b *tableBuilder) table() ocixml.Table {
+	b.t.Grow(b.rows)
+	w := len(b.row)
+	for _, c := range b.chunks {
+		for i := 0; i+w <= len(c); i += w {
+			b.t.AddRow(c[i : i+w]...)
+		}
+	}
+	b.chunks, b.rows = nil, 0
+	return b.t
+}
 
 // tableBool spells booleans the way BroadWorks tables do.
 func tableBool(v bool) string {

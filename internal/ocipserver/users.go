@@ -78,11 +78,11 @@ func userRoutes(r routes) {
 		if fail := userCriteria(&f, req); fail != nil {
 			return fail
 		}
-		rows, err := c.p.core.ListUsers(c.ctx, c.actor, f)
+		t, err := userTable(c, "UserGetListInGroupResponse", f)
 		if err != nil {
 			return c.fail(err)
 		}
-		return &user.UserGetListInGroupResponse{UserTable: userTable(c, "UserGetListInGroupResponse", rows)}
+		return &user.UserGetListInGroupResponse{UserTable: t}
 	})
 	on(r, "UserGetListInServiceProviderRequest", func(c *call, req *user.UserGetListInServiceProviderRequest) ocixml.Command {
 		if req.ServiceProviderID == nil {
@@ -92,22 +92,22 @@ func userRoutes(r routes) {
 		if fail := userCriteria(&f, req); fail != nil {
 			return fail
 		}
-		rows, err := c.p.core.ListUsers(c.ctx, c.actor, f)
+		t, err := userTable(c, "UserGetListInServiceProviderResponse", f)
 		if err != nil {
 			return c.fail(err)
 		}
-		return &user.UserGetListInServiceProviderResponse{UserTable: userTable(c, "UserGetListInServiceProviderResponse", rows)}
+		return &user.UserGetListInServiceProviderResponse{UserTable: t}
 	})
 	on(r, "UserGetListInSystemRequest", func(c *call, req *user.UserGetListInSystemRequest) ocixml.Command {
 		var f provisioning.UserListFilter
 		if fail := userCriteria(&f, req); fail != nil {
 			return fail
 		}
-		rows, err := c.p.core.ListUsers(c.ctx, c.actor, f)
+		t, err := userTable(c, "UserGetListInSystemResponse", f)
 		if err != nil {
 			return c.fail(err)
 		}
-		return &user.UserGetListInSystemResponse{UserTable: userTable(c, "UserGetListInSystemResponse", rows)}
+		return &user.UserGetListInSystemResponse{UserTable: t}
 	})
 
 	on(r, "UserServiceAssignListRequest", func(c *call, req *user.UserServiceAssignListRequest) ocixml.Command {
@@ -502,27 +502,29 @@ func tzDisplayOf(tz string, loc *time.Location) string {
 
 func two(n int) string { return string([]byte{byte('0' + n/10), byte('0' + n%10)}) }
 
-// userTable renders list rows under the response's own headings; columns
-// the response lacks are skipped by the heading lookup.
-func userTable(c *call, resp string, rows []provisioning.UserRow) ocixml.Table {
+// userTable lists users straight into the response's table; columns the
+// response lacks are skipped by the heading lookup.
+func userTable(c *call, resp string, f provisioning.UserListFilter) (ocixml.Table, error) {
 	t := newTable(resp, "userTable")
-	t.t.Grow(len(rows))
-	for _, r := range rows {
-		u := r.User
+	err := c.p.core.ListUsers(c.ctx, c.actor, f, func(r *provisioning.UserRow) bool {
+		u := &r.User
 		t.setIf("User Id", u.ID).setIf("Group Id", u.GroupID).setIf("Service Provider Id", u.SPID)
 		t.setIf("Last Name", u.LastName).setIf("First Name", u.FirstName).setIf("Department", u.Department)
 		t.setIf("Phone Number", u.PhoneNumber).setIf("Phone Number Activated", tableBool(r.NumberActivated))
 		t.setIf("Email Address", u.Email).setIf("Hiragana Last Name", u.Profile.HiraganaLastName).setIf("Hiragana First Name", u.Profile.HiraganaFirstName)
 		t.setIf("In Trunk Group", "false").setIf("Extension", u.Extension)
-		cc, prefix := "", ""
-		if u.PhoneNumber != "" {
-			cc = strings.TrimPrefix(u.PhoneNumber[:strings.IndexByte(u.PhoneNumber, '-')], "+")
+		cc := ""
+		if i := strings.IndexByte(u.PhoneNumber, '-'); i > 1 {
+			cc = u.PhoneNumber[1:i]
 		}
-		t.setIf("Country Code", cc).setIf("National Prefix", prefix)
+		// National Prefix stays empty: Switchboard keeps no per-country
+		// dialling plan.
+		t.setIf("Country Code", cc).setIf("National Prefix", "")
 		t.setIf("Reseller Id", r.ResellerID).setIf("User External Id", u.ExternalID)
 		t.end()
-	}
-	return t.table()
+		return true
+	})
+	return t.table(), err
 }
 
 // userCriteria reads the search criteria common to the user lists by

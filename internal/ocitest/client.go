@@ -46,7 +46,9 @@ func Dial(addr string, cfg *tls.Config) (*Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Conn{nc: nc, fr: ocixml.NewFrameReader(nc, ocixml.FrameOptions{}),
+	// Responses are not bounded like requests: a system-wide user list
+	// is tens of megabytes.
+	return &Conn{nc: nc, fr: ocixml.NewFrameReader(nc, ocixml.FrameOptions{MaxSize: 512 << 20}),
 		session: "ocitest-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.FormatInt(seq.Add(1), 10),
 		Timeout: 30 * time.Second}, nil
 }
@@ -73,7 +75,7 @@ func (c *Conn) Do(cmds ...ocixml.Command) ([]ocixml.Command, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp, err := ocip.Decode(raw, ocip.DecodeOptions{})
+	resp, err := ocip.Decode(raw, ocip.DecodeOptions{MaxSize: 512 << 20})
 	if err != nil {
 		return nil, fmt.Errorf("ocitest: response: %w", err)
 	}

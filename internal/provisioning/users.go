@@ -595,9 +595,12 @@ type UserRow struct {
 	ResellerID      string
 }
 
-func (c *Core) ListUsers(ctx context.Context, a *Actor, f UserListFilter) (out []UserRow, err error) {
-	err = c.view(ctx, func(tx store.Tx) error {
-		out = out[:0]
+// ListUsers streams the users of the scope that match f, in user id
+// order, to fn (which returns false to stop). Rows are handed over one by
+// one rather than collected: a system-wide list can hold 100,000 users,
+// and the caller turns each row into output at once.
+func (c *Core) ListUsers(ctx context.Context, a *Actor, f UserListFilter, fn func(*UserRow) bool) error {
+	return c.view(ctx, func(tx store.Tx) error {
 		sf := store.UserFilter{SPID: f.SPID, GroupID: f.GroupID, Kind: store.KindUser}
 		switch {
 		case f.GroupID != "":
@@ -632,52 +635,48 @@ func (c *Core) ListUsers(ctx context.Context, a *Actor, f UserListFilter) (out [
 		if f.InTrunkGroup != nil && *f.InTrunkGroup {
 			return nil
 		}
-		if err := tx.ListUsers(sf, func(u store.User) bool {
-			if !f.match(u) {
-				return true
-			}
-			out = append(out, UserRow{User: u})
-			return f.Limit <= 0 || len(f.ResellerIDs) > 0 || len(out) < f.Limit
-		}); err != nil {
-			return err
-		}
 		// Activation and reseller come from one walk per service provider
-		// rather than one lookup per row.
+		// (the store lets fn use the Tx during a walk).
 		type spInfo struct {
 			reseller  string
 			activated map[string]bool
 		}
-		sps := map[string]*spInfo{}
-		for i := range out {
-			u := &out[i].User
-			info := sps[u.SPID]
-			if info == nil {
-				info = &spInfo{activated: map[string]bool{}}
+		var cur *spInfo
+		curSP := ""
+		var inner error
+		n := 0
+		var row UserRow
+		err := tx.ListUsers(sf, func(u store.User) bool {
+			if !f.match(u) {
+				return true
+			}
+			if cur == nil || u.SPID != curSP {
+				cur, curSP = &spInfo{activated: map[string]bool{}}, u.SPID
 				if sp, err := tx.GetServiceProvider(u.SPID); err == nil {
-					info.reseller = sp.ResellerID
+					cur.reseller = sp.ResellerID
 				}
 				if err := tx.ListDNs(u.SPID, "*", func(d store.DN) bool {
 					if d.Activated {
-						info.activated[d.Number] = true
+						cur.activated[d.Number] = true
 					}
 					return true
 				}); err != nil {
-					return err
+					inner = err
+					return false
 				}
-				sps[u.SPID] = info
 			}
-			out[i].ResellerID = info.reseller
-			out[i].NumberActivated = u.PhoneNumber != "" && info.activated[u.PhoneNumber]
-		}
-		if len(f.ResellerIDs) > 0 {
-			out = slices.DeleteFunc(out, func(r UserRow) bool { return !matchAll(f.ResellerIDs, r.ResellerID) })
-			if f.Limit > 0 && len(out) > f.Limit {
-				out = out[:f.Limit]
+			if !matchAll(f.ResellerIDs, cur.reseller) {
+				return true
 			}
+			row = UserRow{User: u, ResellerID: cur.reseller, NumberActivated: u.PhoneNumber != "" && cur.activated[u.PhoneNumber]}
+			n++
+			return fn(&row) && (f.Limit <= 0 || n < f.Limit)
+		})
+		if err == nil {
+			err = inner
 		}
-		return nil
+		return err
 	})
-	return out, err
 }
 
 func (f *UserListFilter) match(u store.User) bool {
