@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -30,6 +31,14 @@ const shutdownGrace = 30 * time.Second
 // in-flight requests and closes the store.
 func runServe(ctx context.Context, opts serveOptions, stderr io.Writer) error {
 	log := newLogger(stderr)
+	if _, set := os.LookupEnv("GOGC"); !set {
+		// The server's live heap is small next to what a request allocates
+		// (a 100,000-user list is 20 MB of reply): collecting at 200 %
+		// instead of 100 % cut GC time enough for about 12 % more user gets
+		// per second and a faster big list, for a peak RSS of 265 MB instead
+		// of 180 MB at 100,000 users (docs/PERFORMANCE.md). GOGC overrides.
+		debug.SetGCPercent(200)
+	}
 	if opts.CPUProfile != "" {
 		f, err := os.Create(opts.CPUProfile)
 		if err != nil {

@@ -16,7 +16,7 @@ import (
 // UserGetListInSystemRequest reply, without the network or a client.
 // `switchboard bench` measures the same end to end over TCP.
 func BenchmarkUserListInSystem100k(b *testing.B) {
-	h := newHarness(b)
+	h := newInProcessHarness(b)
 	ctx := context.Background()
 	err := h.st.Update(ctx, func(tx store.Tx) error {
 		if err := tx.InsertDomain(store.Domain{Name: "b.example"}); err != nil {

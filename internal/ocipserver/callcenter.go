@@ -955,33 +955,22 @@ type ccAgentFilter struct {
 	skill                    *int
 }
 
-func ccCriterion(mode datatypes.SearchMode, value string, ci bool) provisioning.StringCriterion {
-	m := provisioning.StartsWith
-	switch mode {
-	case datatypes.SearchModeContains:
-		m = provisioning.Contains
-	case datatypes.SearchModeEqualTo:
-		m = provisioning.EqualTo
-	}
-	return provisioning.StringCriterion{Mode: m, Value: value, CaseInsensitive: ci}
-}
-
 func ccAgentListFilter(req *callcenter.GroupCallCenterGetAgentListRequest) ccAgentFilter {
 	var f ccAgentFilter
 	for _, s := range req.SearchCriteriaUserLastName {
-		f.last = append(f.last, ccCriterion(s.Mode, string(s.Value), s.IsCaseInsensitive))
+		f.last = append(f.last, criterion(s.Mode, string(s.Value), s.IsCaseInsensitive))
 	}
 	for _, s := range req.SearchCriteriaUserFirstName {
-		f.first = append(f.first, ccCriterion(s.Mode, string(s.Value), s.IsCaseInsensitive))
+		f.first = append(f.first, criterion(s.Mode, string(s.Value), s.IsCaseInsensitive))
 	}
 	for _, s := range req.SearchCriteriaUserID {
-		f.id = append(f.id, ccCriterion(s.Mode, string(s.Value), s.IsCaseInsensitive))
+		f.id = append(f.id, criterion(s.Mode, string(s.Value), s.IsCaseInsensitive))
 	}
 	for _, s := range req.SearchCriteriaDn {
-		f.dn = append(f.dn, ccCriterion(s.Mode, string(s.Value), s.IsCaseInsensitive))
+		f.dn = append(f.dn, criterion(s.Mode, string(s.Value), s.IsCaseInsensitive))
 	}
 	for _, s := range req.SearchCriteriaExtension {
-		f.ext = append(f.ext, ccCriterion(s.Mode, string(s.Value), s.IsCaseInsensitive))
+		f.ext = append(f.ext, criterion(s.Mode, string(s.Value), s.IsCaseInsensitive))
 	}
 	if d := req.SearchCriteriaExactUserDepartment; d != nil {
 		f.dept = d.DepartmentKey

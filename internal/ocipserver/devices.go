@@ -400,16 +400,16 @@ func devFilter(limit *datatypes.ResponseSizeLimit, names []datatypes.SearchCrite
 		f.Limit = int(*limit)
 	}
 	for _, sc := range names {
-		f.Name = append(f.Name, admCriterion(sc.Mode, string(sc.Value), sc.IsCaseInsensitive))
+		f.Name = append(f.Name, criterion(sc.Mode, string(sc.Value), sc.IsCaseInsensitive))
 	}
 	for _, sc := range macs {
-		f.MAC = append(f.MAC, admCriterion(sc.Mode, string(sc.Value), sc.IsCaseInsensitive))
+		f.MAC = append(f.MAC, criterion(sc.Mode, string(sc.Value), sc.IsCaseInsensitive))
 	}
 	for _, sc := range nets {
-		f.NetAddress = append(f.NetAddress, admCriterion(sc.Mode, string(sc.Value), sc.IsCaseInsensitive))
+		f.NetAddress = append(f.NetAddress, criterion(sc.Mode, string(sc.Value), sc.IsCaseInsensitive))
 	}
 	for _, sc := range versions {
-		f.Version = append(f.Version, admCriterion(sc.Mode, string(sc.Value), sc.IsCaseInsensitive))
+		f.Version = append(f.Version, criterion(sc.Mode, string(sc.Value), sc.IsCaseInsensitive))
 	}
 	if typ != nil {
 		s := string(typ.DeviceType)

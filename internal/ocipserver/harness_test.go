@@ -3,9 +3,12 @@ package ocipserver
 import (
 	"context"
 	"fmt"
+	"net"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/switchboard/switchboard/internal/ocitest"
 	"github.com/switchboard/switchboard/internal/provisioning"
 	"github.com/switchboard/switchboard/internal/store"
 	"github.com/switchboard/switchboard/internal/store/sqlstore"
@@ -17,9 +20,10 @@ import (
 )
 
 // The command-semantics tests drive the real pipeline over a real SQLite
-// store, document bytes in and document bytes out, exactly as a transport
-// does; the transport tests cover the sockets separately and the
-// end-to-end tests join the two.
+// store through a real TCP listener: each session is its own connection,
+// sending canonical documents and decoding the replies, as a client does.
+// newInProcessHarness skips the socket for the few tests that look at the
+// Processor's own results (the not-logged-in flag) or measure it.
 
 const (
 	testAdmin    = "sysadmin"
@@ -31,9 +35,33 @@ type harness struct {
 	st   store.Store
 	core *provisioning.Core
 	p    *Pipeline
+	addr string // the TCP listener; "" in process
 }
 
+// newHarness serves the pipeline on a TCP listener on 127.0.0.1.
 func newHarness(t testing.TB) *harness {
+	t.Helper()
+	h := newInProcessHarness(t)
+	srv, err := New(Config{}, h.p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.ServeTCP(l)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	})
+	h.addr = l.Addr().String()
+	return h
+}
+
+// newInProcessHarness calls Pipeline.Process directly.
+func newInProcessHarness(t testing.TB) *harness {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlstore.OpenSQLite(ctx, t.TempDir(), sqlstore.Options{})
@@ -57,15 +85,39 @@ func (b *testBinder) RemoteAddr() string       { return "127.0.0.1:1" }
 
 // session is one logged-in (or not) connection.
 type session struct {
-	h  *harness
-	b  *testBinder
-	id string
+	h    *harness
+	b    *testBinder   // in process
+	conn *ocitest.Conn // over TCP
+	id   string
 }
 
 var sessionSeq atomic.Int64
 
 func (h *harness) session() *session {
-	return &session{h: h, b: &testBinder{}, id: fmt.Sprintf("session-%d", sessionSeq.Add(1))}
+	s := &session{h: h, b: &testBinder{}, id: fmt.Sprintf("session-%d", sessionSeq.Add(1))}
+	if h.addr != "" {
+		c, err := ocitest.Dial(h.addr, nil)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		h.t.Cleanup(func() { c.Close() })
+		s.conn = c
+	}
+	return s
+}
+
+// raw sends one document as bytes and returns the reply's bytes, and (in
+// process only) the Processor's not-logged-in flag.
+func (s *session) raw(doc []byte) ([]byte, bool) {
+	s.h.t.Helper()
+	if s.conn == nil {
+		return s.h.p.Process(context.Background(), s.b, doc, false)
+	}
+	out, err := s.conn.Raw(doc)
+	if err != nil {
+		s.h.t.Fatalf("TCP round trip: %v", err)
+	}
+	return out, false
 }
 
 // login opens a session logged in as id with the plain-password flow.
@@ -87,9 +139,8 @@ func (h *harness) admin() *session { return h.login(testAdmin, testPassword) }
 func (s *session) doFlag(cmds ...ocixml.Command) ([]ocixml.Command, bool) {
 	s.h.t.Helper()
 	doc := &ocip.Document{SessionID: s.id, Commands: cmds}
-	raw := doc.AppendXML(nil)
-	out, notLogged := s.h.p.Process(context.Background(), s.b, raw, false)
-	resp, err := ocip.Decode(out, ocip.DecodeOptions{})
+	out, notLogged := s.raw(doc.AppendXML(nil))
+	resp, err := ocip.Decode(out, ocip.DecodeOptions{MaxSize: 64 << 20})
 	if err != nil {
 		s.h.t.Fatalf("response does not decode: %v\n%s", err, out)
 	}

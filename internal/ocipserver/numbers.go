@@ -59,7 +59,7 @@ func numberRoutes(r routes) {
 		// what a client sending them means, so they are honoured here too.
 		groupCrit := make([]provisioning.StringCriterion, len(req.SearchCriteriaGroupID))
 		for i, s := range req.SearchCriteriaGroupID {
-			groupCrit[i] = dnCriterion(s.Mode, string(s.Value), s.IsCaseInsensitive)
+			groupCrit[i] = criterion(s.Mode, string(s.Value), s.IsCaseInsensitive)
 		}
 		dnCrit := dnCriteria(req.SearchCriteriaDn)
 		rows = slices.DeleteFunc(rows, func(row dnRow) bool {
@@ -153,10 +153,10 @@ func numberRoutes(r routes) {
 		f := dnAssignmentFilter{dn: dnCriteria(req.SearchCriteriaDn), activated: req.SearchCriteriaExactDnActivation, department: req.SearchCriteriaExactDnDepartment}
 		f.user(req.SearchCriteriaUserFirstName, req.SearchCriteriaUserLastName)
 		for _, s := range req.SearchCriteriaUserID {
-			f.userID = append(f.userID, dnCriterion(s.Mode, string(s.Value), s.IsCaseInsensitive))
+			f.userID = append(f.userID, criterion(s.Mode, string(s.Value), s.IsCaseInsensitive))
 		}
 		for _, s := range req.SearchCriteriaExtension {
-			f.extension = append(f.extension, dnCriterion(s.Mode, string(s.Value), s.IsCaseInsensitive))
+			f.extension = append(f.extension, criterion(s.Mode, string(s.Value), s.IsCaseInsensitive))
 		}
 		runs, fail := dnAssignmentRuns(c, string(req.ServiceProviderID), string(req.GroupID), f, req.ResponseSizeLimit)
 		if fail != nil {
@@ -314,22 +314,10 @@ func dnNext(s string) string {
 	return ""
 }
 
-// dnCriterion converts one schema string criterion.
-func dnCriterion(mode datatypes.SearchMode, value string, caseInsensitive bool) provisioning.StringCriterion {
-	m := provisioning.StartsWith
-	switch mode {
-	case datatypes.SearchModeContains:
-		m = provisioning.Contains
-	case datatypes.SearchModeEqualTo:
-		m = provisioning.EqualTo
-	}
-	return provisioning.StringCriterion{Mode: m, Value: value, CaseInsensitive: caseInsensitive}
-}
-
 func dnCriteria(in []datatypes.SearchCriteriaDn) []provisioning.StringCriterion {
 	out := make([]provisioning.StringCriterion, len(in))
 	for i, s := range in {
-		out[i] = dnCriterion(s.Mode, string(s.Value), s.IsCaseInsensitive)
+		out[i] = criterion(s.Mode, string(s.Value), s.IsCaseInsensitive)
 	}
 	return out
 }
@@ -365,10 +353,10 @@ type dnAssignmentFilter struct {
 
 func (f *dnAssignmentFilter) user(first []datatypes.SearchCriteriaUserFirstName, last []datatypes.SearchCriteriaUserLastName) {
 	for _, s := range first {
-		f.first = append(f.first, dnCriterion(s.Mode, string(s.Value), s.IsCaseInsensitive))
+		f.first = append(f.first, criterion(s.Mode, string(s.Value), s.IsCaseInsensitive))
 	}
 	for _, s := range last {
-		f.last = append(f.last, dnCriterion(s.Mode, string(s.Value), s.IsCaseInsensitive))
+		f.last = append(f.last, criterion(s.Mode, string(s.Value), s.IsCaseInsensitive))
 	}
 }
 

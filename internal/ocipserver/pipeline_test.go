@@ -1,9 +1,12 @@
 package ocipserver
 
 import (
+	"bytes"
 	"context"
+	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/switchboard/switchboard/internal/provisioning"
 	"github.com/switchboard/switchboard/internal/store"
@@ -16,7 +19,7 @@ import (
 )
 
 func TestPipelineNotLoggedIn(t *testing.T) {
-	h := newHarness(t)
+	h := newInProcessHarness(t) // the flag is the Processor's own result
 	s := h.session()
 	r, notLogged := s.doFlag(&system.SystemSoftwareVersionGetRequest{}, &login.VerifySessionIsValidRequest{})
 	if !notLogged {
@@ -51,14 +54,16 @@ func TestPipelinePerCommandResults(t *testing.T) {
 }
 
 func TestPipelineMalformedDocument(t *testing.T) {
-	h := newHarness(t)
+	// In process: over TCP a document that never ends is the framer's
+	// business (transport_test.go), not the pipeline's.
+	h := newInProcessHarness(t)
 	s := h.admin()
 	for _, doc := range []string{
 		`<?xml version="1.0"?><BroadsoftDocument protocol="OCI" xmlns="C"><sessionId>x</sessionId><command xsi:type="Nope"/></BroadsoftDocument>`,
 		`<BroadsoftDocument protocol="OCI" xmlns="C"><sessionId>x</sessionId>`,
 		`not xml at all`,
 	} {
-		out, _ := h.p.Process(context.Background(), s.b, []byte(doc), false)
+		out, _ := s.raw([]byte(doc))
 		// A document with no session id is answered with an empty one,
 		// which the strict decoder flags; the commands are still read.
 		resp, err := ocip.Decode(out, ocip.DecodeOptions{})
@@ -74,7 +79,7 @@ func TestPipelineMalformedDocument(t *testing.T) {
 }
 
 func TestPipelineSessionlessRefused(t *testing.T) {
-	h := newHarness(t)
+	h := newInProcessHarness(t)
 	doc := (&ocip.Document{UserID: testAdmin, Commands: []ocixml.Command{&system.SystemSoftwareVersionGetRequest{}}}).AppendXML(nil)
 	out, _ := h.p.Process(context.Background(), &testBinder{}, doc, false)
 	resp, err := ocip.Decode(out, ocip.DecodeOptions{})
@@ -115,4 +120,59 @@ func TestPipelineStaleLogin(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.fails(&login.VerifySessionIsValidRequest{}, ocip.CodeNotLoggedIn)
+}
+
+// The bytes a client reads off the socket, pinned: declaration, namespace
+// and prefix placement, echo, the c: prefix on SuccessResponse and
+// ErrorResponse, the trailing newline.
+func TestWireGolden(t *testing.T) {
+	h := newHarness(t)
+	// A bare socket, so that every byte the server writes is seen.
+	nc, err := net.Dial("tcp", h.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	nc.SetDeadline(time.Now().Add(10 * time.Second))
+	var pending []byte
+	send := func(cmd string) string {
+		t.Helper()
+		doc := `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<BroadsoftDocument protocol="OCI" xmlns="C" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><sessionId xmlns="">golden-1</sessionId>` + cmd + `</BroadsoftDocument>` + "\n"
+		if _, err := nc.Write([]byte(doc)); err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 4096)
+		for !bytes.Contains(pending, []byte("</BroadsoftDocument>\n")) {
+			n, err := nc.Read(buf)
+			if err != nil {
+				t.Fatalf("read: %v (have %q)", err, pending)
+			}
+			pending = append(pending, buf[:n]...)
+		}
+		i := bytes.Index(pending, []byte("</BroadsoftDocument>\n")) + len("</BroadsoftDocument>\n")
+		out := string(pending[:i])
+		pending = pending[i:]
+		return out
+	}
+	send(`<command xsi:type="LoginRequest14sp4" xmlns=""><userId>` + testAdmin + `</userId><plainTextPassword>` + testPassword + `</plainTextPassword></command>`)
+	const head = `<?xml version="1.0" encoding="ISO-8859-1"?>` + "\n" +
+		`<BroadsoftDocument protocol="OCI" xmlns="C" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><sessionId xmlns="">golden-1</sessionId>`
+	cases := []struct{ cmd, want string }{
+		{`<command xsi:type="SystemSoftwareVersionGetRequest" xmlns=""/>`,
+			head + `<command echo="" xsi:type="SystemSoftwareVersionGetResponse" xmlns=""><version>24</version></command></BroadsoftDocument>` + "\n"},
+		{`<command echo="e1" xsi:type="VerifySessionIsValidRequest" xmlns=""/>`,
+			head + `<command echo="e1" xsi:type="c:SuccessResponse" xmlns:c="C" xmlns=""/></BroadsoftDocument>` + "\n"},
+		{`<command xsi:type="SystemAccessDeviceTypeGetListRequest" xmlns=""/>`,
+			head + `<command type="Error" echo="" xsi:type="c:ErrorResponse" xmlns:c="C" xmlns=""><errorCode>9001</errorCode>` +
+				`<summary>[Error 9001] Command not supported by this server: SystemAccessDeviceTypeGetListRequest</summary>` +
+				`<summaryEnglish>[Error 9001] Command not supported by this server: SystemAccessDeviceTypeGetListRequest</summaryEnglish></command></BroadsoftDocument>` + "\n"},
+		{`<command xsi:type="UserGetRequest23V2" xmlns=""><userId>nobody@example.com</userId></command>`,
+			head + `<command type="Error" echo="" xsi:type="c:ErrorResponse" xmlns:c="C" xmlns=""><errorCode>4008</errorCode>` +
+				`<summary>[Error 4008] User not found: nobody@example.com</summary><summaryEnglish>[Error 4008] User not found: nobody@example.com</summaryEnglish></command></BroadsoftDocument>` + "\n"},
+	}
+	for _, c := range cases {
+		if got := send(c.cmd); got != c.want {
+			t.Errorf("reply to %s\n got: %s\nwant: %s", c.cmd, got, c.want)
+		}
+	}
 }

@@ -116,7 +116,7 @@ func orgRaw(s *session, cmdType, body string) ocixml.Command {
 	s.h.t.Helper()
 	doc := `<?xml version="1.0" encoding="ISO-8859-1"?><BroadsoftDocument protocol="OCI" xmlns="C" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
 		`<sessionId xmlns="">` + s.id + `</sessionId><command xsi:type="` + cmdType + `" xmlns="">` + body + `</command></BroadsoftDocument>`
-	out, _ := s.h.p.Process(context.Background(), s.b, []byte(doc), false)
+	out, _ := s.raw([]byte(doc))
 	resp, err := ocip.Decode(out, ocip.DecodeOptions{})
 	if err != nil || len(resp.Commands) != 1 {
 		s.h.t.Fatalf("raw %s: %v\n%s", cmdType, err, out)

@@ -80,10 +80,10 @@ func resellerRoutes(r routes) {
 			f.Limit = int(*req.ResponseSizeLimit)
 		}
 		for _, sc := range req.SearchCriteriaResellerID {
-			f.ID = append(f.ID, admCriterion(sc.Mode, string(sc.Value), sc.IsCaseInsensitive))
+			f.ID = append(f.ID, criterion(sc.Mode, string(sc.Value), sc.IsCaseInsensitive))
 		}
 		for _, sc := range req.SearchCriteriaResellerName {
-			f.Name = append(f.Name, admCriterion(sc.Mode, string(sc.Value), sc.IsCaseInsensitive))
+			f.Name = append(f.Name, criterion(sc.Mode, string(sc.Value), sc.IsCaseInsensitive))
 		}
 		list, err := c.p.core.ListResellers(c.ctx, c.actor, f)
 		if err != nil {
@@ -102,15 +102,3 @@ func rslNoExternalID(cmd string) ocixml.Command {
 	return ocip.CodeNotSupported.Response(cmd + " with resellerExternalId (Switchboard keeps no reseller external ids)")
 }
 
-// admCriterion converts one SearchCriteria* element (mode, value,
-// isCaseInsensitive) for the core.
-func admCriterion(mode datatypes.SearchMode, value string, ci bool) provisioning.StringCriterion {
-	m := provisioning.StartsWith
-	switch mode {
-	case datatypes.SearchModeContains:
-		m = provisioning.Contains
-	case datatypes.SearchModeEqualTo:
-		m = provisioning.EqualTo
-	}
-	return provisioning.StringCriterion{Mode: m, Value: value, CaseInsensitive: ci}
-}

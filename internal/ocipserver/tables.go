@@ -1,8 +1,10 @@
 package ocipserver
 
 import (
+	"github.com/switchboard/switchboard/internal/provisioning"
 	"github.com/switchboard/switchboard/ocip/ocixml"
 	"github.com/switchboard/switchboard/ocip/schema"
+	"github.com/switchboard/switchboard/ocip/schema/datatypes"
 )
 
 // tableBuilder fills an OCITable by heading name, so a handler states
@@ -89,4 +91,17 @@ func (b *tableBuilder) setIf(heading, v string) *tableBuilder {
 		b.row[i] = v
 	}
 	return b
+}
+
+// criterion converts one schema SearchCriteria* element (mode, value,
+// isCaseInsensitive) for the core.
+func criterion(mode datatypes.SearchMode, value string, caseInsensitive bool) provisioning.StringCriterion {
+	m := provisioning.StartsWith
+	switch mode {
+	case datatypes.SearchModeContains:
+		m = provisioning.Contains
+	case datatypes.SearchModeEqualTo:
+		m = provisioning.EqualTo
+	}
+	return provisioning.StringCriterion{Mode: m, Value: value, CaseInsensitive: caseInsensitive}
 }

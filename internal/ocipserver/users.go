@@ -578,16 +578,7 @@ func stringCriteria(s reflect.Value) []provisioning.StringCriterion {
 	out := make([]provisioning.StringCriterion, 0, s.Len())
 	for i := 0; i < s.Len(); i++ {
 		e := s.Index(i)
-		sc := provisioning.StringCriterion{Value: e.FieldByName("Value").String(), CaseInsensitive: e.FieldByName("IsCaseInsensitive").Bool()}
-		switch e.FieldByName("Mode").String() {
-		case "Contains":
-			sc.Mode = provisioning.Contains
-		case "Equal To":
-			sc.Mode = provisioning.EqualTo
-		default:
-			sc.Mode = provisioning.StartsWith
-		}
-		out = append(out, sc)
+		out = append(out, criterion(datatypes.SearchMode(e.FieldByName("Mode").String()), e.FieldByName("Value").String(), e.FieldByName("IsCaseInsensitive").Bool()))
 	}
 	return out
 }
