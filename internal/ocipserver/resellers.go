@@ -101,4 +101,3 @@ func resellerRoutes(r routes) {
 func rslNoExternalID(cmd string) ocixml.Command {
 	return ocip.CodeNotSupported.Response(cmd + " with resellerExternalId (Switchboard keeps no reseller external ids)")
 }
-
