@@ -297,7 +297,7 @@ func TestCrashDurability(t *testing.T) {
 				req := &user.UserConsolidatedAddRequest22{ServiceProviderID: ocixml.Ptr(datatypes.ServiceProviderId("crashsp")),
 					GroupID: ocixml.Ptr(datatypes.GroupId("g")), UserID: datatypes.UserId(id),
 					GroupProperties: &datatypes.ConsolidatedGroupProperties{DefaultDomain: "crash.example", UserLimit: 1},
-					LastName: "L", FirstName: "F", CallingLineIDLastName: "L", CallingLineIDFirstName: "F",
+					LastName:        "L", FirstName: "F", CallingLineIDLastName: "L", CallingLineIDFirstName: "F",
 					Password: ocixml.Ptr(datatypes.Password("User-pass-1"))}
 				r, err := wc.Do(req)
 				if err != nil {
