@@ -272,6 +272,16 @@ func (c *Core) DeleteServiceProvider(ctx context.Context, a *Actor, id string) e
 }
 
 func (c *Core) purgeServiceProvider(tx store.Tx, id string) error {
+	// SP-level devices go with the SP; group devices went with the groups.
+	var devs []string
+	if err := tx.ListDevices(id, "", func(d store.Device) bool { devs = append(devs, d.Name); return true }); err != nil {
+		return err
+	}
+	for _, d := range devs {
+		if err := tx.DeleteDevice(id, "", d); err != nil {
+			return err
+		}
+	}
 	var dns []string
 	if err := tx.ListDNs(id, "", func(d store.DN) bool { dns = append(dns, d.Number); return true }); err != nil {
 		return err

@@ -830,8 +830,37 @@ func (c *Core) UnassignUserServices(ctx context.Context, a *Actor, userID string
 				return err
 			}
 		}
-		return nil
+		return c.checkAgentServices(tx, u)
 	})
+}
+
+// checkAgentServices refuses a change that leaves a call center agent
+// without a call center service at or above the type of a center it
+// staffs (the agent lists would hold someone the center may not use).
+func (c *Core) checkAgentServices(tx store.Tx, u store.User) error {
+	centers, err := tx.ListAgentCenters(u.ID)
+	if err != nil {
+		return err
+	}
+	for _, ag := range centers {
+		cc, err := tx.GetCallCenter(ag.ServiceUserID)
+		if err != nil {
+			return err
+		}
+		ok := false
+		for _, t := range callCenterTypes[max(typeRank(cc.Type), 0):] {
+			has, err := userHasService(tx, u, callCenterServicePrefix+t)
+			if err != nil {
+				return err
+			}
+			ok = ok || has
+		}
+		if !ok {
+			return &Error{Kind: KindInUse, Args: []string{"Service", callCenterServicePrefix + cc.Type},
+				Detail: "the user is an agent of call center " + cc.ServiceUserID + "; remove it from the agent list first"}
+		}
+	}
+	return nil
 }
 
 // UserServices returns what a user has assigned and what the group offers.
