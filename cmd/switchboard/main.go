@@ -235,6 +235,21 @@ func newOCICommandsCmd() *cobra.Command {
 	return cmd
 }
 
+// implementedOrAnswer reports whether the server executes a request, or
+// whether a data response answers a request it executes.
+func implementedOrAnswer(c *schema.Command) bool {
+	if c.Kind == schema.KindRequest {
+		return ocipserver.Implemented(c.Name)
+	}
+	all := schema.All()
+	for i := range all {
+		if all[i].Kind == schema.KindRequest && all[i].Response == c.Name && ocipserver.Implemented(all[i].Name) {
+			return true
+		}
+	}
+	return false
+}
+
 // listCommands writes the request list, or with opts.count the counts of
 // matching requests and data responses, to w.
 func listCommands(w io.Writer, opts commandsOptions) error {
@@ -243,7 +258,7 @@ func listCommands(w io.Writer, opts commandsOptions) error {
 		if c.Deprecated && !opts.deprecated {
 			return false
 		}
-		if opts.implemented && !ocipserver.Implemented(c.Name) {
+		if opts.implemented && !implementedOrAnswer(c) {
 			return false
 		}
 		return search == "" || strings.Contains(strings.ToLower(c.Name), search)

@@ -13,6 +13,8 @@ import (
 	"github.com/switchboard/switchboard/ocip"
 	"github.com/switchboard/switchboard/ocip/ocixml"
 	"github.com/switchboard/switchboard/ocip/schema/core"
+	"github.com/switchboard/switchboard/ocip/schema/datatypes"
+	"github.com/switchboard/switchboard/ocip/schema/deprecated"
 	"github.com/switchboard/switchboard/ocip/schema/login"
 	"github.com/switchboard/switchboard/ocip/schema/system"
 	"github.com/switchboard/switchboard/ocip/schema/user"
@@ -175,4 +177,63 @@ func TestWireGolden(t *testing.T) {
 			t.Errorf("reply to %s\n got: %s\nwant: %s", c.cmd, got, c.want)
 		}
 	}
+}
+
+// Every login version is answered with its own response version (clients
+// cast the reply to the type they asked for), with signed or plain
+// passwords as the version allows; a repeated login on a logged-in
+// session replaces the identity.
+func TestLoginEveryVersion(t *testing.T) {
+	h := newHarness(t)
+	uid := datatypes.UserId(testAdmin)
+	pw := datatypes.Password(testPassword)
+	signed := func(s *session) *datatypes.SignedPassword {
+		t.Helper()
+		a := get[*deprecated.AuthenticationResponse](s, &deprecated.AuthenticationRequest{UserID: uid})
+		if a.PasswordAlgorithm != "MD5" || len(a.Nonce) == 0 {
+			t.Fatalf("authentication: %+v", a)
+		}
+		sp := datatypes.SignedPassword(ocip.SignedPassword(a.Nonce, testPassword))
+		return &sp
+	}
+	cases := []struct {
+		want string
+		req  func(s *session) ocixml.Command
+	}{
+		{"LoginResponse13mp10", func(s *session) ocixml.Command {
+			return &deprecated.LoginRequest13mp10{UserID: uid, SignedPassword: signed(s)}
+		}},
+		{"LoginResponse14sp4", func(s *session) ocixml.Command {
+			return &deprecated.LoginRequest14sp4{UserID: uid, SignedPassword: signed(s)}
+		}},
+		{"LoginResponse14sp4", func(s *session) ocixml.Command {
+			return &deprecated.LoginRequest14sp4{UserID: uid, PlainTextPassword: &pw}
+		}},
+		{"LoginResponse21sp1", func(s *session) ocixml.Command {
+			return &deprecated.LoginRequest21sp1{UserID: uid, PlainTextPassword: &pw}
+		}},
+		{"LoginResponse22", func(s *session) ocixml.Command { return &deprecated.LoginRequest22{UserID: uid, Password: &pw} }},
+		{"LoginResponse22V2", func(s *session) ocixml.Command { return &deprecated.LoginRequest22V2{UserID: uid, Password: &pw} }},
+		{"LoginResponse22V3", func(s *session) ocixml.Command { return &deprecated.LoginRequest22V3{UserID: uid, Password: &pw} }},
+		{"LoginResponse22V4", func(s *session) ocixml.Command {
+			return &deprecated.LoginRequest22V4{UserID: uid, SignedPassword: signed(s)}
+		}},
+		{"LoginResponse22V5", func(s *session) ocixml.Command { return &login.LoginRequest22V5{UserID: uid, Password: &pw} }},
+	}
+	s := h.session()
+	for _, c := range cases {
+		// The same session logs in again each time.
+		if r := s.one(c.req(s)); r.XSIType() != c.want {
+			t.Fatalf("want %s, got %s", c.want, describe(r))
+		}
+		s.ok(&login.VerifySessionIsValidRequest{})
+	}
+	// A nonce is single use: replaying the signed password fails.
+	sp := signed(s)
+	if r := s.one(&deprecated.LoginRequest14sp4{UserID: uid, SignedPassword: sp}); r.XSIType() != "LoginResponse14sp4" {
+		t.Fatalf("signed login: %s", describe(r))
+	}
+	s.fails(&deprecated.LoginRequest14sp4{UserID: uid, SignedPassword: sp}, ocip.CodeInvalidPassword)
+	// A failed login logs the session out.
+	s.fails(&login.VerifySessionIsValidRequest{}, ocip.CodeNotLoggedIn)
 }

@@ -19,6 +19,7 @@ func buildRoutes() routes {
 		departmentRoutes,
 		deviceRoutes,
 		callCenterRoutes,
+		licensingRoutes,
 	} {
 		family(r)
 	}

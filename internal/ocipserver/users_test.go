@@ -2,6 +2,8 @@ package ocipserver
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/switchboard/switchboard/internal/provisioning"
@@ -492,5 +494,138 @@ func TestUserServiceAssignWarning(t *testing.T) {
 	as := get[*user.UserAssignedServicesGetListResponse](w.grp, &user.UserAssignedServicesGetListRequest{UserID: ocixml.Ptr(datatypes.UserId("svc@example.com"))})
 	if len(as.UserServiceEntry) != 1 || as.UserServiceEntry[0].ServiceName != "Call Waiting" {
 		t.Fatalf("assigned services: %+v", as.UserServiceEntry)
+	}
+}
+
+func TestUserConsolidatedDelete(t *testing.T) {
+	w := newUserWorld(t)
+	ctx := context.Background()
+	mk := func(id, number string) {
+		t.Helper()
+		r := addReq(id)
+		r.PhoneNumber = ocixml.Ptr(datatypes.DN(number))
+		w.grp.ok(r)
+	}
+	numberOf := func(n string) store.DN {
+		t.Helper()
+		uses, err := w.h.core.SPNumbers(ctx, w.sysActor, "acme")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range uses {
+			if u.DN.Number == n {
+				return u.DN
+			}
+		}
+		return store.DN{}
+	}
+	mk("d1@example.com", "2025550104")
+	mk("d2@example.com", "2025550105")
+	mk("d3@example.com", "2025550106")
+	group := datatypes.UnassignPhoneNumbersLevel("Group")
+	sp := datatypes.UnassignPhoneNumbersLevel("Service Provider")
+	// Returning the number to the SP needs an SP admin; removing it from
+	// the SP needs a provisioning admin. A refusal deletes nothing.
+	w.grp.fails(&user.UserConsolidatedDeleteRequest{UserID: "d1@example.com", UnassignPhoneNumbers: &group}, ocip.CodeUnauthorized)
+	if !w.userExists("d1@example.com") {
+		t.Fatal("refused delete removed the user")
+	}
+	w.sp.ok(&user.UserConsolidatedDeleteRequest{UserID: "d1@example.com", UnassignPhoneNumbers: &group})
+	if d := numberOf("+1-2025550104"); d.SPID != "acme" || d.GroupID != "" {
+		t.Fatalf("number not back on the SP: %+v", d)
+	}
+	w.sp.fails(&user.UserConsolidatedDeleteRequest{UserID: "d2@example.com", UnassignPhoneNumbers: &sp}, ocip.CodeUnauthorized)
+	w.prov.ok(&user.UserConsolidatedDeleteRequest{UserID: "d2@example.com", UnassignPhoneNumbers: &sp})
+	if d := numberOf("+1-2025550105"); d.Number != "" {
+		t.Fatalf("number still on the SP: %+v", d)
+	}
+	// Without the option the number stays on the group.
+	w.grp.ok(&user.UserConsolidatedDeleteRequest{UserID: "d3@example.com"})
+	if d := numberOf("+1-2025550106"); d.GroupID != "g1" {
+		t.Fatalf("number left the group: %+v", d)
+	}
+	if w.userExists("d1@example.com") || w.userExists("d2@example.com") || w.userExists("d3@example.com") {
+		t.Fatal("users not deleted")
+	}
+}
+
+func TestUserPasscode(t *testing.T) {
+	w := newUserWorld(t)
+	w.grp.ok(addReq("pc@example.com"))
+	w.grp.ok(&user.UserPortalPasscodeModifyRequest{UserID: "pc@example.com", NewPasscode: "4826"})
+	w.grp.fails(&user.UserPortalPasscodeModifyRequest{UserID: "pc@example.com", NewPasscode: "12ab"}, ocip.CodeInvalidValue)
+	w.otherGrp.fails(&user.UserPortalPasscodeModifyRequest{UserID: "pc@example.com", NewPasscode: "1111"}, ocip.CodeUnauthorized)
+	var stored string
+	if err := w.h.st.View(context.Background(), func(tx store.Tx) error {
+		u, err := tx.GetUser("pc@example.com")
+		stored = u.Passcode
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if stored == "" || strings.Contains(stored, "4826") || !provisioning.VerifyPasscode(stored, "4826") || provisioning.VerifyPasscode(stored, "1111") {
+		t.Fatalf("passcode stored as %q", stored)
+	}
+}
+
+func TestUserListCriteria(t *testing.T) {
+	w := newUserWorld(t)
+	ctx := context.Background()
+	if err := w.h.core.AddDepartment(ctx, w.sysActor, store.Department{SPID: "acme", GroupID: "g1", Name: "Sales"}); err != nil {
+		t.Fatal(err)
+	}
+	add := func(id, last, number, ext, email string, sales bool) {
+		t.Helper()
+		r := addReq(id)
+		r.LastName = datatypes.LastName(last)
+		if number != "" {
+			r.PhoneNumber = ocixml.Ptr(datatypes.DN(number))
+		}
+		if ext != "" {
+			r.Extension = ocixml.Ptr(datatypes.Extension17(ext))
+		}
+		r.EmailAddress = ocixml.Ptr(datatypes.EmailAddress(email))
+		if sales {
+			r.Department = &datatypes.GroupDepartmentKey{ServiceProviderID: "acme", GroupID: "g1", Name: "Sales"}
+		}
+		w.grp.ok(r)
+	}
+	add("c1@example.com", "Alpha", "2025550101", "", "c1@mail.test", true)
+	add("c2@example.com", "Beta", "2025550102", "777", "c2@corp.test", false)
+	add("c3@example.com", "Gamma", "", "778", "c3@corp.test", true)
+	ids := func(req *user.UserGetListInGroupRequest) []string {
+		t.Helper()
+		req.ServiceProviderID, req.GroupID = "acme", "g1"
+		tab := get[*user.UserGetListInGroupResponse](w.grp, req).UserTable
+		var out []string
+		for i := range tab.Len() {
+			out = append(out, tab.Get(i, "User Id"))
+		}
+		return out
+	}
+	cases := []struct {
+		name string
+		req  *user.UserGetListInGroupRequest
+		want []string
+	}{
+		{"dn contains, national or +CC", &user.UserGetListInGroupRequest{SearchCriteriaDn: []datatypes.SearchCriteriaDn{{Mode: "Contains", Value: "5550102", IsCaseInsensitive: true}}}, []string{"c2@example.com"}},
+		{"extension equal", &user.UserGetListInGroupRequest{SearchCriteriaExtension: []datatypes.SearchCriteriaExtension{{Mode: "Equal To", Value: "778", IsCaseInsensitive: true}}}, []string{"c3@example.com"}},
+		{"email contains", &user.UserGetListInGroupRequest{SearchCriteriaEmailAddress: []datatypes.SearchCriteriaEmailAddress{{Mode: "Contains", Value: "corp", IsCaseInsensitive: true}}}, []string{"c2@example.com", "c3@example.com"}},
+		{"exact department", &user.UserGetListInGroupRequest{SearchCriteriaExactUserDepartment: &datatypes.SearchCriteriaExactUserDepartment{
+			DepartmentKey: &datatypes.GroupDepartmentKey{ServiceProviderID: "acme", GroupID: "g1", Name: "Sales"}}}, []string{"c1@example.com", "c3@example.com"}},
+		{"criteria are ANDed", &user.UserGetListInGroupRequest{
+			SearchCriteriaEmailAddress: []datatypes.SearchCriteriaEmailAddress{{Mode: "Contains", Value: "corp", IsCaseInsensitive: true}},
+			SearchCriteriaExactUserDepartment: &datatypes.SearchCriteriaExactUserDepartment{
+				DepartmentKey: &datatypes.GroupDepartmentKey{ServiceProviderID: "acme", GroupID: "g1", Name: "Sales"}}}, []string{"c3@example.com"}},
+		{"same criterion twice is ANDed", &user.UserGetListInGroupRequest{SearchCriteriaUserLastName: []datatypes.SearchCriteriaUserLastName{
+			{Mode: "Contains", Value: "a", IsCaseInsensitive: true}, {Mode: "Starts With", Value: "g", IsCaseInsensitive: true}}}, []string{"c3@example.com"}},
+		{"in trunk group: none", &user.UserGetListInGroupRequest{SearchCriteriaExactUserInTrunkGroup: &datatypes.SearchCriteriaExactUserInTrunkGroup{UserInTrunkGroup: true}}, nil},
+		{"not in trunk group: all", &user.UserGetListInGroupRequest{SearchCriteriaExactUserInTrunkGroup: &datatypes.SearchCriteriaExactUserInTrunkGroup{UserInTrunkGroup: false}},
+			[]string{"c1@example.com", "c2@example.com", "c3@example.com"}},
+	}
+	for _, c := range cases {
+		if got := ids(c.req); !slices.Equal(got, c.want) {
+			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
+		}
 	}
 }

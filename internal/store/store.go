@@ -133,6 +133,10 @@ type Tx interface {
 	// CountAssigned counts assignments of name in the group (users of the
 	// group for user services and packs).
 	CountAssigned(spID, groupID string, kind ServiceKind, name string) (int, error)
+	// ServiceUsage counts every assignment system-wide, by service
+	// provider, kind and name (group services by their group's SP), for
+	// the licence reports.
+	ServiceUsage() ([]UsageCount, error)
 
 	// Access devices; line ports are unique system-wide.
 	InsertDevice(d Device) error
@@ -388,6 +392,15 @@ type ServiceAuth struct {
 	Kind     ServiceKind
 	Name     string
 	Quantity int
+}
+
+// UsageCount is how many assignments of one service or pack an SP's
+// users (or groups, for group services) hold.
+type UsageCount struct {
+	SPID  string
+	Kind  ServiceKind
+	Name  string
+	Count int
 }
 
 type ServicePack struct {

@@ -184,3 +184,36 @@ func (t *tx) CountAssigned(spID, groupID string, kind store.ServiceKind, name st
 	}
 	return t.count(what, "SELECT COUNT(*) FROM service_assignments a JOIN users u ON u.id = a.owner"+f.where(), f.args...)
 }
+
+func (t *tx) ServiceUsage() ([]store.UsageCount, error) {
+	const what = "service usage"
+	var out []store.UsageCount
+	for _, q := range []string{
+		`SELECT u.sp_id, a.kind, a.name, COUNT(*) FROM service_assignments a JOIN users u ON u.id = a.owner
+			GROUP BY u.sp_id, a.kind, a.name ORDER BY u.sp_id, a.kind, a.name`,
+		`SELECT g.sp_id, a.kind, a.name, COUNT(*) FROM service_assignments a JOIN sp_groups g ON a.owner = g.sp_id || '/' || g.id
+			GROUP BY g.sp_id, a.kind, a.name ORDER BY g.sp_id, a.kind, a.name`,
+	} {
+		rows, err := t.q.QueryContext(t.ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: %s: %w", what, err)
+		}
+		for rows.Next() {
+			var c store.UsageCount
+			var kind string
+			var n int64
+			if err := rows.Scan(&c.SPID, &kind, &c.Name, &n); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("sqlstore: %s: %w", what, err)
+			}
+			c.Kind, c.Count = store.ServiceKind(kind), int(n)
+			out = append(out, c)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: %s: %w", what, err)
+		}
+	}
+	return out, nil
+}

@@ -141,6 +141,24 @@ func testServiceAssignment(t *testing.T, s store.Store) {
 				t.Fatalf("CountAssigned(%q, %q, %q, %q) = %d, want %d", c.sp, c.group, c.kind, c.name, n, c.want)
 			}
 		}
+		usage, err := tx.ServiceUsage()
+		ok(t, err)
+		counts := map[store.UsageCount]bool{}
+		for _, u := range usage {
+			counts[u] = true
+		}
+		for _, want := range []store.UsageCount{
+			{SPID: "sp1", Kind: store.SvcUser, Name: "Call Waiting", Count: 3},
+			{SPID: "sp2", Kind: store.SvcUser, Name: "Call Waiting", Count: 1},
+			{SPID: "sp1", Kind: store.SvcPack, Name: "Basic", Count: 2},
+			{SPID: "sp1", Kind: store.SvcUser, Name: "Anonymous Call Rejection", Count: 1},
+			{SPID: "sp1", Kind: store.SvcGroup, Name: "Auto Attendant", Count: 2},
+		} {
+			if !counts[want] {
+				t.Fatalf("ServiceUsage lacks %+v: %+v", want, usage)
+			}
+		}
+		equal(t, len(usage), 5, "ServiceUsage rows")
 		return nil
 	})
 	update(t, s, func(tx store.Tx) error {

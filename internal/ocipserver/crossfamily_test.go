@@ -11,6 +11,7 @@ import (
 	"github.com/switchboard/switchboard/ocip/schema/callcenter"
 	"github.com/switchboard/switchboard/ocip/schema/datatypes"
 	"github.com/switchboard/switchboard/ocip/schema/provider"
+	"github.com/switchboard/switchboard/ocip/schema/system"
 	"github.com/switchboard/switchboard/ocip/schema/user"
 )
 
@@ -53,4 +54,41 @@ func TestCallCenterAgentKeepsService(t *testing.T) {
 	w.admin.ok(&callcenter.GroupCallCenterModifyAgentListRequest{ServiceUserID: datatypes.UserId(ccUser("stdcc")),
 		AgentUserIDList: ocixml.Null[datatypes.ReplacementUserIdList]()})
 	w.admin.ok(unassign)
+}
+
+func TestSystemLicensingUsage(t *testing.T) {
+	w := newUserWorld(t)
+	ctx := context.Background()
+	if err := w.h.core.AddServicePack(ctx, w.sysActor, store.ServicePack{SPID: "acme", Name: "Pack", Available: true, Quantity: store.Unlimited,
+		Services: []string{"Call Waiting", "Authentication"}}); err != nil {
+		t.Fatal(err)
+	}
+	r := consReq("l1@example.com")
+	r.UserService = []datatypes.ConsolidatedUserServiceAssignment{{UserServiceName: "Call Waiting"}}
+	w.sp.ok(r)
+	r = consReq("l2@example.com")
+	r.ServicePack = []datatypes.ConsolidatedServicePackAssignment{{ServicePackName: "Pack"}}
+	w.sp.ok(r)
+	l := get[*system.SystemLicensingGetResponse21sp1](w.sys, &system.SystemLicensingGetRequest21sp1{})
+	used := func(tab ocixml.Table, name string) string {
+		for i := range tab.Len() {
+			if tab.Get(i, "Name") == name {
+				return tab.Get(i, "Used")
+			}
+		}
+		return "missing"
+	}
+	if got := used(l.UserServiceLicenseTable, "Call Waiting"); got != "2" {
+		t.Errorf("Call Waiting used %s, want 2 (one direct, one through the pack)", got)
+	}
+	if got := used(l.UserServiceLicenseTable, "Authentication"); got != "1" {
+		t.Errorf("Authentication used %s, want 1", got)
+	}
+	if got := used(l.SubscriberLicenseTable, "User"); got != "2" {
+		t.Errorf("users %s, want 2", got)
+	}
+	if l.UserServiceLicenseTable.Get(0, "Licensed") != "Unlimited" || len(l.SystemParamLicenseTable.Headings) == 0 {
+		t.Errorf("table shape: %v", l.UserServiceLicenseTable.Row(0))
+	}
+	w.sp.fails(&system.SystemLicensingGetRequest21sp1{}, ocip.CodeUnauthorized)
 }
