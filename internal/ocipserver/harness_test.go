@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/switchboard/switchboard/internal/provisioning"
 	"github.com/switchboard/switchboard/internal/store"
 	"github.com/switchboard/switchboard/internal/store/sqlstore"
+	"github.com/switchboard/switchboard/internal/store/storetest"
 	"github.com/switchboard/switchboard/ocip"
 	"github.com/switchboard/switchboard/ocip/ocixml"
 	"github.com/switchboard/switchboard/ocip/schema/core"
@@ -64,7 +66,7 @@ func newHarness(t testing.TB) *harness {
 func newInProcessHarness(t testing.TB) *harness {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlstore.OpenSQLite(ctx, t.TempDir(), sqlstore.Options{})
+	st, err := openTestStore(t)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,4 +221,19 @@ func mustActor(tb testing.TB, h *harness) any {
 		tb.Fatal(err)
 	}
 	return info.Actor
+}
+
+// openTestStore opens the store the command tests run on: SQLite in a
+// temporary folder, or with SWITCHBOARD_TEST_STORE=postgres a fresh schema
+// on the server named by SWITCHBOARD_TEST_POSTGRES_URL (.ci/run runs the
+// package both ways).
+func openTestStore(t testing.TB) (*sqlstore.Store, error) {
+	if os.Getenv("SWITCHBOARD_TEST_STORE") == "postgres" {
+		base := os.Getenv(storetest.PostgresEnv)
+		if base == "" {
+			t.Fatal("SWITCHBOARD_TEST_STORE=postgres needs " + storetest.PostgresEnv)
+		}
+		return sqlstore.OpenPostgres(context.Background(), storetest.PostgresSchema(t, base), sqlstore.Options{})
+	}
+	return sqlstore.OpenSQLite(context.Background(), t.TempDir(), sqlstore.Options{})
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/switchboard/switchboard/internal/store"
+	"github.com/switchboard/switchboard/internal/store/storetest"
 )
 
 // benchUser is a user with the fields a provisioned user typically has.
@@ -102,7 +103,7 @@ func BenchmarkUpdateParallelPostgres(b *testing.B) {
 		maxBatch int
 	}{{"batched", 0}, {"unbatched", 1}} {
 		b.Run(bc.name, func(b *testing.B) {
-			url := pgSchema(b, base)
+			url := storetest.PostgresSchema(b, base)
 			s, err := OpenPostgres(context.Background(), url, Options{MaxBatch: bc.maxBatch})
 			if err != nil {
 				b.Fatal(err)

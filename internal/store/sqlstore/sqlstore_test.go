@@ -2,11 +2,9 @@ package sqlstore
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"runtime"
 	"strings"
@@ -45,7 +43,7 @@ func TestSQLiteUnbatched(t *testing.T) {
 
 // pgEnv names the PostgreSQL server the tests use when set (a pgx
 // connection string or URL); .ci/run starts one and sets it.
-const pgEnv = "SWITCHBOARD_TEST_POSTGRES_URL"
+const pgEnv = storetest.PostgresEnv
 
 func TestPostgres(t *testing.T) {
 	base := os.Getenv(pgEnv)
@@ -53,7 +51,7 @@ func TestPostgres(t *testing.T) {
 		t.Skip(pgEnv + " is not set: skipping the PostgreSQL run of the store suite")
 	}
 	storetest.Run(t, func(t *testing.T) func(t *testing.T) store.Store {
-		u := pgSchema(t, base)
+		u := storetest.PostgresSchema(t, base)
 		return func(t *testing.T) store.Store {
 			s, err := OpenPostgres(context.Background(), u, Options{})
 			if err != nil {
@@ -62,47 +60,6 @@ func TestPostgres(t *testing.T) {
 			return s
 		}
 	})
-}
-
-// pgSchema creates a schema with a random name on the server of base,
-// dropped when tb ends, and returns a connection string that uses it: so
-// runs and tests never meet.
-func pgSchema(tb testing.TB, base string) string {
-	tb.Helper()
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	schema := "sbtest_" + strings.ToLower(rand.Text()[:12])
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		admin.Close()
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
-	u, err := withSearchPath(base, schema)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return u
-}
-
-// withSearchPath adds search_path to a connection string (URL or
-// key=value form); pgx sends it as a run-time parameter.
-func withSearchPath(conn, schema string) (string, error) {
-	if strings.HasPrefix(conn, "postgres://") || strings.HasPrefix(conn, "postgresql://") {
-		u, err := url.Parse(conn)
-		if err != nil {
-			return "", err
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		return u.String(), nil
-	}
-	return conn + " search_path=" + schema, nil
 }
 
 // TestReopen writes, closes, reopens and reads back, and checks the
