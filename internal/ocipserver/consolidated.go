@@ -79,6 +79,12 @@ func handleConsolidatedAdd(c *call, req *user.UserConsolidatedAddRequest22) ocix
 		in.Packs = append(in.Packs, provisioning.ServiceQuantity{Name: string(p.ServicePackName), Quantity: quantity(p.AuthorizedQuantity)})
 	}
 	if ep := req.AccessDeviceEndpoint; ep != nil {
+		if ep.UseHotline {
+			return ocip.CodeInvalidValue.Response("useHotline", "hotline endpoints are not supported by this server")
+		}
+		if ep.UseCustomUserNamePassword != nil && *ep.UseCustomUserNamePassword || ep.AccessDeviceCredentials != nil {
+			return ocip.CodeInvalidValue.Response("accessDeviceCredentials", "device management credentials are not supported in the consolidated add; set them with GroupAccessDeviceModifyRequest14")
+		}
 		u.Profile.Endpoint = &store.Endpoint{DeviceLevel: string(ep.AccessDevice.DeviceLevel), DeviceName: string(ep.AccessDevice.DeviceName), LinePort: string(ep.LinePort)}
 		if len(ep.Contact) > 0 {
 			u.Profile.Endpoint.Contact = string(ep.Contact[0])

@@ -16,6 +16,9 @@ func handleUserModify(c *call, req *user.UserModifyRequest22) ocixml.Command {
 			return ocip.CodeInvalidValue.Response("trunkAddressing", "trunk groups are not supported by this server")
 		}
 	}
+	if ep, ok := req.Endpoint.Get(); ok && ep.AccessDeviceEndpoint != nil && ep.AccessDeviceEndpoint.UseHotline != nil && *ep.AccessDeviceEndpoint.UseHotline {
+		return ocip.CodeInvalidValue.Response("useHotline", "hotline endpoints are not supported by this server")
+	}
 	if req.ImpID.IsSet() || req.ImpPassword.IsSet() || req.OfficeZoneName != nil || req.PrimaryZoneName != nil {
 		return ocip.CodeInvalidValue.Response("impId/zones", "IM&P ids and zones are not supported by this server")
 	}

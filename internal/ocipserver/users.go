@@ -335,6 +335,9 @@ func userAddFrom(c *call, req *user.UserAddRequest22V2) (provisioning.UserAdd, o
 		p.IsPlace = *req.IsPlace
 	}
 	if ep := req.AccessDeviceEndpoint; ep != nil {
+		if ep.UseHotline {
+			return provisioning.UserAdd{}, ocip.CodeInvalidValue.Response("useHotline", "hotline endpoints are not supported by this server")
+		}
 		p.Endpoint = &store.Endpoint{DeviceLevel: string(ep.AccessDevice.DeviceLevel), DeviceName: string(ep.AccessDevice.DeviceName), LinePort: string(ep.LinePort)}
 		if len(ep.Contact) > 0 {
 			p.Endpoint.Contact = string(ep.Contact[0].SIPContact)

@@ -12,6 +12,7 @@ import (
 	"github.com/switchboard/switchboard/ocip/ocixml"
 	"github.com/switchboard/switchboard/ocip/schema/core"
 	"github.com/switchboard/switchboard/ocip/schema/datatypes"
+	"github.com/switchboard/switchboard/ocip/schema/deprecatedgroup"
 	"github.com/switchboard/switchboard/ocip/schema/deprecateduser"
 	"github.com/switchboard/switchboard/ocip/schema/user"
 )
@@ -150,6 +151,14 @@ func TestUserAddRules(t *testing.T) {
 		}, w.grp, ocip.CodeNotFound},
 		{"other group's admin", func(r *user.UserAddRequest22V2) {}, w.otherGrp, ocip.CodeUnauthorized},
 		{"trunk addressing unsupported", func(r *user.UserAddRequest22V2) { r.TrunkAddressing = &datatypes.TrunkAddressingMultipleContactAdd22{} }, w.grp, ocip.CodeInvalidValue},
+		{"hotline unsupported", func(r *user.UserAddRequest22V2) {
+			r.AccessDeviceEndpoint = &datatypes.AccessDeviceMultipleIdentityAndContactEndpointAdd22V2{
+				AccessDevice: datatypes.AccessDevice{DeviceLevel: "Group", DeviceName: "d"}, LinePort: "lp@example.com", UseHotline: true}
+		}, w.grp, ocip.CodeInvalidValue},
+		{"endpoint on a missing device", func(r *user.UserAddRequest22V2) {
+			r.AccessDeviceEndpoint = &datatypes.AccessDeviceMultipleIdentityAndContactEndpointAdd22V2{
+				AccessDevice: datatypes.AccessDevice{DeviceLevel: "Group", DeviceName: "nodev"}, LinePort: "lp@example.com"}
+		}, w.grp, ocip.CodeNotFound},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -627,5 +636,42 @@ func TestUserListCriteria(t *testing.T) {
 		if got := ids(c.req); !slices.Equal(got, c.want) {
 			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
 		}
+	}
+}
+
+// A user's endpoint names an existing device; a line port belongs to one
+// user system-wide; the endpoint reads back and can be cleared with nil.
+func TestUserEndpoints(t *testing.T) {
+	w := newUserWorld(t)
+	w.grp.ok(&deprecatedgroup.GroupAccessDeviceAddRequest14{ServiceProviderID: "acme", GroupID: "g1", DeviceName: "desk1", DeviceType: "Generic SIP Phone"})
+	ep := func(lp string) *datatypes.AccessDeviceMultipleIdentityAndContactEndpointAdd22V2 {
+		return &datatypes.AccessDeviceMultipleIdentityAndContactEndpointAdd22V2{AccessDevice: datatypes.AccessDevice{DeviceLevel: "Group", DeviceName: "desk1"},
+			LinePort: datatypes.AccessDeviceEndpointLinePort(lp)}
+	}
+	r := addReq("e1@example.com")
+	r.AccessDeviceEndpoint = ep("e1_lp@example.com")
+	w.grp.ok(r)
+	r = addReq("e2@example.com")
+	r.AccessDeviceEndpoint = ep("e1_lp@example.com")
+	w.grp.fails(r, ocip.CodeInUse)
+	r.AccessDeviceEndpoint = ep("e2_lp@example.com")
+	w.grp.ok(r)
+	g := get[*user.UserGetResponse23V2](w.grp, &user.UserGetRequest23V2{UserID: "e1@example.com"})
+	if g.AccessDeviceEndpoint == nil || g.AccessDeviceEndpoint.LinePort != "e1_lp@example.com" || g.AccessDeviceEndpoint.AccessDevice.DeviceName != "desk1" {
+		t.Fatalf("endpoint: %+v", g.AccessDeviceEndpoint)
+	}
+	// Moving e2 onto e1's line port is refused; clearing e1's endpoint
+	// frees it.
+	mod := &user.UserModifyRequest22{UserID: "e2@example.com"}
+	mod.Endpoint.Set(user.UserModifyRequest22Endpoint{AccessDeviceEndpoint: &datatypes.AccessDeviceMultipleIdentityAndContactEndpointModify22{
+		LinePort: ocixml.Ptr(datatypes.AccessDeviceEndpointLinePort("e1_lp@example.com"))}})
+	w.grp.fails(mod, ocip.CodeInUse)
+	drop := &user.UserModifyRequest22{UserID: "e1@example.com"}
+	drop.Endpoint = ocixml.Null[user.UserModifyRequest22Endpoint]()
+	w.grp.ok(drop)
+	w.grp.ok(mod)
+	g = get[*user.UserGetResponse23V2](w.grp, &user.UserGetRequest23V2{UserID: "e1@example.com"})
+	if g.AccessDeviceEndpoint != nil {
+		t.Fatalf("endpoint not cleared: %+v", g.AccessDeviceEndpoint)
 	}
 }
