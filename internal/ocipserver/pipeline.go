@@ -23,7 +23,7 @@ type Pipeline struct {
 	core   *provisioning.Core
 	log    *slog.Logger
 	routes routes
-	// MaxDocumentSize bounds a request document (bytes).
+	// maxSize bounds a request document in bytes (0: the codec default).
 	maxSize int
 }
 
@@ -34,9 +34,7 @@ func NewPipeline(c *provisioning.Core, log *slog.Logger, maxSize int) *Pipeline 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	p := &Pipeline{core: c, log: log, maxSize: maxSize}
-	p.routes = buildRoutes()
-	return p
+	return &Pipeline{core: c, log: log, maxSize: maxSize, routes: implementedRoutes()}
 }
 
 // Implemented reports whether the server executes a command (rather than
@@ -51,6 +49,8 @@ var (
 	routeTable routes
 )
 
+// implementedRoutes is the route table, built once; handlers are
+// stateless, so every pipeline shares it.
 func implementedRoutes() routes {
 	routesOnce.Do(func() { routeTable = buildRoutes() })
 	return routeTable

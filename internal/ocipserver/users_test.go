@@ -12,6 +12,7 @@ import (
 	"github.com/switchboard/switchboard/ocip/ocixml"
 	"github.com/switchboard/switchboard/ocip/schema/core"
 	"github.com/switchboard/switchboard/ocip/schema/datatypes"
+	"github.com/switchboard/switchboard/ocip/schema/deprecated"
 	"github.com/switchboard/switchboard/ocip/schema/deprecatedgroup"
 	"github.com/switchboard/switchboard/ocip/schema/deprecateduser"
 	"github.com/switchboard/switchboard/ocip/schema/user"
@@ -673,5 +674,39 @@ func TestUserEndpoints(t *testing.T) {
 	g = get[*user.UserGetResponse23V2](w.grp, &user.UserGetRequest23V2{UserID: "e1@example.com"})
 	if g.AccessDeviceEndpoint != nil {
 		t.Fatalf("endpoint not cleared: %+v", g.AccessDeviceEndpoint)
+	}
+}
+
+// A user's first plain-password login adds the slow hash; later logins
+// check it, and the signed login (SHA-1 based) keeps working.
+func TestUserPasswordUpgrade(t *testing.T) {
+	w := newUserWorld(t)
+	w.grp.ok(addReq("up@example.com"))
+	stored := func() store.User {
+		t.Helper()
+		var u store.User
+		if err := w.h.st.View(context.Background(), func(tx store.Tx) error {
+			var err error
+			u, err = tx.GetUser("up@example.com")
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	if u := stored(); u.PasswordHash != "" || u.PasswordSHA1 != provisioning.SHA1Hex(pw) {
+		t.Fatalf("after add: %q %q", u.PasswordHash, u.PasswordSHA1)
+	}
+	w.h.login("up@example.com", pw)
+	if u := stored(); !strings.HasPrefix(u.PasswordHash, "pbkdf2-sha256$") {
+		t.Fatalf("no slow hash after a plain login: %q", u.PasswordHash)
+	}
+	w.h.login("up@example.com", pw)
+	s := w.h.session()
+	s.fails(&deprecated.LoginRequest14sp4{UserID: "up@example.com", PlainTextPassword: ocixml.Ptr(datatypes.Password("wrong"))}, ocip.CodeInvalidPassword)
+	a := get[*deprecated.AuthenticationResponse](s, &deprecated.AuthenticationRequest{UserID: "up@example.com"})
+	signed := datatypes.SignedPassword(ocip.SignedPassword(a.Nonce, pw))
+	if r := s.one(&deprecated.LoginRequest14sp4{UserID: "up@example.com", SignedPassword: &signed}); r.XSIType() != "LoginResponse14sp4" {
+		t.Fatalf("signed login after the upgrade: %s", describe(r))
 	}
 }

@@ -16,7 +16,7 @@ type Options struct {
 	// form.
 	CountryCode string
 	// LockoutThreshold is the number of consecutive bad passwords that
-	// locks a login for LockoutDuration (0 disables lockout).
+	// locks a login for LockoutDuration (0: 5; negative disables lockout).
 	LockoutThreshold int
 	LockoutDuration  time.Duration
 	// ExternalAuth: passwords are optional on user adds (the schema's
@@ -64,9 +64,9 @@ func New(st store.Store, opt Options) *Core {
 // Options returns the settings in force.
 func (c *Core) Options() Options { return c.opt }
 
-// view and update run fn in a store transaction and translate store
-// sentinel errors that escaped the rules into internal errors, so a facade
-// never shows a raw store error as if it were a rule.
+// view and update run fn in a read or write store transaction. A store
+// error fn returns unchanged (not turned into a *Error by storeErr) is an
+// internal failure to the facades, never mistaken for a rule.
 func (c *Core) view(ctx context.Context, fn func(store.Tx) error) error {
 	return c.st.View(ctx, fn)
 }

@@ -49,6 +49,7 @@ func (c *Core) Login(ctx context.Context, id string, cred Credential) (*LoginInf
 	}
 	var info *LoginInfo
 	var upgrade func(store.Tx) error
+	var slowHash string // set before upgrade runs
 	err := c.view(ctx, func(tx store.Tx) error {
 		info, upgrade = nil, nil
 		if a, err := tx.GetAdmin(id); err == nil {
@@ -86,7 +87,7 @@ func (c *Core) Login(ctx context.Context, id string, cred Credential) (*LoginInf
 		info = &LoginInfo{Actor: act, Level: LevelUser, UserDomain: act.Domain, IsEnterprise: sp.IsEnterprise}
 		if u.PasswordHash == "" && cred.Password != "" {
 			pw := cred.Password
-			upgrade = func(tx store.Tx) error { return c.setUserSlowHash(tx, u.ID, pw) }
+			upgrade = func(tx store.Tx) error { return setUserSlowHash(tx, u.ID, pw, slowHash) }
 		}
 		return nil
 	})
@@ -99,18 +100,23 @@ func (c *Core) Login(ctx context.Context, id string, cred Credential) (*LoginInf
 	}
 	c.clearFailures(id)
 	if upgrade != nil {
-		// Best effort: a failure only means the next login upgrades.
+		// Hashed before the write: the store's single writer must not wait
+		// for PBKDF2. Best effort: a failure only means the next login
+		// upgrades.
+		slowHash = c.pw.hash(cred.Password)
 		_ = c.update(ctx, upgrade)
 	}
 	return info, nil
 }
 
-func (c *Core) setUserSlowHash(tx store.Tx, id, pw string) error {
+// setUserSlowHash stores hash for the user unless the password changed
+// meanwhile.
+func setUserSlowHash(tx store.Tx, id, pw, hash string) error {
 	u, err := tx.GetUser(id)
-	if err != nil || u.PasswordSHA1 != SHA1Hex(pw) {
+	if err != nil || u.PasswordSHA1 != SHA1Hex(pw) || u.PasswordHash != "" {
 		return err
 	}
-	u.PasswordHash = c.pw.hash(pw)
+	u.PasswordHash = hash
 	return tx.UpdateUser(u)
 }
 
