@@ -125,10 +125,9 @@ func treeOurs(in string) (string, error) {
 			fmt.Fprintf(&b, "%q</%s>", "", name)
 			return
 		}
-		if d.Err() == nil {
-			fmt.Fprintf(&b, "%q</%s>", "", name)
-			return
-		}
+		// No child element: the content is text, possibly whitespace only
+		// (which Child skips as it would between elements), so read it
+		// again as text.
 		d.Rewind(m)
 		fmt.Fprintf(&b, "%q</%s>", d.Text(), name)
 	}
