@@ -21,13 +21,22 @@ import (
 
 // Values the get responses require that Switchboard does not keep per
 // administrator: the OCI locale and encoding are the server's (as login
-// reports them), and login times are not recorded, so the last
-// authentication date is the epoch, meaning "unknown".
+// reports them).
 const (
-	admLocale        = "en_US"
-	admEncoding      = "ISO-8859-1"
+	admLocale   = "en_US"
+	admEncoding = "ISO-8859-1"
+	// admNeverLoggedIn stands for "no login yet": the schema requires a
+	// date, and the epoch is the one that cannot be mistaken for a login.
 	admNeverLoggedIn = "1970-01-01T00:00:00Z"
 )
+
+// admLastLogin renders the administrator's last successful login.
+func admLastLogin(ad store.Admin) string {
+	if ad.LastLogin.IsZero() {
+		return admNeverLoggedIn
+	}
+	return ad.LastLogin.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+}
 
 var (
 	admSystemLevels = []store.AdminLevel{store.LevelSystem, store.LevelProvisioning}
@@ -72,7 +81,7 @@ func admSystemRoutes(r routes) {
 		ad := v.Admin
 		return &system.SystemAdminGetResponse22{FirstName: admOpt[datatypes.FirstName](ad.FirstName), LastName: admOpt[datatypes.LastName](ad.LastName),
 			Language: datatypes.Language(ad.Language), AdminType: datatypes.SystemAdminType(ad.Level), ReadOnly: ad.ReadOnly,
-			AccountDisabled: v.Disabled, LastAuthenticatedDate: admNeverLoggedIn}
+			AccountDisabled: v.Disabled, LastAuthenticatedDate: admLastLogin(ad)}
 	})
 	on(r, "SystemAdminModifyRequest", func(c *call, req *system.SystemAdminModifyRequest) ocixml.Command {
 		pw := ocixml.Nillable[datatypes.Password]{}
@@ -132,7 +141,7 @@ func admResellerRoutes(r routes) {
 		ad := v.Admin
 		return &provider.ResellerAdminGetResponse22V2{ResellerID: datatypes.ResellerId22(ad.ResellerID), FirstName: admOpt[datatypes.FirstName](ad.FirstName),
 			LastName: admOpt[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language),
-			AccountDisabled: v.Disabled, LastAuthenticatedDate: admNeverLoggedIn}
+			AccountDisabled: v.Disabled, LastAuthenticatedDate: admLastLogin(ad)}
 	})
 	on(r, "ResellerAdminModifyRequest", func(c *call, req *provider.ResellerAdminModifyRequest) ocixml.Command {
 		return c.admModify(req.UserID, admChange{first: admNil(req.FirstName), last: admNil(req.LastName), password: admNil(req.Password),
@@ -203,7 +212,7 @@ func admProviderRoutes(r routes) {
 		return &deprecated.ServiceProviderAdminGetResponse22V2{ServiceProviderID: datatypes.ServiceProviderId(ad.SPID),
 			FirstName: admOpt[datatypes.FirstName](ad.FirstName), LastName: admOpt[datatypes.LastName](ad.LastName),
 			Language: datatypes.Language(ad.Language), AdministratorType: datatypes.ServiceProviderAdminType(ad.AdminType),
-			Locale: admLocale, Encoding: admEncoding, AccountDisabled: v.Disabled, LastAuthenticatedDate: admNeverLoggedIn}
+			Locale: admLocale, Encoding: admEncoding, AccountDisabled: v.Disabled, LastAuthenticatedDate: admLastLogin(ad)}
 	})
 	on(r, "ServiceProviderAdminGetRequest22V3", func(c *call, req *provider.ServiceProviderAdminGetRequest22V3) ocixml.Command {
 		v, fail := c.admGet(req.UserID, admProvider)
@@ -214,7 +223,7 @@ func admProviderRoutes(r routes) {
 		return &provider.ServiceProviderAdminGetResponse22V3{ServiceProviderID: datatypes.ServiceProviderId(ad.SPID),
 			FirstName: admOpt[datatypes.FirstName](ad.FirstName), LastName: admOpt[datatypes.LastName](ad.LastName),
 			Language: datatypes.Language(ad.Language), AdministratorType: datatypes.ServiceProviderAdminType(ad.AdminType),
-			Locale: admLocale, Encoding: admEncoding, AccountDisabled: v.Disabled, LastAuthenticatedDate: admNeverLoggedIn,
+			Locale: admLocale, Encoding: admEncoding, AccountDisabled: v.Disabled, LastAuthenticatedDate: admLastLogin(ad),
 			HasPassword: ad.PasswordSHA1 != ""}
 	})
 	on(r, "ServiceProviderAdminModifyRequest", func(c *call, req *provider.ServiceProviderAdminModifyRequest) ocixml.Command {
@@ -283,7 +292,7 @@ func admGroupRoutes(r routes) {
 		ad := v.Admin
 		return &deprecatedgroup.GroupAdminGetResponse22V2{ServiceProviderID: datatypes.ServiceProviderId(ad.SPID), GroupID: datatypes.GroupId(ad.GroupID),
 			FirstName: admOpt[datatypes.FirstName](ad.FirstName), LastName: admOpt[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language),
-			Locale: admLocale, Encoding: admEncoding, AccountDisabled: v.Disabled, LastAuthenticatedDate: admNeverLoggedIn}
+			Locale: admLocale, Encoding: admEncoding, AccountDisabled: v.Disabled, LastAuthenticatedDate: admLastLogin(ad)}
 	})
 	on(r, "GroupAdminGetRequest22V3", func(c *call, req *group.GroupAdminGetRequest22V3) ocixml.Command {
 		v, fail := c.admGet(req.UserID, admGroup)
@@ -293,7 +302,7 @@ func admGroupRoutes(r routes) {
 		ad := v.Admin
 		return &group.GroupAdminGetResponse22V3{ServiceProviderID: datatypes.ServiceProviderId(ad.SPID), GroupID: datatypes.GroupId(ad.GroupID),
 			FirstName: admOpt[datatypes.FirstName](ad.FirstName), LastName: admOpt[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language),
-			Locale: admLocale, Encoding: admEncoding, AccountDisabled: v.Disabled, LastAuthenticatedDate: admNeverLoggedIn,
+			Locale: admLocale, Encoding: admEncoding, AccountDisabled: v.Disabled, LastAuthenticatedDate: admLastLogin(ad),
 			HasPassword: ad.PasswordSHA1 != ""}
 	})
 	on(r, "GroupAdminModifyRequest", func(c *call, req *group.GroupAdminModifyRequest) ocixml.Command {
@@ -343,7 +352,7 @@ func admDepartmentRoutes(r routes) {
 		ad := v.Admin
 		return &deprecatedgroup.GroupDepartmentAdminGetResponse22{DepartmentKey: admDeptKey(ad), DepartmentFullPath: datatypes.DepartmentName(v.DepartmentPath),
 			FirstName: admOpt[datatypes.FirstName](ad.FirstName), LastName: admOpt[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language),
-			AccountDisabled: v.Disabled, LastAuthenticatedDate: admNeverLoggedIn}
+			AccountDisabled: v.Disabled, LastAuthenticatedDate: admLastLogin(ad)}
 	})
 	on(r, "GroupDepartmentAdminGetRequest22V2", func(c *call, req *group.GroupDepartmentAdminGetRequest22V2) ocixml.Command {
 		v, fail := c.admGet(req.UserID, admDepartment)
@@ -353,7 +362,7 @@ func admDepartmentRoutes(r routes) {
 		ad := v.Admin
 		return &group.GroupDepartmentAdminGetResponse22V2{DepartmentKey: admDeptKey(ad), DepartmentFullPath: datatypes.DepartmentName(v.DepartmentPath),
 			FirstName: admOpt[datatypes.FirstName](ad.FirstName), LastName: admOpt[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language),
-			AccountDisabled: v.Disabled, LastAuthenticatedDate: admNeverLoggedIn, HasPassword: ad.PasswordSHA1 != ""}
+			AccountDisabled: v.Disabled, LastAuthenticatedDate: admLastLogin(ad), HasPassword: ad.PasswordSHA1 != ""}
 	})
 	on(r, "GroupDepartmentAdminModifyRequest", func(c *call, req *group.GroupDepartmentAdminModifyRequest) ocixml.Command {
 		return c.admModify(req.UserID, admChange{first: admNil(req.FirstName), last: admNil(req.LastName), password: admNil(req.Password),

@@ -3,6 +3,7 @@ package ocipserver
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/switchboard/switchboard/internal/provisioning"
 	"github.com/switchboard/switchboard/internal/store"
@@ -91,4 +92,25 @@ func TestSystemLicensingUsage(t *testing.T) {
 		t.Errorf("table shape: %v", l.UserServiceLicenseTable.Row(0))
 	}
 	w.sp.fails(&system.SystemLicensingGetRequest21sp1{}, ocip.CodeUnauthorized)
+}
+
+// lastAuthenticatedDate is the epoch until the administrator logs in, then
+// the time of its last login.
+func TestAdminLastLogin(t *testing.T) {
+	h := newHarness(t)
+	sys := h.admin()
+	sys.ok(&system.SystemAdminAddRequest{UserID: "ops", Password: "Ops-pass-1", AdminType: datatypes.SystemAdminTypeProvisioning})
+	get := func() string {
+		t.Helper()
+		return get[*system.SystemAdminGetResponse22](sys, &system.SystemAdminGetRequest22{UserID: "ops"}).LastAuthenticatedDate
+	}
+	if d := get(); d != "1970-01-01T00:00:00Z" {
+		t.Fatalf("before any login: %q", d)
+	}
+	before := time.Now().Add(-time.Second)
+	h.login("ops", "Ops-pass-1")
+	at, err := time.Parse(time.RFC3339, get())
+	if err != nil || at.Before(before) || at.After(time.Now().Add(time.Second)) {
+		t.Fatalf("after login: %v %v", at, err)
+	}
 }

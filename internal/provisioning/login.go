@@ -99,6 +99,18 @@ func (c *Core) Login(ctx context.Context, id string, cred Credential) (*LoginInf
 		return nil, err
 	}
 	c.clearFailures(id)
+	if info.Level != LevelUser {
+		// Best effort, like the hash upgrade: the login stands even if the
+		// time cannot be recorded.
+		_ = c.update(ctx, func(tx store.Tx) error {
+			a, err := tx.GetAdmin(id)
+			if err != nil {
+				return err
+			}
+			a.LastLogin = now.UTC()
+			return tx.UpdateAdmin(a)
+		})
+	}
 	if upgrade != nil {
 		// Hashed before the write: the store's single writer must not wait
 		// for PBKDF2. Best effort: a failure only means the next login

@@ -375,6 +375,8 @@ type Admin struct {
 	// when the lockout threshold is reached.
 	FailedLogins int
 	LockedUntil  time.Time
+	// LastLogin is the last successful login (zero: never).
+	LastLogin time.Time
 }
 
 type AdminFilter struct {

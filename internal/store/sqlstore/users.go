@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/switchboard/switchboard/internal/store"
 )
@@ -273,17 +274,20 @@ func (t *tx) FindLinePort(linePort string) (store.LinePortOwner, error) {
 }
 
 const adminCols = `id, level, sp_id, group_id, department, department_ent, reseller_id, read_only, last_name,
-	first_name, language, admin_type, password_sha1, password_hash, disabled, failed_logins, locked_until FROM admins`
+	first_name, language, admin_type, password_sha1, password_hash, disabled, failed_logins, locked_until, last_login FROM admins`
 
 func scanAdmin(r interface{ Scan(...any) error }) (store.Admin, error) {
 	var a store.Admin
 	var lvl string
 	var failed int64
-	var locked sql.NullInt64
+	var locked, last sql.NullInt64
 	err := r.Scan(&a.ID, &lvl, &a.SPID, &a.GroupID, &a.Department, &a.DepartmentEnt, &a.ResellerID, &a.ReadOnly,
 		&a.LastName, &a.FirstName, &a.Language, &a.AdminType, &a.PasswordSHA1, &a.PasswordHash, &a.Disabled,
-		&failed, &locked)
+		&failed, &locked, &last)
 	a.Level, a.FailedLogins, a.LockedUntil = store.AdminLevel(lvl), int(failed), fromTimestamp(locked)
+	if last.Valid && last.Int64 != 0 {
+		a.LastLogin = fromTimestamp(last)
+	}
 	return a, err
 }
 
@@ -295,11 +299,11 @@ func (t *tx) InsertAdmin(a store.Admin) error {
 		}
 		return t.insert(what, `INSERT INTO admins (id, level, sp_id, group_id, department, department_ent,
 			reseller_id, read_only, last_name, first_name, language, admin_type, password_sha1, password_hash,
-			disabled, failed_logins, locked_until)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+			disabled, failed_logins, locked_until, last_login)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 			a.ID, string(a.Level), a.SPID, a.GroupID, a.Department, a.DepartmentEnt, a.ResellerID, a.ReadOnly,
 			a.LastName, a.FirstName, a.Language, a.AdminType, a.PasswordSHA1, a.PasswordHash, a.Disabled,
-			a.FailedLogins, timestamp(a.LockedUntil))
+			a.FailedLogins, timestamp(a.LockedUntil), lastLogin(a.LastLogin))
 	})
 }
 
@@ -313,10 +317,10 @@ func (t *tx) UpdateAdmin(a store.Admin) error {
 		return t.change(fmt.Sprintf("admin %q", a.ID), `UPDATE admins SET level = $2, sp_id = $3, group_id = $4,
 			department = $5, department_ent = $6, reseller_id = $7, read_only = $8, last_name = $9,
 			first_name = $10, language = $11, admin_type = $12, password_sha1 = $13, password_hash = $14,
-			disabled = $15, failed_logins = $16, locked_until = $17 WHERE id = $1`,
+			disabled = $15, failed_logins = $16, locked_until = $17, last_login = $18 WHERE id = $1`,
 			a.ID, string(a.Level), a.SPID, a.GroupID, a.Department, a.DepartmentEnt, a.ResellerID, a.ReadOnly,
 			a.LastName, a.FirstName, a.Language, a.AdminType, a.PasswordSHA1, a.PasswordHash, a.Disabled,
-			a.FailedLogins, timestamp(a.LockedUntil))
+			a.FailedLogins, timestamp(a.LockedUntil), lastLogin(a.LastLogin))
 	})
 }
 
@@ -398,4 +402,12 @@ func (t *tx) ListDNs(spID, groupID string, fn func(store.DN) bool) error {
 			err := r.Scan(&dn.Number, &dn.SPID, &dn.GroupID, &dn.Activated)
 			return dn, []any{dn.Number}, err
 		}, fn)
+}
+
+// lastLogin stores a login time, 0 for never (the column is NOT NULL).
+func lastLogin(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
 }

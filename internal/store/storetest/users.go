@@ -383,6 +383,7 @@ func testAdmins(t *testing.T, s store.Store) {
 		Department: "Sales", DepartmentEnt: true, ResellerID: "r1", ReadOnly: true, LastName: "Admin", FirstName: "Dee",
 		Language: "French", AdminType: "Normal", PasswordSHA1: "abc", PasswordHash: "$argon2id$x", Disabled: true,
 		FailedLogins: 3, LockedUntil: time.Date(2026, 11, 22, 12, 0, 0, 5000, time.UTC),
+		LastLogin: time.Date(2026, 11, 21, 8, 30, 0, 1000, time.UTC),
 	}
 	admins := []store.Admin{
 		full,
@@ -430,6 +431,7 @@ func testAdmins(t *testing.T, s store.Store) {
 	})
 	update(t, s, func(tx store.Tx) error {
 		full.FailedLogins, full.LockedUntil, full.Disabled = 0, time.Time{}, false
+		full.LastLogin = full.LastLogin.Add(time.Hour)
 		ok(t, tx.UpdateAdmin(full))
 		a, err := tx.GetAdmin(full.ID)
 		ok(t, err)
