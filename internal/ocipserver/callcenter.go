@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -307,90 +308,33 @@ func callCenterRoutes(r routes) {
 		if fail != nil {
 			return fail
 		}
-		return &callcenter.UserCallCenterGetResponse23{AgentACDState: v.state(), AgentUnavailableCode: v.code(),
-			UseDefaultGuardTimer: v.b("useDefaultGuardTimer", true), EnableGuardTimer: v.b("enableGuardTimer", false),
-			GuardTimerSeconds:                       datatypes.CallCenterGuardTimerSeconds(v.i("guardTimerSeconds", 5)),
-			UseSystemDefaultUnavailableSettings:     v.bp("useSystemDefaultUnavailableSettings", true),
-			ForceAgentUnavailableOnDNDActivation:    v.bp("forceAgentUnavailableOnDNDActivation", false),
-			ForceAgentUnavailableOnPersonalCalls:    v.bp("forceAgentUnavailableOnPersonalCalls", false),
-			ForceAgentUnavailableOnBouncedCallLimit: v.bp("forceAgentUnavailableOnBouncedCallLimit", false),
-			NumberConsecutiveBouncedCallsToForceAgentUnavailable: ocixml.Ptr(datatypes.CallCenterConsecutiveBouncedCallsToForceAgentUnavailable(
-				v.i("numberConsecutiveBouncedCallsToForceAgentUnavailable", 3))),
-			ForceAgentUnavailableOnNotReachable: v.bp("forceAgentUnavailableOnNotReachable", false),
-			MakeOutgoingCallsAsCallCenter:       v.bp("makeOutgoingCallsAsCallCenter", false),
-			UseSystemDefaultWrapUpDestination:   v.bp("useSystemDefaultWrapUpDestination", true),
-			WrapUpDestination:                   ccOpt[datatypes.OutgoingDNorSIPURI](v.s("wrapUpDestination")),
-			CallCenterTable:                     v.table("UserCallCenterGetResponse23", "callCenterTable")}
+		resp := ccGet23(v)
+		resp.CallCenterTable = v.table("UserCallCenterGetResponse23", "callCenterTable")
+		return resp
 	})
-	on(r, "UserCallCenterGetRequest19", func(c *call, req *deprecateduser.UserCallCenterGetRequest19) ocixml.Command {
-		v, fail := c.ccAgent(string(req.UserID))
-		if fail != nil {
-			return fail
+	// The older versions carry a subset of the same settings (one renamed)
+	// and their own table headings: rendered from the 23 form.
+	for _, name := range []string{"UserCallCenterGetRequest19", "UserCallCenterGetRequest17sp4", "UserCallCenterGetRequest17", "UserCallCenterGetRequest16"} {
+		respName := strings.Replace(name, "Request", "Response", 1)
+		r[name] = func(c *call, cmd ocixml.Command) ocixml.Command {
+			v, fail := c.ccAgent(reflect.ValueOf(cmd).Elem().FieldByName("UserID").String())
+			if fail != nil {
+				return fail
+			}
+			r23 := ccGet23(v)
+			out := responseFor(name)
+			if out == nil {
+				return ocip.CodeInternal.Response("no response type for " + name)
+			}
+			copyByName(out, r23)
+			ov := reflect.ValueOf(out).Elem()
+			if f := ov.FieldByName("ForceUnavailableOnPersonalCalls"); f.IsValid() {
+				f.Set(reflect.ValueOf(r23.ForceAgentUnavailableOnPersonalCalls))
+			}
+			ov.FieldByName("CallCenterTable").Set(reflect.ValueOf(v.table(respName, "callCenterTable")))
+			return out
 		}
-		return &deprecateduser.UserCallCenterGetResponse19{AgentACDState: v.state(), AgentUnavailableCode: v.code(),
-			UseDefaultGuardTimer: v.b("useDefaultGuardTimer", true), EnableGuardTimer: v.b("enableGuardTimer", false),
-			GuardTimerSeconds:                       datatypes.CallCenterGuardTimerSeconds(v.i("guardTimerSeconds", 5)),
-			UseSystemDefaultUnavailableSettings:     v.bp("useSystemDefaultUnavailableSettings", true),
-			ForceAgentUnavailableOnDNDActivation:    v.bp("forceAgentUnavailableOnDNDActivation", false),
-			ForceAgentUnavailableOnPersonalCalls:    v.bp("forceAgentUnavailableOnPersonalCalls", false),
-			ForceAgentUnavailableOnBouncedCallLimit: v.bp("forceAgentUnavailableOnBouncedCallLimit", false),
-			NumberConsecutiveBouncedCallsToForceAgentUnavailable: ocixml.Ptr(datatypes.CallCenterConsecutiveBouncedCallsToForceAgentUnavailable(
-				v.i("numberConsecutiveBouncedCallsToForceAgentUnavailable", 3))),
-			ForceAgentUnavailableOnNotReachable: v.bp("forceAgentUnavailableOnNotReachable", false),
-			MakeOutgoingCallsAsCallCenter:       v.bp("makeOutgoingCallsAsCallCenter", false),
-			CallCenterTable:                     v.table("UserCallCenterGetResponse19", "callCenterTable")}
-	})
-	on(r, "UserCallCenterGetRequest17sp4", func(c *call, req *deprecateduser.UserCallCenterGetRequest17sp4) ocixml.Command {
-		v, fail := c.ccAgent(string(req.UserID))
-		if fail != nil {
-			return fail
-		}
-		return &deprecateduser.UserCallCenterGetResponse17sp4{AgentACDState: v.state(), AgentUnavailableCode: v.code(),
-			UseDefaultGuardTimer: v.b("useDefaultGuardTimer", true), EnableGuardTimer: v.b("enableGuardTimer", false),
-			GuardTimerSeconds:                       datatypes.CallCenterGuardTimerSeconds(v.i("guardTimerSeconds", 5)),
-			UseSystemDefaultUnavailableSettings:     v.bp("useSystemDefaultUnavailableSettings", true),
-			ForceAgentUnavailableOnDNDActivation:    v.bp("forceAgentUnavailableOnDNDActivation", false),
-			ForceAgentUnavailableOnPersonalCalls:    v.bp("forceAgentUnavailableOnPersonalCalls", false),
-			ForceAgentUnavailableOnBouncedCallLimit: v.bp("forceAgentUnavailableOnBouncedCallLimit", false),
-			NumberConsecutiveBouncedCallsToForceAgentUnavailable: ocixml.Ptr(datatypes.CallCenterConsecutiveBouncedCallsToForceAgentUnavailable(
-				v.i("numberConsecutiveBouncedCallsToForceAgentUnavailable", 3))),
-			ForceAgentUnavailableOnNotReachable: v.bp("forceAgentUnavailableOnNotReachable", false),
-			MakeOutgoingCallsAsCallCenter:       v.bp("makeOutgoingCallsAsCallCenter", false),
-			CallCenterTable:                     v.table("UserCallCenterGetResponse17sp4", "callCenterTable")}
-	})
-	on(r, "UserCallCenterGetRequest17", func(c *call, req *deprecateduser.UserCallCenterGetRequest17) ocixml.Command {
-		v, fail := c.ccAgent(string(req.UserID))
-		if fail != nil {
-			return fail
-		}
-		return &deprecateduser.UserCallCenterGetResponse17{AgentACDState: v.state(), AgentUnavailableCode: v.code(),
-			UseDefaultGuardTimer: v.b("useDefaultGuardTimer", true), EnableGuardTimer: v.b("enableGuardTimer", false),
-			GuardTimerSeconds:                       datatypes.CallCenterGuardTimerSeconds(v.i("guardTimerSeconds", 5)),
-			UseSystemDefaultUnavailableSettings:     v.bp("useSystemDefaultUnavailableSettings", true),
-			ForceAgentUnavailableOnDNDActivation:    v.bp("forceAgentUnavailableOnDNDActivation", false),
-			ForceUnavailableOnPersonalCalls:         v.bp("forceAgentUnavailableOnPersonalCalls", false),
-			ForceAgentUnavailableOnBouncedCallLimit: v.bp("forceAgentUnavailableOnBouncedCallLimit", false),
-			NumberConsecutiveBouncedCallsToForceAgentUnavailable: ocixml.Ptr(datatypes.CallCenterConsecutiveBouncedCallsToForceAgentUnavailable(
-				v.i("numberConsecutiveBouncedCallsToForceAgentUnavailable", 3))),
-			MakeOutgoingCallsAsCallCenter: v.bp("makeOutgoingCallsAsCallCenter", false),
-			CallCenterTable:               v.table("UserCallCenterGetResponse17", "callCenterTable")}
-	})
-	on(r, "UserCallCenterGetRequest16", func(c *call, req *deprecateduser.UserCallCenterGetRequest16) ocixml.Command {
-		v, fail := c.ccAgent(string(req.UserID))
-		if fail != nil {
-			return fail
-		}
-		return &deprecateduser.UserCallCenterGetResponse16{AgentACDState: v.state(),
-			UseDefaultGuardTimer: v.b("useDefaultGuardTimer", true), EnableGuardTimer: v.b("enableGuardTimer", false),
-			GuardTimerSeconds:                       datatypes.CallCenterGuardTimerSeconds(v.i("guardTimerSeconds", 5)),
-			UseSystemDefaultUnavailableSettings:     v.bp("useSystemDefaultUnavailableSettings", true),
-			ForceAgentUnavailableOnDNDActivation:    v.bp("forceAgentUnavailableOnDNDActivation", false),
-			ForceUnavailableOnPersonalCalls:         v.bp("forceAgentUnavailableOnPersonalCalls", false),
-			ForceAgentUnavailableOnBouncedCallLimit: v.bp("forceAgentUnavailableOnBouncedCallLimit", false),
-			NumberConsecutiveBouncedCallsToForceAgentUnavailable: ocixml.Ptr(datatypes.CallCenterConsecutiveBouncedCallsToForceAgentUnavailable(
-				v.i("numberConsecutiveBouncedCallsToForceAgentUnavailable", 3))),
-			CallCenterTable: v.table("UserCallCenterGetResponse16", "callCenterTable")}
-	})
+	}
 	on(r, "UserCallCenterGetRequest", func(c *call, req *deprecateduser.UserCallCenterGetRequest) ocixml.Command {
 		v, fail := c.ccAgent(string(req.UserID))
 		if fail != nil {
@@ -1112,4 +1056,22 @@ func ccUserIDs(l []datatypes.UserId) []string {
 		out[i] = string(s)
 	}
 	return out
+}
+
+// ccGet23 renders an agent's settings in the UserCallCenterGetResponse23
+// form, without its table (each version has its own headings).
+func ccGet23(v ccAgentView) *callcenter.UserCallCenterGetResponse23 {
+	return &callcenter.UserCallCenterGetResponse23{AgentACDState: v.state(), AgentUnavailableCode: v.code(),
+		UseDefaultGuardTimer: v.b("useDefaultGuardTimer", true), EnableGuardTimer: v.b("enableGuardTimer", false),
+		GuardTimerSeconds:                       datatypes.CallCenterGuardTimerSeconds(v.i("guardTimerSeconds", 5)),
+		UseSystemDefaultUnavailableSettings:     v.bp("useSystemDefaultUnavailableSettings", true),
+		ForceAgentUnavailableOnDNDActivation:    v.bp("forceAgentUnavailableOnDNDActivation", false),
+		ForceAgentUnavailableOnPersonalCalls:    v.bp("forceAgentUnavailableOnPersonalCalls", false),
+		ForceAgentUnavailableOnBouncedCallLimit: v.bp("forceAgentUnavailableOnBouncedCallLimit", false),
+		NumberConsecutiveBouncedCallsToForceAgentUnavailable: ocixml.Ptr(datatypes.CallCenterConsecutiveBouncedCallsToForceAgentUnavailable(
+			v.i("numberConsecutiveBouncedCallsToForceAgentUnavailable", 3))),
+		ForceAgentUnavailableOnNotReachable: v.bp("forceAgentUnavailableOnNotReachable", false),
+		MakeOutgoingCallsAsCallCenter:       v.bp("makeOutgoingCallsAsCallCenter", false),
+		UseSystemDefaultWrapUpDestination:   v.bp("useSystemDefaultWrapUpDestination", true),
+		WrapUpDestination:                   ccOpt[datatypes.OutgoingDNorSIPURI](v.s("wrapUpDestination"))}
 }
