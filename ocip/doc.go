@@ -1,4 +1,5 @@
-// Package ocip is the public Go SDK for BroadWorks OCI-P: the
+// Package ocip is the public Go SDK for BroadWorks OCI-P: a client over a
+// pool of logged-in TCP or TLS connections (Dial, Do, Batch, Raw), the
 // BroadsoftDocument envelope (Document, Decode, AppendXML), the OCI-P error
 // codes and ErrorResponse helpers, and the signed-password functions of
 // the two-step login.
