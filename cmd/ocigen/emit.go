@@ -759,6 +759,7 @@ func (e *emitter) emitSimple(st *simpleType) {
 		e.p("// Values of %s.", st.Name)
 		e.p("const (")
 		used := map[string]int{}
+		var names []string
 		for _, v := range st.Enums {
 			n := st.Name + enumSuffix(v)
 			if e.typeNames[n] {
@@ -771,9 +772,20 @@ func (e *emitter) emitSimple(st *simpleType) {
 			}
 			e.constName(n)
 			e.p("%s %s = %s", n, st.Name, e.enumLiteral(st, v))
+			names = append(names, n)
 		}
 		e.p(")")
 		e.p("")
+		// The value list, for catalogues (every user service) and
+		// completion; a function so no caller can change a shared slice.
+		if fn := st.Name + "Values"; !e.typeNames[fn] {
+			e.constName(fn)
+			e.p("// %s returns every value of %s, in schema order.", fn, st.Name)
+			e.p("func %s() []%s {", fn, st.Name)
+			e.p("return []%s{%s}", st.Name, strings.Join(names, ", "))
+			e.p("}")
+			e.p("")
+		}
 	}
 	if !st.hasFacets() {
 		return

@@ -127,6 +127,11 @@ const (
 	CallCenterAnnouncementSelectionCustom CallCenterAnnouncementSelection = "Custom"
 )
 
+// CallCenterAnnouncementSelectionValues returns every value of CallCenterAnnouncementSelection, in schema order.
+func CallCenterAnnouncementSelectionValues() []CallCenterAnnouncementSelection {
+	return []CallCenterAnnouncementSelection{CallCenterAnnouncementSelectionSystem, CallCenterAnnouncementSelectionCustom}
+}
+
 // Validate checks the facets of CallCenterAnnouncementSelection.
 func (t CallCenterAnnouncementSelection) Validate() error {
 	switch t {
@@ -179,6 +184,11 @@ const (
 	CallCenterEnhancedReportingBrandingChoiceCustom CallCenterEnhancedReportingBrandingChoice = "Custom"
 )
 
+// CallCenterEnhancedReportingBrandingChoiceValues returns every value of CallCenterEnhancedReportingBrandingChoice, in schema order.
+func CallCenterEnhancedReportingBrandingChoiceValues() []CallCenterEnhancedReportingBrandingChoice {
+	return []CallCenterEnhancedReportingBrandingChoice{CallCenterEnhancedReportingBrandingChoiceSystem, CallCenterEnhancedReportingBrandingChoiceCustom}
+}
+
 // Validate checks the facets of CallCenterEnhancedReportingBrandingChoice.
 func (t CallCenterEnhancedReportingBrandingChoice) Validate() error {
 	switch t {
@@ -197,6 +207,11 @@ const (
 	CallCenterEnhancedReportingSystemBrandingChoiceDefault CallCenterEnhancedReportingSystemBrandingChoice = "Default"
 	CallCenterEnhancedReportingSystemBrandingChoiceCustom  CallCenterEnhancedReportingSystemBrandingChoice = "Custom"
 )
+
+// CallCenterEnhancedReportingSystemBrandingChoiceValues returns every value of CallCenterEnhancedReportingSystemBrandingChoice, in schema order.
+func CallCenterEnhancedReportingSystemBrandingChoiceValues() []CallCenterEnhancedReportingSystemBrandingChoice {
+	return []CallCenterEnhancedReportingSystemBrandingChoice{CallCenterEnhancedReportingSystemBrandingChoiceDefault, CallCenterEnhancedReportingSystemBrandingChoiceCustom}
+}
 
 // Validate checks the facets of CallCenterEnhancedReportingSystemBrandingChoice.
 func (t CallCenterEnhancedReportingSystemBrandingChoice) Validate() error {
@@ -296,6 +311,11 @@ const (
 	CallCenterReportAbadonedCallsInServiceLevelIncludeAbandonedCallsExceptInInterval              CallCenterReportAbadonedCallsInServiceLevel = "Include Abandoned Calls Except In Interval"
 )
 
+// CallCenterReportAbadonedCallsInServiceLevelValues returns every value of CallCenterReportAbadonedCallsInServiceLevel, in schema order.
+func CallCenterReportAbadonedCallsInServiceLevelValues() []CallCenterReportAbadonedCallsInServiceLevel {
+	return []CallCenterReportAbadonedCallsInServiceLevel{CallCenterReportAbadonedCallsInServiceLevelIgnoreAllAbandonedCalls, CallCenterReportAbadonedCallsInServiceLevelIncludeAllAbandonedCalls, CallCenterReportAbadonedCallsInServiceLevelIncludeAbandonedCallsExceptBeforeEntranceCompletes, CallCenterReportAbadonedCallsInServiceLevelIncludeAbandonedCallsExceptInInterval}
+}
+
 // Validate checks the facets of CallCenterReportAbadonedCallsInServiceLevel.
 func (t CallCenterReportAbadonedCallsInServiceLevel) Validate() error {
 	switch t {
@@ -314,6 +334,11 @@ const (
 	CallCenterReportDataTemplateInputParameterOptionRequired     CallCenterReportDataTemplateInputParameterOption = "Required"
 	CallCenterReportDataTemplateInputParameterOptionDoesNotApply CallCenterReportDataTemplateInputParameterOption = "Does Not Apply"
 )
+
+// CallCenterReportDataTemplateInputParameterOptionValues returns every value of CallCenterReportDataTemplateInputParameterOption, in schema order.
+func CallCenterReportDataTemplateInputParameterOptionValues() []CallCenterReportDataTemplateInputParameterOption {
+	return []CallCenterReportDataTemplateInputParameterOption{CallCenterReportDataTemplateInputParameterOptionRequired, CallCenterReportDataTemplateInputParameterOptionDoesNotApply}
+}
 
 // Validate checks the facets of CallCenterReportDataTemplateInputParameterOption.
 func (t CallCenterReportDataTemplateInputParameterOption) Validate() error {
@@ -345,6 +370,11 @@ const (
 	CallCenterReportDateFormatDDMMYYYY CallCenterReportDateFormat = "DDMMYYYY"
 )
 
+// CallCenterReportDateFormatValues returns every value of CallCenterReportDateFormat, in schema order.
+func CallCenterReportDateFormatValues() []CallCenterReportDateFormat {
+	return []CallCenterReportDateFormat{CallCenterReportDateFormatMMDDYYYY, CallCenterReportDateFormatDDMMYYYY}
+}
+
 // Validate checks the facets of CallCenterReportDateFormat.
 func (t CallCenterReportDateFormat) Validate() error {
 	switch t {
@@ -364,6 +394,11 @@ const (
 	CallCenterReportFileFormatXLS CallCenterReportFileFormat = "XLS"
 )
 
+// CallCenterReportFileFormatValues returns every value of CallCenterReportFileFormat, in schema order.
+func CallCenterReportFileFormatValues() []CallCenterReportFileFormat {
+	return []CallCenterReportFileFormat{CallCenterReportFileFormatPDF, CallCenterReportFileFormatXLS}
+}
+
 // Validate checks the facets of CallCenterReportFileFormat.
 func (t CallCenterReportFileFormat) Validate() error {
 	switch t {
@@ -382,6 +417,11 @@ const (
 	CallCenterReportInputParameterOptionRequired CallCenterReportInputParameterOption = "Required"
 	CallCenterReportInputParameterOptionHidden   CallCenterReportInputParameterOption = "Hidden"
 )
+
+// CallCenterReportInputParameterOptionValues returns every value of CallCenterReportInputParameterOption, in schema order.
+func CallCenterReportInputParameterOptionValues() []CallCenterReportInputParameterOption {
+	return []CallCenterReportInputParameterOption{CallCenterReportInputParameterOptionRequired, CallCenterReportInputParameterOptionHidden}
+}
 
 // Validate checks the facets of CallCenterReportInputParameterOption.
 func (t CallCenterReportInputParameterOption) Validate() error {
@@ -416,6 +456,11 @@ const (
 	CallCenterReportIntervalTimeUnitYear  CallCenterReportIntervalTimeUnit = "Year"
 )
 
+// CallCenterReportIntervalTimeUnitValues returns every value of CallCenterReportIntervalTimeUnit, in schema order.
+func CallCenterReportIntervalTimeUnitValues() []CallCenterReportIntervalTimeUnit {
+	return []CallCenterReportIntervalTimeUnit{CallCenterReportIntervalTimeUnitHour, CallCenterReportIntervalTimeUnitDay, CallCenterReportIntervalTimeUnitWeek, CallCenterReportIntervalTimeUnitMonth, CallCenterReportIntervalTimeUnitYear}
+}
+
 // Validate checks the facets of CallCenterReportIntervalTimeUnit.
 func (t CallCenterReportIntervalTimeUnit) Validate() error {
 	switch t {
@@ -439,6 +484,11 @@ const (
 	CallCenterReportSamplingPeriodMonthly   CallCenterReportSamplingPeriod = "Monthly"
 )
 
+// CallCenterReportSamplingPeriodValues returns every value of CallCenterReportSamplingPeriod, in schema order.
+func CallCenterReportSamplingPeriodValues() []CallCenterReportSamplingPeriod {
+	return []CallCenterReportSamplingPeriod{CallCenterReportSamplingPeriod15Minutes, CallCenterReportSamplingPeriod30Minutes, CallCenterReportSamplingPeriodHourly, CallCenterReportSamplingPeriodDaily, CallCenterReportSamplingPeriodWeekly, CallCenterReportSamplingPeriodMonthly}
+}
+
 // Validate checks the facets of CallCenterReportSamplingPeriod.
 func (t CallCenterReportSamplingPeriod) Validate() error {
 	switch t {
@@ -457,6 +507,11 @@ const (
 	CallCenterReportServerChoice19Enhanced CallCenterReportServerChoice19 = "Enhanced"
 	CallCenterReportServerChoice19Off      CallCenterReportServerChoice19 = "Off"
 )
+
+// CallCenterReportServerChoice19Values returns every value of CallCenterReportServerChoice19, in schema order.
+func CallCenterReportServerChoice19Values() []CallCenterReportServerChoice19 {
+	return []CallCenterReportServerChoice19{CallCenterReportServerChoice19Enhanced, CallCenterReportServerChoice19Off}
+}
 
 // Validate checks the facets of CallCenterReportServerChoice19.
 func (t CallCenterReportServerChoice19) Validate() error {
@@ -487,6 +542,11 @@ const (
 	CallCenterReportTemplateAccessOptionSupervisorOnly     CallCenterReportTemplateAccessOption = "Supervisor Only"
 	CallCenterReportTemplateAccessOptionSupervisorAndAgent CallCenterReportTemplateAccessOption = "Supervisor and Agent"
 )
+
+// CallCenterReportTemplateAccessOptionValues returns every value of CallCenterReportTemplateAccessOption, in schema order.
+func CallCenterReportTemplateAccessOptionValues() []CallCenterReportTemplateAccessOption {
+	return []CallCenterReportTemplateAccessOption{CallCenterReportTemplateAccessOptionSupervisorOnly, CallCenterReportTemplateAccessOptionSupervisorAndAgent}
+}
 
 // Validate checks the facets of CallCenterReportTemplateAccessOption.
 func (t CallCenterReportTemplateAccessOption) Validate() error {
@@ -529,6 +589,11 @@ const (
 	CallCenterReportTimeFormat24Hour CallCenterReportTimeFormat = "24Hour"
 )
 
+// CallCenterReportTimeFormatValues returns every value of CallCenterReportTimeFormat, in schema order.
+func CallCenterReportTimeFormatValues() []CallCenterReportTimeFormat {
+	return []CallCenterReportTimeFormat{CallCenterReportTimeFormatAMPM, CallCenterReportTimeFormat24Hour}
+}
+
 // Validate checks the facets of CallCenterReportTimeFormat.
 func (t CallCenterReportTimeFormat) Validate() error {
 	switch t {
@@ -548,6 +613,11 @@ const (
 	CallCenterReportTypeCallCenterDnis CallCenterReportType = "Call Center Dnis"
 	CallCenterReportTypeCallCenter     CallCenterReportType = "Call Center"
 )
+
+// CallCenterReportTypeValues returns every value of CallCenterReportType, in schema order.
+func CallCenterReportTypeValues() []CallCenterReportType {
+	return []CallCenterReportType{CallCenterReportTypeAgent, CallCenterReportTypeCallCenterDnis, CallCenterReportTypeCallCenter}
+}
 
 // Validate checks the facets of CallCenterReportType.
 func (t CallCenterReportType) Validate() error {
@@ -578,6 +648,11 @@ const (
 	CallCenterRoutingPolicyLongestWaitTime CallCenterRoutingPolicy = "Longest Wait Time"
 	CallCenterRoutingPolicyPriority        CallCenterRoutingPolicy = "Priority"
 )
+
+// CallCenterRoutingPolicyValues returns every value of CallCenterRoutingPolicy, in schema order.
+func CallCenterRoutingPolicyValues() []CallCenterRoutingPolicy {
+	return []CallCenterRoutingPolicy{CallCenterRoutingPolicyLongestWaitTime, CallCenterRoutingPolicyPriority}
+}
 
 // Validate checks the facets of CallCenterRoutingPolicy.
 func (t CallCenterRoutingPolicy) Validate() error {
@@ -632,6 +707,11 @@ const (
 	CallCenterStatisticsCollectionPeriodMinutes60 CallCenterStatisticsCollectionPeriodMinutes = 60
 )
 
+// CallCenterStatisticsCollectionPeriodMinutesValues returns every value of CallCenterStatisticsCollectionPeriodMinutes, in schema order.
+func CallCenterStatisticsCollectionPeriodMinutesValues() []CallCenterStatisticsCollectionPeriodMinutes {
+	return []CallCenterStatisticsCollectionPeriodMinutes{CallCenterStatisticsCollectionPeriodMinutes15, CallCenterStatisticsCollectionPeriodMinutes30, CallCenterStatisticsCollectionPeriodMinutes60}
+}
+
 // Validate checks the facets of CallCenterStatisticsCollectionPeriodMinutes.
 func (t CallCenterStatisticsCollectionPeriodMinutes) Validate() error {
 	switch t {
@@ -650,6 +730,11 @@ const (
 	CallCenterStatisticsSamplingPeriodMinutes15 CallCenterStatisticsSamplingPeriodMinutes = 15
 	CallCenterStatisticsSamplingPeriodMinutes30 CallCenterStatisticsSamplingPeriodMinutes = 30
 )
+
+// CallCenterStatisticsSamplingPeriodMinutesValues returns every value of CallCenterStatisticsSamplingPeriodMinutes, in schema order.
+func CallCenterStatisticsSamplingPeriodMinutesValues() []CallCenterStatisticsSamplingPeriodMinutes {
+	return []CallCenterStatisticsSamplingPeriodMinutes{CallCenterStatisticsSamplingPeriodMinutes15, CallCenterStatisticsSamplingPeriodMinutes30}
+}
 
 // Validate checks the facets of CallCenterStatisticsSamplingPeriodMinutes.
 func (t CallCenterStatisticsSamplingPeriodMinutes) Validate() error {
@@ -670,6 +755,11 @@ const (
 	CallCenterStatisticsSource17sp1ApplicationServer       CallCenterStatisticsSource17sp1 = "Application Server"
 	CallCenterStatisticsSource17sp1ExternalReportingServer CallCenterStatisticsSource17sp1 = "External Reporting Server"
 )
+
+// CallCenterStatisticsSource17sp1Values returns every value of CallCenterStatisticsSource17sp1, in schema order.
+func CallCenterStatisticsSource17sp1Values() []CallCenterStatisticsSource17sp1 {
+	return []CallCenterStatisticsSource17sp1{CallCenterStatisticsSource17sp1None, CallCenterStatisticsSource17sp1ApplicationServer, CallCenterStatisticsSource17sp1ExternalReportingServer}
+}
 
 // Validate checks the facets of CallCenterStatisticsSource17sp1.
 func (t CallCenterStatisticsSource17sp1) Validate() error {
@@ -693,6 +783,11 @@ const (
 	CallCenterStrandedCallProcessingActionRinging      CallCenterStrandedCallProcessingAction = "Ringing"
 	CallCenterStrandedCallProcessingActionAnnouncement CallCenterStrandedCallProcessingAction = "Announcement"
 )
+
+// CallCenterStrandedCallProcessingActionValues returns every value of CallCenterStrandedCallProcessingAction, in schema order.
+func CallCenterStrandedCallProcessingActionValues() []CallCenterStrandedCallProcessingAction {
+	return []CallCenterStrandedCallProcessingAction{CallCenterStrandedCallProcessingActionNone, CallCenterStrandedCallProcessingActionBusy, CallCenterStrandedCallProcessingActionTransfer, CallCenterStrandedCallProcessingActionNightService, CallCenterStrandedCallProcessingActionRinging, CallCenterStrandedCallProcessingActionAnnouncement}
+}
 
 // Validate checks the facets of CallCenterStrandedCallProcessingAction.
 func (t CallCenterStrandedCallProcessingAction) Validate() error {
@@ -728,6 +823,11 @@ const (
 	CallCenterStrandedCallUnavailableProcessingActionAnnouncement CallCenterStrandedCallUnavailableProcessingAction = "Announcement"
 )
 
+// CallCenterStrandedCallUnavailableProcessingActionValues returns every value of CallCenterStrandedCallUnavailableProcessingAction, in schema order.
+func CallCenterStrandedCallUnavailableProcessingActionValues() []CallCenterStrandedCallUnavailableProcessingAction {
+	return []CallCenterStrandedCallUnavailableProcessingAction{CallCenterStrandedCallUnavailableProcessingActionNone, CallCenterStrandedCallUnavailableProcessingActionBusy, CallCenterStrandedCallUnavailableProcessingActionTransfer, CallCenterStrandedCallUnavailableProcessingActionNightService, CallCenterStrandedCallUnavailableProcessingActionRinging, CallCenterStrandedCallUnavailableProcessingActionAnnouncement}
+}
+
 // Validate checks the facets of CallCenterStrandedCallUnavailableProcessingAction.
 func (t CallCenterStrandedCallUnavailableProcessingAction) Validate() error {
 	switch t {
@@ -757,6 +857,11 @@ const (
 	CallCenterUniformCallDistributionPolicyScopeAgent      CallCenterUniformCallDistributionPolicyScope = "Agent"
 	CallCenterUniformCallDistributionPolicyScopeCallCenter CallCenterUniformCallDistributionPolicyScope = "Call Center"
 )
+
+// CallCenterUniformCallDistributionPolicyScopeValues returns every value of CallCenterUniformCallDistributionPolicyScope, in schema order.
+func CallCenterUniformCallDistributionPolicyScopeValues() []CallCenterUniformCallDistributionPolicyScope {
+	return []CallCenterUniformCallDistributionPolicyScope{CallCenterUniformCallDistributionPolicyScopeAgent, CallCenterUniformCallDistributionPolicyScopeCallCenter}
+}
 
 // Validate checks the facets of CallCenterUniformCallDistributionPolicyScope.
 func (t CallCenterUniformCallDistributionPolicyScope) Validate() error {
@@ -811,6 +916,11 @@ const (
 	CallDispositionCodeLevelQueue      CallDispositionCodeLevel = "Queue"
 )
 
+// CallDispositionCodeLevelValues returns every value of CallDispositionCodeLevel, in schema order.
+func CallDispositionCodeLevelValues() []CallDispositionCodeLevel {
+	return []CallDispositionCodeLevel{CallDispositionCodeLevelEnterprise, CallDispositionCodeLevelGroup, CallDispositionCodeLevelQueue}
+}
+
 // Validate checks the facets of CallDispositionCodeLevel.
 func (t CallDispositionCodeLevel) Validate() error {
 	switch t {
@@ -853,6 +963,11 @@ const (
 	DNISPriority2Medium  DNISPriority = "2 - Medium"
 	DNISPriority3Low     DNISPriority = "3 - Low"
 )
+
+// DNISPriorityValues returns every value of DNISPriority, in schema order.
+func DNISPriorityValues() []DNISPriority {
+	return []DNISPriority{DNISPriority0Highest, DNISPriority1High, DNISPriority2Medium, DNISPriority3Low}
+}
 
 // Validate checks the facets of DNISPriority.
 func (t DNISPriority) Validate() error {

@@ -16,6 +16,11 @@ const (
 	ErrorResponseTypeInfo    ErrorResponseType = "Info"
 )
 
+// ErrorResponseTypeValues returns every value of ErrorResponseType, in schema order.
+func ErrorResponseTypeValues() []ErrorResponseType {
+	return []ErrorResponseType{ErrorResponseTypeError, ErrorResponseTypeWarning, ErrorResponseTypeInfo}
+}
+
 // Validate checks the facets of ErrorResponseType.
 func (t ErrorResponseType) Validate() error {
 	switch t {
@@ -34,6 +39,11 @@ const (
 	OCIMessageProtocolOCI   OCIMessageProtocol = "OCI"
 	OCIMessageProtocolNSOCI OCIMessageProtocol = "NSOCI"
 )
+
+// OCIMessageProtocolValues returns every value of OCIMessageProtocol, in schema order.
+func OCIMessageProtocolValues() []OCIMessageProtocol {
+	return []OCIMessageProtocol{OCIMessageProtocolOCI, OCIMessageProtocolNSOCI}
+}
 
 // Validate checks the facets of OCIMessageProtocol.
 func (t OCIMessageProtocol) Validate() error {

@@ -43,6 +43,11 @@ const (
 	ExternalUserIdentityRoleAdministrator ExternalUserIdentityRole = "Administrator"
 )
 
+// ExternalUserIdentityRoleValues returns every value of ExternalUserIdentityRole, in schema order.
+func ExternalUserIdentityRoleValues() []ExternalUserIdentityRole {
+	return []ExternalUserIdentityRole{ExternalUserIdentityRoleUser, ExternalUserIdentityRoleAdministrator}
+}
+
 // Validate checks the facets of ExternalUserIdentityRole.
 func (t ExternalUserIdentityRole) Validate() error {
 	if err := NonEmptyToken(t).Validate(); err != nil {

@@ -97,6 +97,11 @@ const (
 	AccessDeviceEnhancedConfigurationModeCustom  AccessDeviceEnhancedConfigurationMode = "Custom"
 )
 
+// AccessDeviceEnhancedConfigurationModeValues returns every value of AccessDeviceEnhancedConfigurationMode, in schema order.
+func AccessDeviceEnhancedConfigurationModeValues() []AccessDeviceEnhancedConfigurationMode {
+	return []AccessDeviceEnhancedConfigurationMode{AccessDeviceEnhancedConfigurationModeDefault, AccessDeviceEnhancedConfigurationModeManual, AccessDeviceEnhancedConfigurationModeCustom}
+}
+
 // Validate checks the facets of AccessDeviceEnhancedConfigurationMode.
 func (t AccessDeviceEnhancedConfigurationMode) Validate() error {
 	switch t {
@@ -116,6 +121,11 @@ const (
 	AccessDeviceEnhancedConfigurationType143FileConfiguration AccessDeviceEnhancedConfigurationType14 = "3 File Configuration"
 	AccessDeviceEnhancedConfigurationType14SNAP               AccessDeviceEnhancedConfigurationType14 = "SNAP"
 )
+
+// AccessDeviceEnhancedConfigurationType14Values returns every value of AccessDeviceEnhancedConfigurationType14, in schema order.
+func AccessDeviceEnhancedConfigurationType14Values() []AccessDeviceEnhancedConfigurationType14 {
+	return []AccessDeviceEnhancedConfigurationType14{AccessDeviceEnhancedConfigurationType142FileConfiguration, AccessDeviceEnhancedConfigurationType143FileConfiguration, AccessDeviceEnhancedConfigurationType14SNAP}
+}
 
 // Validate checks the facets of AccessDeviceEnhancedConfigurationType14.
 func (t AccessDeviceEnhancedConfigurationType14) Validate() error {
@@ -147,6 +157,11 @@ const (
 	AccessDeviceLevelServiceProvider AccessDeviceLevel = "Service Provider"
 	AccessDeviceLevelGroup           AccessDeviceLevel = "Group"
 )
+
+// AccessDeviceLevelValues returns every value of AccessDeviceLevel, in schema order.
+func AccessDeviceLevelValues() []AccessDeviceLevel {
+	return []AccessDeviceLevel{AccessDeviceLevelSystem, AccessDeviceLevelServiceProvider, AccessDeviceLevelGroup}
+}
 
 // Validate checks the facets of AccessDeviceLevel.
 func (t AccessDeviceLevel) Validate() error {
@@ -233,6 +248,11 @@ const (
 	AccessDeviceResetEventCheckSync AccessDeviceResetEvent = "CheckSync"
 )
 
+// AccessDeviceResetEventValues returns every value of AccessDeviceResetEvent, in schema order.
+func AccessDeviceResetEventValues() []AccessDeviceResetEvent {
+	return []AccessDeviceResetEvent{AccessDeviceResetEventResync, AccessDeviceResetEventCheckSync}
+}
+
 // Validate checks the facets of AccessDeviceResetEvent.
 func (t AccessDeviceResetEvent) Validate() error {
 	switch t {
@@ -252,6 +272,11 @@ const (
 	AccessDeviceResetEvent22CheckSync   AccessDeviceResetEvent22 = "CheckSync"
 	AccessDeviceResetEvent22ResetString AccessDeviceResetEvent22 = "ResetString"
 )
+
+// AccessDeviceResetEvent22Values returns every value of AccessDeviceResetEvent22, in schema order.
+func AccessDeviceResetEvent22Values() []AccessDeviceResetEvent22 {
+	return []AccessDeviceResetEvent22{AccessDeviceResetEvent22Resync, AccessDeviceResetEvent22CheckSync, AccessDeviceResetEvent22ResetString}
+}
 
 // Validate checks the facets of AccessDeviceResetEvent22.
 func (t AccessDeviceResetEvent22) Validate() error {
@@ -295,6 +320,11 @@ const (
 	AccessDeviceStatusUnavailable AccessDeviceStatus = "Unavailable"
 	AccessDeviceStatusUnknown     AccessDeviceStatus = "Unknown"
 )
+
+// AccessDeviceStatusValues returns every value of AccessDeviceStatus, in schema order.
+func AccessDeviceStatusValues() []AccessDeviceStatus {
+	return []AccessDeviceStatus{AccessDeviceStatusOnline, AccessDeviceStatusOffline, AccessDeviceStatusUnavailable, AccessDeviceStatusUnknown}
+}
 
 // Validate checks the facets of AccessDeviceStatus.
 func (t AccessDeviceStatus) Validate() error {
@@ -360,6 +390,11 @@ const (
 	AgentACDAutomaticStateWrapUp      AgentACDAutomaticState = "Wrap-Up"
 )
 
+// AgentACDAutomaticStateValues returns every value of AgentACDAutomaticState, in schema order.
+func AgentACDAutomaticStateValues() []AgentACDAutomaticState {
+	return []AgentACDAutomaticState{AgentACDAutomaticStateAvailable, AgentACDAutomaticStateUnavailable, AgentACDAutomaticStateWrapUp}
+}
+
 // Validate checks the facets of AgentACDAutomaticState.
 func (t AgentACDAutomaticState) Validate() error {
 	switch t {
@@ -381,6 +416,11 @@ const (
 	AgentACDStateUnavailable AgentACDState = "Unavailable"
 	AgentACDStateWrapUp      AgentACDState = "Wrap-Up"
 )
+
+// AgentACDStateValues returns every value of AgentACDState, in schema order.
+func AgentACDStateValues() []AgentACDState {
+	return []AgentACDState{AgentACDStateSignIn, AgentACDStateSignOut, AgentACDStateAvailable, AgentACDStateUnavailable, AgentACDStateWrapUp}
+}
 
 // Validate checks the facets of AgentACDState.
 func (t AgentACDState) Validate() error {
@@ -456,6 +496,11 @@ const (
 	AnnouncementFileTypeVideo AnnouncementFileType = "Video"
 )
 
+// AnnouncementFileTypeValues returns every value of AnnouncementFileType, in schema order.
+func AnnouncementFileTypeValues() []AnnouncementFileType {
+	return []AnnouncementFileType{AnnouncementFileTypeAudio, AnnouncementFileTypeVideo}
+}
+
 // Validate checks the facets of AnnouncementFileType.
 func (t AnnouncementFileType) Validate() error {
 	switch t {
@@ -475,6 +520,11 @@ const (
 	AnnouncementRepositoryTypeUser  AnnouncementRepositoryType = "User"
 )
 
+// AnnouncementRepositoryTypeValues returns every value of AnnouncementRepositoryType, in schema order.
+func AnnouncementRepositoryTypeValues() []AnnouncementRepositoryType {
+	return []AnnouncementRepositoryType{AnnouncementRepositoryTypeGroup, AnnouncementRepositoryTypeUser}
+}
+
 // Validate checks the facets of AnnouncementRepositoryType.
 func (t AnnouncementRepositoryType) Validate() error {
 	switch t {
@@ -493,6 +543,11 @@ const (
 	AnnouncementSelectionDefault  AnnouncementSelection = "Default"
 	AnnouncementSelectionPersonal AnnouncementSelection = "Personal"
 )
+
+// AnnouncementSelectionValues returns every value of AnnouncementSelection, in schema order.
+func AnnouncementSelectionValues() []AnnouncementSelection {
+	return []AnnouncementSelection{AnnouncementSelectionDefault, AnnouncementSelectionPersonal}
+}
 
 // Validate checks the facets of AnnouncementSelection.
 func (t AnnouncementSelection) Validate() error {
@@ -523,6 +578,11 @@ const (
 	AnswerConfirmationAnnouncementSelectionSystem AnswerConfirmationAnnouncementSelection = "System"
 	AnswerConfirmationAnnouncementSelectionCustom AnswerConfirmationAnnouncementSelection = "Custom"
 )
+
+// AnswerConfirmationAnnouncementSelectionValues returns every value of AnswerConfirmationAnnouncementSelection, in schema order.
+func AnswerConfirmationAnnouncementSelectionValues() []AnswerConfirmationAnnouncementSelection {
+	return []AnswerConfirmationAnnouncementSelection{AnswerConfirmationAnnouncementSelectionSystem, AnswerConfirmationAnnouncementSelectionCustom}
+}
 
 // Validate checks the facets of AnswerConfirmationAnnouncementSelection.
 func (t AnswerConfirmationAnnouncementSelection) Validate() error {
@@ -581,6 +641,11 @@ const (
 	AudioFileCodecAMRWB AudioFileCodec = "AMR-WB"
 )
 
+// AudioFileCodecValues returns every value of AudioFileCodec, in schema order.
+func AudioFileCodecValues() []AudioFileCodec {
+	return []AudioFileCodec{AudioFileCodecNone, AudioFileCodecG711, AudioFileCodecG722, AudioFileCodecG729, AudioFileCodecG726, AudioFileCodecAMR, AudioFileCodecAMRWB}
+}
+
 // Validate checks the facets of AudioFileCodec.
 func (t AudioFileCodec) Validate() error {
 	switch t {
@@ -609,6 +674,11 @@ const (
 	AudioFileCodec22EVRCNW0 AudioFileCodec22 = "EVRCNW0"
 )
 
+// AudioFileCodec22Values returns every value of AudioFileCodec22, in schema order.
+func AudioFileCodec22Values() []AudioFileCodec22 {
+	return []AudioFileCodec22{AudioFileCodec22None, AudioFileCodec22G711, AudioFileCodec22G722, AudioFileCodec22G729, AudioFileCodec22G726, AudioFileCodec22AMR, AudioFileCodec22AMRWB, AudioFileCodec22OPUS, AudioFileCodec22EVRC0, AudioFileCodec22EVRCNW, AudioFileCodec22EVRCNW0}
+}
+
 // Validate checks the facets of AudioFileCodec22.
 func (t AudioFileCodec22) Validate() error {
 	switch t {
@@ -636,6 +706,11 @@ const (
 	AudioFileCodecExtendedEVRCNW0 AudioFileCodecExtended = "EVRCNW0"
 )
 
+// AudioFileCodecExtendedValues returns every value of AudioFileCodecExtended, in schema order.
+func AudioFileCodecExtendedValues() []AudioFileCodecExtended {
+	return []AudioFileCodecExtended{AudioFileCodecExtendedNone, AudioFileCodecExtendedG711, AudioFileCodecExtendedG722, AudioFileCodecExtendedG729, AudioFileCodecExtendedG726, AudioFileCodecExtendedAMR, AudioFileCodecExtendedAMRWB, AudioFileCodecExtendedEVRC0, AudioFileCodecExtendedEVRCNW, AudioFileCodecExtendedEVRCNW0}
+}
+
 // Validate checks the facets of AudioFileCodecExtended.
 func (t AudioFileCodecExtended) Validate() error {
 	switch t {
@@ -658,6 +733,11 @@ const (
 	AuthenticationLockoutFixedWaitTimeMinutes60 AuthenticationLockoutFixedWaitTimeMinutes = "60"
 )
 
+// AuthenticationLockoutFixedWaitTimeMinutesValues returns every value of AuthenticationLockoutFixedWaitTimeMinutes, in schema order.
+func AuthenticationLockoutFixedWaitTimeMinutesValues() []AuthenticationLockoutFixedWaitTimeMinutes {
+	return []AuthenticationLockoutFixedWaitTimeMinutes{AuthenticationLockoutFixedWaitTimeMinutes5, AuthenticationLockoutFixedWaitTimeMinutes10, AuthenticationLockoutFixedWaitTimeMinutes20, AuthenticationLockoutFixedWaitTimeMinutes40, AuthenticationLockoutFixedWaitTimeMinutes60}
+}
+
 // Validate checks the facets of AuthenticationLockoutFixedWaitTimeMinutes.
 func (t AuthenticationLockoutFixedWaitTimeMinutes) Validate() error {
 	switch t {
@@ -678,6 +758,11 @@ const (
 	AuthenticationLockoutTypeTemporaryThenPermanent AuthenticationLockoutType = "Temporary Then Permanent"
 )
 
+// AuthenticationLockoutTypeValues returns every value of AuthenticationLockoutType, in schema order.
+func AuthenticationLockoutTypeValues() []AuthenticationLockoutType {
+	return []AuthenticationLockoutType{AuthenticationLockoutTypeNone, AuthenticationLockoutTypeTemporary, AuthenticationLockoutTypeTemporaryThenPermanent}
+}
+
 // Validate checks the facets of AuthenticationLockoutType.
 func (t AuthenticationLockoutType) Validate() error {
 	switch t {
@@ -696,6 +781,11 @@ const (
 	AuthenticationLockoutWaitAlgorithmTypeDouble AuthenticationLockoutWaitAlgorithmType = "Double"
 	AuthenticationLockoutWaitAlgorithmTypeFixed  AuthenticationLockoutWaitAlgorithmType = "Fixed"
 )
+
+// AuthenticationLockoutWaitAlgorithmTypeValues returns every value of AuthenticationLockoutWaitAlgorithmType, in schema order.
+func AuthenticationLockoutWaitAlgorithmTypeValues() []AuthenticationLockoutWaitAlgorithmType {
+	return []AuthenticationLockoutWaitAlgorithmType{AuthenticationLockoutWaitAlgorithmTypeDouble, AuthenticationLockoutWaitAlgorithmTypeFixed}
+}
 
 // Validate checks the facets of AuthenticationLockoutWaitAlgorithmType.
 func (t AuthenticationLockoutWaitAlgorithmType) Validate() error {
@@ -717,6 +807,11 @@ const (
 	AuthenticationModeEnabledWithWebPortalCredentials AuthenticationMode = "Enabled With Web Portal Credentials"
 )
 
+// AuthenticationModeValues returns every value of AuthenticationMode, in schema order.
+func AuthenticationModeValues() []AuthenticationMode {
+	return []AuthenticationMode{AuthenticationModeEnabled, AuthenticationModeDisabled, AuthenticationModeEnabledWithWebPortalCredentials}
+}
+
 // Validate checks the facets of AuthenticationMode.
 func (t AuthenticationMode) Validate() error {
 	switch t {
@@ -735,6 +830,11 @@ const (
 	AuthenticationMode22Enabled  AuthenticationMode22 = "Enabled"
 	AuthenticationMode22Disabled AuthenticationMode22 = "Disabled"
 )
+
+// AuthenticationMode22Values returns every value of AuthenticationMode22, in schema order.
+func AuthenticationMode22Values() []AuthenticationMode22 {
+	return []AuthenticationMode22{AuthenticationMode22Enabled, AuthenticationMode22Disabled}
+}
 
 // Validate checks the facets of AuthenticationMode22.
 func (t AuthenticationMode22) Validate() error {
@@ -755,6 +855,11 @@ const (
 	AuthenticationMode22V2CertificateBasedAuthentication AuthenticationMode22V2 = "Certificate-based Authentication"
 	AuthenticationMode22V2Disabled                       AuthenticationMode22V2 = "Disabled"
 )
+
+// AuthenticationMode22V2Values returns every value of AuthenticationMode22V2, in schema order.
+func AuthenticationMode22V2Values() []AuthenticationMode22V2 {
+	return []AuthenticationMode22V2{AuthenticationMode22V2SIPAuthentication, AuthenticationMode22V2CertificateBasedAuthentication, AuthenticationMode22V2Disabled}
+}
 
 // Validate checks the facets of AuthenticationMode22V2.
 func (t AuthenticationMode22V2) Validate() error {
@@ -798,6 +903,11 @@ const (
 	AuthorizationLevelToProvisionAlternateUserIDSystem          AuthorizationLevelToProvisionAlternateUserID = "System"
 )
 
+// AuthorizationLevelToProvisionAlternateUserIDValues returns every value of AuthorizationLevelToProvisionAlternateUserID, in schema order.
+func AuthorizationLevelToProvisionAlternateUserIDValues() []AuthorizationLevelToProvisionAlternateUserID {
+	return []AuthorizationLevelToProvisionAlternateUserID{AuthorizationLevelToProvisionAlternateUserIDGroup, AuthorizationLevelToProvisionAlternateUserIDServiceProvider, AuthorizationLevelToProvisionAlternateUserIDSystem}
+}
+
 // Validate checks the facets of AuthorizationLevelToProvisionAlternateUserID.
 func (t AuthorizationLevelToProvisionAlternateUserID) Validate() error {
 	switch t {
@@ -817,6 +927,11 @@ const (
 	AutoAttendantDialingScopeGroup      AutoAttendantDialingScope = "Group"
 	AutoAttendantDialingScopeDepartment AutoAttendantDialingScope = "Department"
 )
+
+// AutoAttendantDialingScopeValues returns every value of AutoAttendantDialingScope, in schema order.
+func AutoAttendantDialingScopeValues() []AutoAttendantDialingScope {
+	return []AutoAttendantDialingScope{AutoAttendantDialingScopeEnterprise, AutoAttendantDialingScopeGroup, AutoAttendantDialingScopeDepartment}
+}
 
 // Validate checks the facets of AutoAttendantDialingScope.
 func (t AutoAttendantDialingScope) Validate() error {
@@ -846,6 +961,11 @@ const (
 	AutoAttendantKeyActionPlayAnnouncement      AutoAttendantKeyAction = "Play Announcement"
 )
 
+// AutoAttendantKeyActionValues returns every value of AutoAttendantKeyAction, in schema order.
+func AutoAttendantKeyActionValues() []AutoAttendantKeyAction {
+	return []AutoAttendantKeyAction{AutoAttendantKeyActionTransferWithPrompt, AutoAttendantKeyActionTransferWithoutPrompt, AutoAttendantKeyActionTransferToOperator, AutoAttendantKeyActionNameDialing, AutoAttendantKeyActionExtensionDialing, AutoAttendantKeyActionRepeatMenu, AutoAttendantKeyActionExit, AutoAttendantKeyActionTransferToMailbox, AutoAttendantKeyActionTransferToSubmenu, AutoAttendantKeyActionReturnToPreviousMenu, AutoAttendantKeyActionPlayAnnouncement}
+}
+
 // Validate checks the facets of AutoAttendantKeyAction.
 func (t AutoAttendantKeyAction) Validate() error {
 	switch t {
@@ -874,6 +994,11 @@ const (
 	AutoAttendantMenuKeyStar AutoAttendantMenuKey = "*"
 	AutoAttendantMenuKeyHash AutoAttendantMenuKey = "#"
 )
+
+// AutoAttendantMenuKeyValues returns every value of AutoAttendantMenuKey, in schema order.
+func AutoAttendantMenuKeyValues() []AutoAttendantMenuKey {
+	return []AutoAttendantMenuKey{AutoAttendantMenuKey0, AutoAttendantMenuKey1, AutoAttendantMenuKey2, AutoAttendantMenuKey3, AutoAttendantMenuKey4, AutoAttendantMenuKey5, AutoAttendantMenuKey6, AutoAttendantMenuKey7, AutoAttendantMenuKey8, AutoAttendantMenuKey9, AutoAttendantMenuKeyStar, AutoAttendantMenuKeyHash}
+}
 
 // Validate checks the facets of AutoAttendantMenuKey.
 func (t AutoAttendantMenuKey) Validate() error {
@@ -905,6 +1030,11 @@ const (
 	AutoAttendantNameDialingEntryLastNameFirstNameOrFirstNameLastName AutoAttendantNameDialingEntry = "LastName + FirstName or FirstName + LastName"
 )
 
+// AutoAttendantNameDialingEntryValues returns every value of AutoAttendantNameDialingEntry, in schema order.
+func AutoAttendantNameDialingEntryValues() []AutoAttendantNameDialingEntry {
+	return []AutoAttendantNameDialingEntry{AutoAttendantNameDialingEntryLastNameFirstName, AutoAttendantNameDialingEntryLastNameFirstNameOrFirstNameLastName}
+}
+
 // Validate checks the facets of AutoAttendantNameDialingEntry.
 func (t AutoAttendantNameDialingEntry) Validate() error {
 	switch t {
@@ -935,6 +1065,11 @@ const (
 	AutoAttendantTypeStandard AutoAttendantType = "Standard"
 )
 
+// AutoAttendantTypeValues returns every value of AutoAttendantType, in schema order.
+func AutoAttendantTypeValues() []AutoAttendantType {
+	return []AutoAttendantType{AutoAttendantTypeBasic, AutoAttendantTypeStandard}
+}
+
 // Validate checks the facets of AutoAttendantType.
 func (t AutoAttendantType) Validate() error {
 	switch t {
@@ -954,6 +1089,11 @@ const (
 	AutoCreateDevicesLevelServiceProvider     AutoCreateDevicesLevel = "Service Provider"
 	AutoCreateDevicesLevelGroup               AutoCreateDevicesLevel = "Group"
 )
+
+// AutoCreateDevicesLevelValues returns every value of AutoCreateDevicesLevel, in schema order.
+func AutoCreateDevicesLevelValues() []AutoCreateDevicesLevel {
+	return []AutoCreateDevicesLevel{AutoCreateDevicesLevelAutoCreationNotUsed, AutoCreateDevicesLevelServiceProvider, AutoCreateDevicesLevelGroup}
+}
 
 // Validate checks the facets of AutoCreateDevicesLevel.
 func (t AutoCreateDevicesLevel) Validate() error {
@@ -980,6 +1120,11 @@ const (
 	AutomaticCallbackReleaseCauseUserNotFound           AutomaticCallbackReleaseCause = "User Not Found"
 	AutomaticCallbackReleaseCauseRequestTimeout         AutomaticCallbackReleaseCause = "Request Timeout"
 )
+
+// AutomaticCallbackReleaseCauseValues returns every value of AutomaticCallbackReleaseCause, in schema order.
+func AutomaticCallbackReleaseCauseValues() []AutomaticCallbackReleaseCause {
+	return []AutomaticCallbackReleaseCause{AutomaticCallbackReleaseCauseBusy, AutomaticCallbackReleaseCauseForbidden, AutomaticCallbackReleaseCauseGlobalFailure, AutomaticCallbackReleaseCauseRequestFailure, AutomaticCallbackReleaseCauseServerFailure, AutomaticCallbackReleaseCauseTranslationFailure, AutomaticCallbackReleaseCauseTemporarilyUnavailable, AutomaticCallbackReleaseCauseUserNotFound, AutomaticCallbackReleaseCauseRequestTimeout}
+}
 
 // Validate checks the facets of AutomaticCallbackReleaseCause.
 func (t AutomaticCallbackReleaseCause) Validate() error {
@@ -1037,6 +1182,11 @@ const (
 	BasicCallTypeEmergency  BasicCallType = "Emergency"
 )
 
+// BasicCallTypeValues returns every value of BasicCallType, in schema order.
+func BasicCallTypeValues() []BasicCallType {
+	return []BasicCallType{BasicCallTypeGroup, BasicCallTypeEnterprise, BasicCallTypeNetwork, BasicCallTypeNetworkURL, BasicCallTypeRepair, BasicCallTypeEmergency}
+}
+
 // Validate checks the facets of BasicCallType.
 func (t BasicCallType) Validate() error {
 	switch t {
@@ -1071,6 +1221,11 @@ const (
 	BroadWorksAnywhereCLIDPromptPromptWhenNotAvailable BroadWorksAnywhereCLIDPrompt = "Prompt When Not Available"
 )
 
+// BroadWorksAnywhereCLIDPromptValues returns every value of BroadWorksAnywhereCLIDPrompt, in schema order.
+func BroadWorksAnywhereCLIDPromptValues() []BroadWorksAnywhereCLIDPrompt {
+	return []BroadWorksAnywhereCLIDPrompt{BroadWorksAnywhereCLIDPromptAlwaysPrompt, BroadWorksAnywhereCLIDPromptNeverPrompt, BroadWorksAnywhereCLIDPromptPromptWhenNotAvailable}
+}
+
 // Validate checks the facets of BroadWorksAnywhereCLIDPrompt.
 func (t BroadWorksAnywhereCLIDPrompt) Validate() error {
 	switch t {
@@ -1090,6 +1245,11 @@ const (
 	BroadWorksAnywhereScopeGroup           BroadWorksAnywhereScope = "Group"
 )
 
+// BroadWorksAnywhereScopeValues returns every value of BroadWorksAnywhereScope, in schema order.
+func BroadWorksAnywhereScopeValues() []BroadWorksAnywhereScope {
+	return []BroadWorksAnywhereScope{BroadWorksAnywhereScopeServiceProvider, BroadWorksAnywhereScopeGroup}
+}
+
 // Validate checks the facets of BroadWorksAnywhereScope.
 func (t BroadWorksAnywhereScope) Validate() error {
 	switch t {
@@ -1108,6 +1268,11 @@ const (
 	BroadWorksMobilityGroupSettingLevelGroup           BroadWorksMobilityGroupSettingLevel = "Group"
 	BroadWorksMobilityGroupSettingLevelServiceProvider BroadWorksMobilityGroupSettingLevel = "ServiceProvider"
 )
+
+// BroadWorksMobilityGroupSettingLevelValues returns every value of BroadWorksMobilityGroupSettingLevel, in schema order.
+func BroadWorksMobilityGroupSettingLevelValues() []BroadWorksMobilityGroupSettingLevel {
+	return []BroadWorksMobilityGroupSettingLevel{BroadWorksMobilityGroupSettingLevelGroup, BroadWorksMobilityGroupSettingLevelServiceProvider}
+}
 
 // Validate checks the facets of BroadWorksMobilityGroupSettingLevel.
 func (t BroadWorksMobilityGroupSettingLevel) Validate() error {
@@ -1140,6 +1305,11 @@ const (
 	BroadWorksMobilityPhoneToRingBoth   BroadWorksMobilityPhoneToRing = "Both"
 )
 
+// BroadWorksMobilityPhoneToRingValues returns every value of BroadWorksMobilityPhoneToRing, in schema order.
+func BroadWorksMobilityPhoneToRingValues() []BroadWorksMobilityPhoneToRing {
+	return []BroadWorksMobilityPhoneToRing{BroadWorksMobilityPhoneToRingFixed, BroadWorksMobilityPhoneToRingMobile, BroadWorksMobilityPhoneToRingBoth}
+}
+
 // Validate checks the facets of BroadWorksMobilityPhoneToRing.
 func (t BroadWorksMobilityPhoneToRing) Validate() error {
 	switch t {
@@ -1158,6 +1328,11 @@ const (
 	BroadWorksMobilityServiceProviderSettingLevelServiceProvider BroadWorksMobilityServiceProviderSettingLevel = "ServiceProvider"
 	BroadWorksMobilityServiceProviderSettingLevelSystem          BroadWorksMobilityServiceProviderSettingLevel = "System"
 )
+
+// BroadWorksMobilityServiceProviderSettingLevelValues returns every value of BroadWorksMobilityServiceProviderSettingLevel, in schema order.
+func BroadWorksMobilityServiceProviderSettingLevelValues() []BroadWorksMobilityServiceProviderSettingLevel {
+	return []BroadWorksMobilityServiceProviderSettingLevel{BroadWorksMobilityServiceProviderSettingLevelServiceProvider, BroadWorksMobilityServiceProviderSettingLevelSystem}
+}
 
 // Validate checks the facets of BroadWorksMobilityServiceProviderSettingLevel.
 func (t BroadWorksMobilityServiceProviderSettingLevel) Validate() error {
@@ -1188,6 +1363,11 @@ const (
 	BroadWorksMobilityUserSettingLevelGroup BroadWorksMobilityUserSettingLevel = "Group"
 	BroadWorksMobilityUserSettingLevelUser  BroadWorksMobilityUserSettingLevel = "User"
 )
+
+// BroadWorksMobilityUserSettingLevelValues returns every value of BroadWorksMobilityUserSettingLevel, in schema order.
+func BroadWorksMobilityUserSettingLevelValues() []BroadWorksMobilityUserSettingLevel {
+	return []BroadWorksMobilityUserSettingLevel{BroadWorksMobilityUserSettingLevelGroup, BroadWorksMobilityUserSettingLevelUser}
+}
 
 // Validate checks the facets of BroadWorksMobilityUserSettingLevel.
 func (t BroadWorksMobilityUserSettingLevel) Validate() error {
@@ -1260,6 +1440,11 @@ const (
 	CLIDDeliveryPrefix009 CLIDDeliveryPrefix = "009"
 )
 
+// CLIDDeliveryPrefixValues returns every value of CLIDDeliveryPrefix, in schema order.
+func CLIDDeliveryPrefixValues() []CLIDDeliveryPrefix {
+	return []CLIDDeliveryPrefix{CLIDDeliveryPrefix00X, CLIDDeliveryPrefix001, CLIDDeliveryPrefix002, CLIDDeliveryPrefix003, CLIDDeliveryPrefix004, CLIDDeliveryPrefix005, CLIDDeliveryPrefix006, CLIDDeliveryPrefix007, CLIDDeliveryPrefix008, CLIDDeliveryPrefix009}
+}
+
 // Validate checks the facets of CLIDDeliveryPrefix.
 func (t CLIDDeliveryPrefix) Validate() error {
 	switch t {
@@ -1279,6 +1464,11 @@ const (
 	CLIDPolicyUseConfigurableCLID CLIDPolicy = "Use Configurable CLID"
 )
 
+// CLIDPolicyValues returns every value of CLIDPolicy, in schema order.
+func CLIDPolicyValues() []CLIDPolicy {
+	return []CLIDPolicy{CLIDPolicyUseDN, CLIDPolicyUseConfigurableCLID}
+}
+
 // Validate checks the facets of CLIDPolicy.
 func (t CLIDPolicy) Validate() error {
 	switch t {
@@ -1297,6 +1487,11 @@ const (
 	CPEDeviceConfigRebuildTypeDeviceType     CPEDeviceConfigRebuildType = "Device Type"
 	CPEDeviceConfigRebuildTypeDeviceProfiles CPEDeviceConfigRebuildType = "Device Profiles"
 )
+
+// CPEDeviceConfigRebuildTypeValues returns every value of CPEDeviceConfigRebuildType, in schema order.
+func CPEDeviceConfigRebuildTypeValues() []CPEDeviceConfigRebuildType {
+	return []CPEDeviceConfigRebuildType{CPEDeviceConfigRebuildTypeDeviceType, CPEDeviceConfigRebuildTypeDeviceProfiles}
+}
 
 // Validate checks the facets of CPEDeviceConfigRebuildType.
 func (t CPEDeviceConfigRebuildType) Validate() error {
@@ -1327,6 +1522,11 @@ const (
 	CPEDeviceResetEventTypeResync    CPEDeviceResetEventType = "Resync"
 	CPEDeviceResetEventTypeCheckSync CPEDeviceResetEventType = "Check Sync"
 )
+
+// CPEDeviceResetEventTypeValues returns every value of CPEDeviceResetEventType, in schema order.
+func CPEDeviceResetEventTypeValues() []CPEDeviceResetEventType {
+	return []CPEDeviceResetEventType{CPEDeviceResetEventTypeResync, CPEDeviceResetEventTypeCheckSync}
+}
 
 // Validate checks the facets of CPEDeviceResetEventType.
 func (t CPEDeviceResetEventType) Validate() error {
@@ -1370,6 +1570,11 @@ const (
 	CallBeingForwardedResponseCallTypeAllCalls      CallBeingForwardedResponseCallType = "All Calls"
 )
 
+// CallBeingForwardedResponseCallTypeValues returns every value of CallBeingForwardedResponseCallType, in schema order.
+func CallBeingForwardedResponseCallTypeValues() []CallBeingForwardedResponseCallType {
+	return []CallBeingForwardedResponseCallType{CallBeingForwardedResponseCallTypeNever, CallBeingForwardedResponseCallTypeInternalCalls, CallBeingForwardedResponseCallTypeAllCalls}
+}
+
 // Validate checks the facets of CallBeingForwardedResponseCallType.
 func (t CallBeingForwardedResponseCallType) Validate() error {
 	switch t {
@@ -1394,6 +1599,11 @@ const (
 	CallCategoryEmergency     CallCategory = "Emergency"
 	CallCategoryOther         CallCategory = "Other"
 )
+
+// CallCategoryValues returns every value of CallCategory, in schema order.
+func CallCategoryValues() []CallCategory {
+	return []CallCategory{CallCategoryLocal, CallCategoryNational, CallCategoryInterlata, CallCategoryIntralata, CallCategoryInternational, CallCategoryPrivate, CallCategoryEmergency, CallCategoryOther}
+}
 
 // Validate checks the facets of CallCategory.
 func (t CallCategory) Validate() error {
@@ -1459,6 +1669,11 @@ const (
 	CallCenterEventRecordingCallCenterEventModeBoth                     CallCenterEventRecordingCallCenterEventMode = "Both"
 )
 
+// CallCenterEventRecordingCallCenterEventModeValues returns every value of CallCenterEventRecordingCallCenterEventMode, in schema order.
+func CallCenterEventRecordingCallCenterEventModeValues() []CallCenterEventRecordingCallCenterEventMode {
+	return []CallCenterEventRecordingCallCenterEventMode{CallCenterEventRecordingCallCenterEventModeCallCenterEventRecording, CallCenterEventRecordingCallCenterEventModeLegacyECCR, CallCenterEventRecordingCallCenterEventModeBoth}
+}
+
 // Validate checks the facets of CallCenterEventRecordingCallCenterEventMode.
 func (t CallCenterEventRecordingCallCenterEventMode) Validate() error {
 	switch t {
@@ -1503,6 +1718,11 @@ const (
 	CallCenterEventRecordingFileRotationPeriodMinutes30 CallCenterEventRecordingFileRotationPeriodMinutes = "30"
 	CallCenterEventRecordingFileRotationPeriodMinutes60 CallCenterEventRecordingFileRotationPeriodMinutes = "60"
 )
+
+// CallCenterEventRecordingFileRotationPeriodMinutesValues returns every value of CallCenterEventRecordingFileRotationPeriodMinutes, in schema order.
+func CallCenterEventRecordingFileRotationPeriodMinutesValues() []CallCenterEventRecordingFileRotationPeriodMinutes {
+	return []CallCenterEventRecordingFileRotationPeriodMinutes{CallCenterEventRecordingFileRotationPeriodMinutes1, CallCenterEventRecordingFileRotationPeriodMinutes5, CallCenterEventRecordingFileRotationPeriodMinutes10, CallCenterEventRecordingFileRotationPeriodMinutes15, CallCenterEventRecordingFileRotationPeriodMinutes30, CallCenterEventRecordingFileRotationPeriodMinutes60}
+}
 
 // Validate checks the facets of CallCenterEventRecordingFileRotationPeriodMinutes.
 func (t CallCenterEventRecordingFileRotationPeriodMinutes) Validate() error {
@@ -1567,6 +1787,11 @@ const (
 	CallCenterManualNightServiceAnnouncementModeManualAnnouncement CallCenterManualNightServiceAnnouncementMode = "Manual Announcement"
 )
 
+// CallCenterManualNightServiceAnnouncementModeValues returns every value of CallCenterManualNightServiceAnnouncementMode, in schema order.
+func CallCenterManualNightServiceAnnouncementModeValues() []CallCenterManualNightServiceAnnouncementMode {
+	return []CallCenterManualNightServiceAnnouncementMode{CallCenterManualNightServiceAnnouncementModeNormalAnnouncement, CallCenterManualNightServiceAnnouncementModeManualAnnouncement}
+}
+
 // Validate checks the facets of CallCenterManualNightServiceAnnouncementMode.
 func (t CallCenterManualNightServiceAnnouncementMode) Validate() error {
 	switch t {
@@ -1588,6 +1813,11 @@ const (
 	CallCenterMediaOnHoldMessageSelectionExternal CallCenterMediaOnHoldMessageSelection = "External"
 )
 
+// CallCenterMediaOnHoldMessageSelectionValues returns every value of CallCenterMediaOnHoldMessageSelection, in schema order.
+func CallCenterMediaOnHoldMessageSelectionValues() []CallCenterMediaOnHoldMessageSelection {
+	return []CallCenterMediaOnHoldMessageSelection{CallCenterMediaOnHoldMessageSelectionDefault, CallCenterMediaOnHoldMessageSelectionURL, CallCenterMediaOnHoldMessageSelectionCustom, CallCenterMediaOnHoldMessageSelectionExternal}
+}
+
 // Validate checks the facets of CallCenterMediaOnHoldMessageSelection.
 func (t CallCenterMediaOnHoldMessageSelection) Validate() error {
 	switch t {
@@ -1607,6 +1837,11 @@ const (
 	CallCenterOverflowProcessingActionTransfer CallCenterOverflowProcessingAction = "Transfer"
 	CallCenterOverflowProcessingActionRinging  CallCenterOverflowProcessingAction = "Ringing"
 )
+
+// CallCenterOverflowProcessingActionValues returns every value of CallCenterOverflowProcessingAction, in schema order.
+func CallCenterOverflowProcessingActionValues() []CallCenterOverflowProcessingAction {
+	return []CallCenterOverflowProcessingAction{CallCenterOverflowProcessingActionBusy, CallCenterOverflowProcessingActionTransfer, CallCenterOverflowProcessingActionRinging}
+}
 
 // Validate checks the facets of CallCenterOverflowProcessingAction.
 func (t CallCenterOverflowProcessingAction) Validate() error {
@@ -1694,6 +1929,11 @@ const (
 	CallCenterReportTemplateLevelGroup      CallCenterReportTemplateLevel = "Group"
 )
 
+// CallCenterReportTemplateLevelValues returns every value of CallCenterReportTemplateLevel, in schema order.
+func CallCenterReportTemplateLevelValues() []CallCenterReportTemplateLevel {
+	return []CallCenterReportTemplateLevel{CallCenterReportTemplateLevelSystem, CallCenterReportTemplateLevelEnterprise, CallCenterReportTemplateLevelGroup}
+}
+
 // Validate checks the facets of CallCenterReportTemplateLevel.
 func (t CallCenterReportTemplateLevel) Validate() error {
 	switch t {
@@ -1735,6 +1975,11 @@ const (
 	CallCenterRoutingTypeSkillBased    CallCenterRoutingType = "Skill Based"
 )
 
+// CallCenterRoutingTypeValues returns every value of CallCenterRoutingType, in schema order.
+func CallCenterRoutingTypeValues() []CallCenterRoutingType {
+	return []CallCenterRoutingType{CallCenterRoutingTypePriorityBased, CallCenterRoutingTypeSkillBased}
+}
+
 // Validate checks the facets of CallCenterRoutingType.
 func (t CallCenterRoutingType) Validate() error {
 	switch t {
@@ -1766,6 +2011,11 @@ const (
 	CallCenterScheduledServiceActionTransfer CallCenterScheduledServiceAction = "Transfer"
 )
 
+// CallCenterScheduledServiceActionValues returns every value of CallCenterScheduledServiceAction, in schema order.
+func CallCenterScheduledServiceActionValues() []CallCenterScheduledServiceAction {
+	return []CallCenterScheduledServiceAction{CallCenterScheduledServiceActionNone, CallCenterScheduledServiceActionBusy, CallCenterScheduledServiceActionTransfer}
+}
+
 // Validate checks the facets of CallCenterScheduledServiceAction.
 func (t CallCenterScheduledServiceAction) Validate() error {
 	switch t {
@@ -1785,6 +2035,11 @@ const (
 	CallCenterStatisticsSourceApplicationServer         CallCenterStatisticsSource = "Application Server"
 	CallCenterStatisticsSourceCallCenterReportingServer CallCenterStatisticsSource = "Call Center Reporting Server"
 )
+
+// CallCenterStatisticsSourceValues returns every value of CallCenterStatisticsSource, in schema order.
+func CallCenterStatisticsSourceValues() []CallCenterStatisticsSource {
+	return []CallCenterStatisticsSource{CallCenterStatisticsSourceNone, CallCenterStatisticsSourceApplicationServer, CallCenterStatisticsSourceCallCenterReportingServer}
+}
 
 // Validate checks the facets of CallCenterStatisticsSource.
 func (t CallCenterStatisticsSource) Validate() error {
@@ -1816,6 +2071,11 @@ const (
 	CallCenterTypeStandard CallCenterType = "Standard"
 	CallCenterTypePremium  CallCenterType = "Premium"
 )
+
+// CallCenterTypeValues returns every value of CallCenterType, in schema order.
+func CallCenterTypeValues() []CallCenterType {
+	return []CallCenterType{CallCenterTypeBasic, CallCenterTypeStandard, CallCenterTypePremium}
+}
 
 // Validate checks the facets of CallCenterType.
 func (t CallCenterType) Validate() error {
@@ -1865,6 +2125,11 @@ const (
 	CallForwardingNoAnswerNumberOfRings20 CallForwardingNoAnswerNumberOfRings = 20
 )
 
+// CallForwardingNoAnswerNumberOfRingsValues returns every value of CallForwardingNoAnswerNumberOfRings, in schema order.
+func CallForwardingNoAnswerNumberOfRingsValues() []CallForwardingNoAnswerNumberOfRings {
+	return []CallForwardingNoAnswerNumberOfRings{CallForwardingNoAnswerNumberOfRings0, CallForwardingNoAnswerNumberOfRings2, CallForwardingNoAnswerNumberOfRings3, CallForwardingNoAnswerNumberOfRings4, CallForwardingNoAnswerNumberOfRings5, CallForwardingNoAnswerNumberOfRings6, CallForwardingNoAnswerNumberOfRings7, CallForwardingNoAnswerNumberOfRings8, CallForwardingNoAnswerNumberOfRings9, CallForwardingNoAnswerNumberOfRings10, CallForwardingNoAnswerNumberOfRings11, CallForwardingNoAnswerNumberOfRings12, CallForwardingNoAnswerNumberOfRings13, CallForwardingNoAnswerNumberOfRings14, CallForwardingNoAnswerNumberOfRings15, CallForwardingNoAnswerNumberOfRings16, CallForwardingNoAnswerNumberOfRings17, CallForwardingNoAnswerNumberOfRings18, CallForwardingNoAnswerNumberOfRings19, CallForwardingNoAnswerNumberOfRings20}
+}
+
 // Validate checks the facets of CallForwardingNoAnswerNumberOfRings.
 func (t CallForwardingNoAnswerNumberOfRings) Validate() error {
 	switch t {
@@ -1884,6 +2149,11 @@ const (
 	CallForwardingSelectiveNumberSelection16ForwardToSpecifiedNumber CallForwardingSelectiveNumberSelection16 = "Forward To Specified Number"
 	CallForwardingSelectiveNumberSelection16DoNotForward             CallForwardingSelectiveNumberSelection16 = "Do not forward"
 )
+
+// CallForwardingSelectiveNumberSelection16Values returns every value of CallForwardingSelectiveNumberSelection16, in schema order.
+func CallForwardingSelectiveNumberSelection16Values() []CallForwardingSelectiveNumberSelection16 {
+	return []CallForwardingSelectiveNumberSelection16{CallForwardingSelectiveNumberSelection16ForwardToDefaultNumber, CallForwardingSelectiveNumberSelection16ForwardToSpecifiedNumber, CallForwardingSelectiveNumberSelection16DoNotForward}
+}
 
 // Validate checks the facets of CallForwardingSelectiveNumberSelection16.
 func (t CallForwardingSelectiveNumberSelection16) Validate() error {
@@ -1907,6 +2177,11 @@ const (
 	CallForwardingServiceCallForwardingNotReachable    CallForwardingService = "Call Forwarding Not Reachable"
 	CallForwardingServiceCallForwardingSelective       CallForwardingService = "Call Forwarding Selective"
 )
+
+// CallForwardingServiceValues returns every value of CallForwardingService, in schema order.
+func CallForwardingServiceValues() []CallForwardingService {
+	return []CallForwardingService{CallForwardingServiceCallForwardingAlways, CallForwardingServiceCallForwardingAlwaysSecondary, CallForwardingServiceCallForwardingBusy, CallForwardingServiceCallForwardingNoAnswer, CallForwardingServiceCallForwardingNotReachable, CallForwardingServiceCallForwardingSelective}
+}
 
 // Validate checks the facets of CallForwardingService.
 func (t CallForwardingService) Validate() error {
@@ -1982,6 +2257,11 @@ const (
 	CallLogsTypeReceived CallLogsType = "Received"
 	CallLogsTypeMissed   CallLogsType = "Missed"
 )
+
+// CallLogsTypeValues returns every value of CallLogsType, in schema order.
+func CallLogsTypeValues() []CallLogsType {
+	return []CallLogsType{CallLogsTypePlaced, CallLogsTypeReceived, CallLogsTypeMissed}
+}
 
 // Validate checks the facets of CallLogsType.
 func (t CallLogsType) Validate() error {
@@ -2246,6 +2526,11 @@ const (
 	CallProcessingPolicyProfileSubscriberType21VoiceXML            CallProcessingPolicyProfileSubscriberType21 = "VoiceXML"
 )
 
+// CallProcessingPolicyProfileSubscriberType21Values returns every value of CallProcessingPolicyProfileSubscriberType21, in schema order.
+func CallProcessingPolicyProfileSubscriberType21Values() []CallProcessingPolicyProfileSubscriberType21 {
+	return []CallProcessingPolicyProfileSubscriberType21{CallProcessingPolicyProfileSubscriberType21User, CallProcessingPolicyProfileSubscriberType21TrunkGroupPilotUser, CallProcessingPolicyProfileSubscriberType21AutoAttendant, CallProcessingPolicyProfileSubscriberType21BroadWorksAnywhere, CallProcessingPolicyProfileSubscriberType21CallCenter, CallProcessingPolicyProfileSubscriberType21Collaborate, CallProcessingPolicyProfileSubscriberType21FindMeFollowMe, CallProcessingPolicyProfileSubscriberType21GroupPaging, CallProcessingPolicyProfileSubscriberType21FlexibleSeatingHost, CallProcessingPolicyProfileSubscriberType21HuntGroup, CallProcessingPolicyProfileSubscriberType21InstantGroupCall, CallProcessingPolicyProfileSubscriberType21MeetMeConferencing, CallProcessingPolicyProfileSubscriberType21RoutePoint, CallProcessingPolicyProfileSubscriberType21VoicePortal, CallProcessingPolicyProfileSubscriberType21VoiceXML}
+}
+
 // Validate checks the facets of CallProcessingPolicyProfileSubscriberType21.
 func (t CallProcessingPolicyProfileSubscriberType21) Validate() error {
 	switch t {
@@ -2289,6 +2574,11 @@ const (
 	CallRecordingPlatformSchemaVersion40 CallRecordingPlatformSchemaVersion = "4.0"
 )
 
+// CallRecordingPlatformSchemaVersionValues returns every value of CallRecordingPlatformSchemaVersion, in schema order.
+func CallRecordingPlatformSchemaVersionValues() []CallRecordingPlatformSchemaVersion {
+	return []CallRecordingPlatformSchemaVersion{CallRecordingPlatformSchemaVersion10, CallRecordingPlatformSchemaVersion20, CallRecordingPlatformSchemaVersion30, CallRecordingPlatformSchemaVersion40}
+}
+
 // Validate checks the facets of CallRecordingPlatformSchemaVersion.
 func (t CallRecordingPlatformSchemaVersion) Validate() error {
 	switch t {
@@ -2328,6 +2618,11 @@ const (
 	CallToNumberTypeAlternate10        CallToNumberType = "Alternate10"
 	CallToNumberTypeBroadWorksMobility CallToNumberType = "BroadWorks Mobility"
 )
+
+// CallToNumberTypeValues returns every value of CallToNumberType, in schema order.
+func CallToNumberTypeValues() []CallToNumberType {
+	return []CallToNumberType{CallToNumberTypePrimary, CallToNumberTypeAlternate1, CallToNumberTypeAlternate2, CallToNumberTypeAlternate3, CallToNumberTypeAlternate4, CallToNumberTypeAlternate5, CallToNumberTypeAlternate6, CallToNumberTypeAlternate7, CallToNumberTypeAlternate8, CallToNumberTypeAlternate9, CallToNumberTypeAlternate10, CallToNumberTypeBroadWorksMobility}
+}
 
 // Validate checks the facets of CallToNumberType.
 func (t CallToNumberType) Validate() error {
@@ -2383,6 +2678,11 @@ const (
 	CallerIdDispositionNone       CallerIdDisposition = "None"
 )
 
+// CallerIdDispositionValues returns every value of CallerIdDisposition, in schema order.
+func CallerIdDispositionValues() []CallerIdDisposition {
+	return []CallerIdDisposition{CallerIdDispositionValid, CallerIdDispositionInvalid, CallerIdDispositionUnverified, CallerIdDispositionNone}
+}
+
 // Validate checks the facets of CallerIdDisposition.
 func (t CallerIdDisposition) Validate() error {
 	switch t {
@@ -2403,6 +2703,11 @@ const (
 	CallerIdDispositionVerstatNoTNValidation     CallerIdDispositionVerstat = "No-TN-Validation"
 	CallerIdDispositionVerstatNoVerstat          CallerIdDispositionVerstat = "No-Verstat"
 )
+
+// CallerIdDispositionVerstatValues returns every value of CallerIdDispositionVerstat, in schema order.
+func CallerIdDispositionVerstatValues() []CallerIdDispositionVerstat {
+	return []CallerIdDispositionVerstat{CallerIdDispositionVerstatTNValidationPassed, CallerIdDispositionVerstatTNValidationFailed, CallerIdDispositionVerstatNoTNValidation, CallerIdDispositionVerstatNoVerstat}
+}
 
 // Validate checks the facets of CallerIdDispositionVerstat.
 func (t CallerIdDispositionVerstat) Validate() error {
@@ -2446,6 +2751,11 @@ const (
 	CallingLineIdentityForRedirectedCallsRedirectingUserIdentityForAllRedirections      CallingLineIdentityForRedirectedCalls = "Redirecting User Identity For All Redirections"
 )
 
+// CallingLineIdentityForRedirectedCallsValues returns every value of CallingLineIdentityForRedirectedCalls, in schema order.
+func CallingLineIdentityForRedirectedCallsValues() []CallingLineIdentityForRedirectedCalls {
+	return []CallingLineIdentityForRedirectedCalls{CallingLineIdentityForRedirectedCallsOriginatingIdentity, CallingLineIdentityForRedirectedCallsRedirectingUserIdentityForExternalRedirections, CallingLineIdentityForRedirectedCallsRedirectingUserIdentityForAllRedirections}
+}
+
 // Validate checks the facets of CallingLineIdentityForRedirectedCalls.
 func (t CallingLineIdentityForRedirectedCalls) Validate() error {
 	switch t {
@@ -2464,6 +2774,11 @@ const (
 	CallingNameRetrievalQueryProtocolSip  CallingNameRetrievalQueryProtocol = "Sip"
 	CallingNameRetrievalQueryProtocolSoap CallingNameRetrievalQueryProtocol = "Soap"
 )
+
+// CallingNameRetrievalQueryProtocolValues returns every value of CallingNameRetrievalQueryProtocol, in schema order.
+func CallingNameRetrievalQueryProtocolValues() []CallingNameRetrievalQueryProtocol {
+	return []CallingNameRetrievalQueryProtocol{CallingNameRetrievalQueryProtocolSip, CallingNameRetrievalQueryProtocolSoap}
+}
 
 // Validate checks the facets of CallingNameRetrievalQueryProtocol.
 func (t CallingNameRetrievalQueryProtocol) Validate() error {
@@ -2517,6 +2832,11 @@ const (
 	CallingNameRetrievalSourceIdentityAssertedIdentity     CallingNameRetrievalSourceIdentity = "Asserted Identity"
 )
 
+// CallingNameRetrievalSourceIdentityValues returns every value of CallingNameRetrievalSourceIdentity, in schema order.
+func CallingNameRetrievalSourceIdentityValues() []CallingNameRetrievalSourceIdentity {
+	return []CallingNameRetrievalSourceIdentity{CallingNameRetrievalSourceIdentityPresentationIdentity, CallingNameRetrievalSourceIdentityAssertedIdentity}
+}
+
 // Validate checks the facets of CallingNameRetrievalSourceIdentity.
 func (t CallingNameRetrievalSourceIdentity) Validate() error {
 	switch t {
@@ -2547,6 +2867,11 @@ const (
 	CallingPlanServiceOutgoingCallingPlan CallingPlanService = "Outgoing Calling Plan"
 )
 
+// CallingPlanServiceValues returns every value of CallingPlanService, in schema order.
+func CallingPlanServiceValues() []CallingPlanService {
+	return []CallingPlanService{CallingPlanServiceIncomingCallingPlan, CallingPlanServiceOutgoingCallingPlan}
+}
+
 // Validate checks the facets of CallingPlanService.
 func (t CallingPlanService) Validate() error {
 	switch t {
@@ -2570,6 +2895,11 @@ const (
 	CallingPresentationNumberSourceUser             CallingPresentationNumberSource = "User"
 	CallingPresentationNumberSourceDepartment       CallingPresentationNumberSource = "Department"
 )
+
+// CallingPresentationNumberSourceValues returns every value of CallingPresentationNumberSource, in schema order.
+func CallingPresentationNumberSourceValues() []CallingPresentationNumberSource {
+	return []CallingPresentationNumberSource{CallingPresentationNumberSourceConfigurableCLID, CallingPresentationNumberSourceDNIS, CallingPresentationNumberSourceEmergency, CallingPresentationNumberSourceGroup, CallingPresentationNumberSourceTrunkGroup, CallingPresentationNumberSourceUser, CallingPresentationNumberSourceDepartment}
+}
 
 // Validate checks the facets of CallingPresentationNumberSource.
 func (t CallingPresentationNumberSource) Validate() error {
@@ -2667,6 +2997,11 @@ const (
 	CollaborateRoomAttendeeNotificationNoNotification CollaborateRoomAttendeeNotification = "No Notification"
 )
 
+// CollaborateRoomAttendeeNotificationValues returns every value of CollaborateRoomAttendeeNotification, in schema order.
+func CollaborateRoomAttendeeNotificationValues() []CollaborateRoomAttendeeNotification {
+	return []CollaborateRoomAttendeeNotification{CollaborateRoomAttendeeNotificationPlayTone, CollaborateRoomAttendeeNotificationNoNotification}
+}
+
 // Validate checks the facets of CollaborateRoomAttendeeNotification.
 func (t CollaborateRoomAttendeeNotification) Validate() error {
 	switch t {
@@ -2742,6 +3077,11 @@ const (
 	CollaborateRoomTypeProjectRoom CollaborateRoomType = "Project Room"
 )
 
+// CollaborateRoomTypeValues returns every value of CollaborateRoomType, in schema order.
+func CollaborateRoomTypeValues() []CollaborateRoomType {
+	return []CollaborateRoomType{CollaborateRoomTypeInstantRoom, CollaborateRoomTypeMyRoom, CollaborateRoomTypeProjectRoom}
+}
+
 // Validate checks the facets of CollaborateRoomType.
 func (t CollaborateRoomType) Validate() error {
 	switch t {
@@ -2794,6 +3134,11 @@ const (
 	CommunicationBarringCallMeNowActionAllowTimed CommunicationBarringCallMeNowAction = "Allow Timed"
 	CommunicationBarringCallMeNowActionBlock      CommunicationBarringCallMeNowAction = "Block"
 )
+
+// CommunicationBarringCallMeNowActionValues returns every value of CommunicationBarringCallMeNowAction, in schema order.
+func CommunicationBarringCallMeNowActionValues() []CommunicationBarringCallMeNowAction {
+	return []CommunicationBarringCallMeNowAction{CommunicationBarringCallMeNowActionAllow, CommunicationBarringCallMeNowActionAllowTimed, CommunicationBarringCallMeNowActionBlock}
+}
 
 // Validate checks the facets of CommunicationBarringCallMeNowAction.
 func (t CommunicationBarringCallMeNowAction) Validate() error {
@@ -2859,6 +3204,11 @@ const (
 	CommunicationBarringIncomingActionBlock      CommunicationBarringIncomingAction = "Block"
 )
 
+// CommunicationBarringIncomingActionValues returns every value of CommunicationBarringIncomingAction, in schema order.
+func CommunicationBarringIncomingActionValues() []CommunicationBarringIncomingAction {
+	return []CommunicationBarringIncomingAction{CommunicationBarringIncomingActionAllow, CommunicationBarringIncomingActionAllowTimed, CommunicationBarringIncomingActionBlock}
+}
+
 // Validate checks the facets of CommunicationBarringIncomingAction.
 func (t CommunicationBarringIncomingAction) Validate() error {
 	switch t {
@@ -2882,6 +3232,11 @@ const (
 	CommunicationBarringOriginatingActionTreatment              CommunicationBarringOriginatingAction = "Treatment"
 	CommunicationBarringOriginatingActionTransfer               CommunicationBarringOriginatingAction = "Transfer"
 )
+
+// CommunicationBarringOriginatingActionValues returns every value of CommunicationBarringOriginatingAction, in schema order.
+func CommunicationBarringOriginatingActionValues() []CommunicationBarringOriginatingAction {
+	return []CommunicationBarringOriginatingAction{CommunicationBarringOriginatingActionAllow, CommunicationBarringOriginatingActionAllowTimed, CommunicationBarringOriginatingActionBlock, CommunicationBarringOriginatingActionAuthorizationCode, CommunicationBarringOriginatingActionAuthorizationCodeTimed, CommunicationBarringOriginatingActionTreatment, CommunicationBarringOriginatingActionTransfer}
+}
 
 // Validate checks the facets of CommunicationBarringOriginatingAction.
 func (t CommunicationBarringOriginatingAction) Validate() error {
@@ -2924,6 +3279,11 @@ const (
 	CommunicationBarringRedirectingActionAllowTimed CommunicationBarringRedirectingAction = "Allow Timed"
 	CommunicationBarringRedirectingActionBlock      CommunicationBarringRedirectingAction = "Block"
 )
+
+// CommunicationBarringRedirectingActionValues returns every value of CommunicationBarringRedirectingAction, in schema order.
+func CommunicationBarringRedirectingActionValues() []CommunicationBarringRedirectingAction {
+	return []CommunicationBarringRedirectingAction{CommunicationBarringRedirectingActionAllow, CommunicationBarringRedirectingActionAllowTimed, CommunicationBarringRedirectingActionBlock}
+}
 
 // Validate checks the facets of CommunicationBarringRedirectingAction.
 func (t CommunicationBarringRedirectingAction) Validate() error {
@@ -2978,6 +3338,11 @@ const (
 	ConnectedLineIdentificationPrivacyOnRedirectedCallsPrivacyForAllCalls      ConnectedLineIdentificationPrivacyOnRedirectedCalls = "Privacy For All Calls"
 )
 
+// ConnectedLineIdentificationPrivacyOnRedirectedCallsValues returns every value of ConnectedLineIdentificationPrivacyOnRedirectedCalls, in schema order.
+func ConnectedLineIdentificationPrivacyOnRedirectedCallsValues() []ConnectedLineIdentificationPrivacyOnRedirectedCalls {
+	return []ConnectedLineIdentificationPrivacyOnRedirectedCalls{ConnectedLineIdentificationPrivacyOnRedirectedCallsNoPrivacy, ConnectedLineIdentificationPrivacyOnRedirectedCallsPrivacyForExternalCalls, ConnectedLineIdentificationPrivacyOnRedirectedCallsPrivacyForAllCalls}
+}
+
 // Validate checks the facets of ConnectedLineIdentificationPrivacyOnRedirectedCalls.
 func (t ConnectedLineIdentificationPrivacyOnRedirectedCalls) Validate() error {
 	switch t {
@@ -2998,6 +3363,11 @@ const (
 	ConnectedNumberSourceUser             ConnectedNumberSource = "User"
 	ConnectedNumberSourceDepartment       ConnectedNumberSource = "Department"
 )
+
+// ConnectedNumberSourceValues returns every value of ConnectedNumberSource, in schema order.
+func ConnectedNumberSourceValues() []ConnectedNumberSource {
+	return []ConnectedNumberSource{ConnectedNumberSourceConfigurableCLID, ConnectedNumberSourceGroup, ConnectedNumberSourceUser, ConnectedNumberSourceDepartment}
+}
 
 // Validate checks the facets of ConnectedNumberSource.
 func (t ConnectedNumberSource) Validate() error {
@@ -3131,6 +3501,11 @@ const (
 	CriteriaDnSelectionSpecifiedOnly CriteriaDnSelection = "Specified Only"
 )
 
+// CriteriaDnSelectionValues returns every value of CriteriaDnSelection, in schema order.
+func CriteriaDnSelectionValues() []CriteriaDnSelection {
+	return []CriteriaDnSelection{CriteriaDnSelectionAny, CriteriaDnSelectionSpecifiedOnly}
+}
+
 // Validate checks the facets of CriteriaDnSelection.
 func (t CriteriaDnSelection) Validate() error {
 	switch t {
@@ -3208,6 +3583,11 @@ const (
 	DNValidationStatusUnavailable     DNValidationStatus = "Unavailable"
 )
 
+// DNValidationStatusValues returns every value of DNValidationStatus, in schema order.
+func DNValidationStatusValues() []DNValidationStatus {
+	return []DNValidationStatus{DNValidationStatusAvailable, DNValidationStatusDuplicate, DNValidationStatusDuplicateInList, DNValidationStatusInvalid, DNValidationStatusUnavailable}
+}
+
 // Validate checks the facets of DNValidationStatus.
 func (t DNValidationStatus) Validate() error {
 	switch t {
@@ -3254,6 +3634,11 @@ const (
 	DayOfWeekSaturday  DayOfWeek = "Saturday"
 )
 
+// DayOfWeekValues returns every value of DayOfWeek, in schema order.
+func DayOfWeekValues() []DayOfWeek {
+	return []DayOfWeek{DayOfWeekSunday, DayOfWeekMonday, DayOfWeekTuesday, DayOfWeekWednesday, DayOfWeekThursday, DayOfWeekFriday, DayOfWeekSaturday}
+}
+
 // Validate checks the facets of DayOfWeek.
 func (t DayOfWeek) Validate() error {
 	switch t {
@@ -3275,6 +3660,11 @@ const (
 	DayOfWeekInMonthFourth DayOfWeekInMonth = "Fourth"
 	DayOfWeekInMonthLast   DayOfWeekInMonth = "Last"
 )
+
+// DayOfWeekInMonthValues returns every value of DayOfWeekInMonth, in schema order.
+func DayOfWeekInMonthValues() []DayOfWeekInMonth {
+	return []DayOfWeekInMonth{DayOfWeekInMonthFirst, DayOfWeekInMonthSecond, DayOfWeekInMonthThird, DayOfWeekInMonthFourth, DayOfWeekInMonthLast}
+}
 
 // Validate checks the facets of DayOfWeekInMonth.
 func (t DayOfWeekInMonth) Validate() error {
@@ -3354,6 +3744,11 @@ const (
 	DeviceAccessProtocol22TFTP  DeviceAccessProtocol22 = "TFTP"
 )
 
+// DeviceAccessProtocol22Values returns every value of DeviceAccessProtocol22, in schema order.
+func DeviceAccessProtocol22Values() []DeviceAccessProtocol22 {
+	return []DeviceAccessProtocol22{DeviceAccessProtocol22Http, DeviceAccessProtocol22Https, DeviceAccessProtocol22FTP, DeviceAccessProtocol22FTPS, DeviceAccessProtocol22SFTP, DeviceAccessProtocol22TFTP}
+}
+
 // Validate checks the facets of DeviceAccessProtocol22.
 func (t DeviceAccessProtocol22) Validate() error {
 	switch t {
@@ -3385,6 +3780,11 @@ const (
 	DeviceActivationStateActivated   DeviceActivationState = "Activated"
 )
 
+// DeviceActivationStateValues returns every value of DeviceActivationState, in schema order.
+func DeviceActivationStateValues() []DeviceActivationState {
+	return []DeviceActivationState{DeviceActivationStateDeactivated, DeviceActivationStateActivating, DeviceActivationStateActivated}
+}
+
 // Validate checks the facets of DeviceActivationState.
 func (t DeviceActivationState) Validate() error {
 	switch t {
@@ -3407,6 +3807,11 @@ const (
 	DeviceCategoryLocalGateway       DeviceCategory = "Local Gateway"
 )
 
+// DeviceCategoryValues returns every value of DeviceCategory, in schema order.
+func DeviceCategoryValues() []DeviceCategory {
+	return []DeviceCategory{DeviceCategoryGeneric, DeviceCategoryHosted, DeviceCategoryClientApplications, DeviceCategorySIPTrunking, DeviceCategoryLocalGateway}
+}
+
 // Validate checks the facets of DeviceCategory.
 func (t DeviceCategory) Validate() error {
 	switch t {
@@ -3426,6 +3831,11 @@ const (
 	DeviceConfigurationOptionsDeviceManagement DeviceConfigurationOptions = "Device Management"
 	DeviceConfigurationOptionsLegacy           DeviceConfigurationOptions = "Legacy"
 )
+
+// DeviceConfigurationOptionsValues returns every value of DeviceConfigurationOptions, in schema order.
+func DeviceConfigurationOptionsValues() []DeviceConfigurationOptions {
+	return []DeviceConfigurationOptions{DeviceConfigurationOptionsNotSupported, DeviceConfigurationOptionsDeviceManagement, DeviceConfigurationOptionsLegacy}
+}
 
 // Validate checks the facets of DeviceConfigurationOptions.
 func (t DeviceConfigurationOptions) Validate() error {
@@ -3482,6 +3892,11 @@ const (
 	DeviceManagementEventActionUpload   DeviceManagementEventAction = "Upload"
 )
 
+// DeviceManagementEventActionValues returns every value of DeviceManagementEventAction, in schema order.
+func DeviceManagementEventActionValues() []DeviceManagementEventAction {
+	return []DeviceManagementEventAction{DeviceManagementEventActionDelete, DeviceManagementEventActionDownload, DeviceManagementEventActionRebuild, DeviceManagementEventActionReset, DeviceManagementEventActionUpload}
+}
+
 // Validate checks the facets of DeviceManagementEventAction.
 func (t DeviceManagementEventAction) Validate() error {
 	switch t {
@@ -3517,6 +3932,11 @@ const (
 	DeviceManagementEventLevelServiceProvider           DeviceManagementEventLevel = "Service Provider"
 )
 
+// DeviceManagementEventLevelValues returns every value of DeviceManagementEventLevel, in schema order.
+func DeviceManagementEventLevelValues() []DeviceManagementEventLevel {
+	return []DeviceManagementEventLevel{DeviceManagementEventLevelDevice, DeviceManagementEventLevelDeviceType, DeviceManagementEventLevelDeviceTypeGroup, DeviceManagementEventLevelGroup, DeviceManagementEventLevelUser, DeviceManagementEventLevelDeviceTypeServiceProvider, DeviceManagementEventLevelServiceProvider}
+}
+
 // Validate checks the facets of DeviceManagementEventLevel.
 func (t DeviceManagementEventLevel) Validate() error {
 	switch t {
@@ -3536,6 +3956,11 @@ const (
 	DeviceManagementEventQueueTypeInProgressOrPending DeviceManagementEventQueueType = "In Progress Or Pending"
 )
 
+// DeviceManagementEventQueueTypeValues returns every value of DeviceManagementEventQueueType, in schema order.
+func DeviceManagementEventQueueTypeValues() []DeviceManagementEventQueueType {
+	return []DeviceManagementEventQueueType{DeviceManagementEventQueueTypeCompleted, DeviceManagementEventQueueTypeInProgressOrPending}
+}
+
 // Validate checks the facets of DeviceManagementEventQueueType.
 func (t DeviceManagementEventQueueType) Validate() error {
 	switch t {
@@ -3554,6 +3979,11 @@ const (
 	DeviceManagementEventStatusCompletedCanceled  DeviceManagementEventStatusCompleted = "Canceled"
 	DeviceManagementEventStatusCompletedCompleted DeviceManagementEventStatusCompleted = "Completed"
 )
+
+// DeviceManagementEventStatusCompletedValues returns every value of DeviceManagementEventStatusCompleted, in schema order.
+func DeviceManagementEventStatusCompletedValues() []DeviceManagementEventStatusCompleted {
+	return []DeviceManagementEventStatusCompleted{DeviceManagementEventStatusCompletedCanceled, DeviceManagementEventStatusCompletedCompleted}
+}
 
 // Validate checks the facets of DeviceManagementEventStatusCompleted.
 func (t DeviceManagementEventStatusCompleted) Validate() error {
@@ -3575,6 +4005,11 @@ const (
 	DeviceManagementEventStatusForCancelInProgress DeviceManagementEventStatusForCancel = "In Progress"
 	DeviceManagementEventStatusForCancelStale      DeviceManagementEventStatusForCancel = "Stale"
 )
+
+// DeviceManagementEventStatusForCancelValues returns every value of DeviceManagementEventStatusForCancel, in schema order.
+func DeviceManagementEventStatusForCancelValues() []DeviceManagementEventStatusForCancel {
+	return []DeviceManagementEventStatusForCancel{DeviceManagementEventStatusForCancelPending, DeviceManagementEventStatusForCancelQueued, DeviceManagementEventStatusForCancelInProgress, DeviceManagementEventStatusForCancelStale}
+}
 
 // Validate checks the facets of DeviceManagementEventStatusForCancel.
 func (t DeviceManagementEventStatusForCancel) Validate() error {
@@ -3598,6 +4033,11 @@ const (
 	DeviceManagementEventStatusInProgressOrPendingStale              DeviceManagementEventStatusInProgressOrPending = "Stale"
 )
 
+// DeviceManagementEventStatusInProgressOrPendingValues returns every value of DeviceManagementEventStatusInProgressOrPending, in schema order.
+func DeviceManagementEventStatusInProgressOrPendingValues() []DeviceManagementEventStatusInProgressOrPending {
+	return []DeviceManagementEventStatusInProgressOrPending{DeviceManagementEventStatusInProgressOrPendingPending, DeviceManagementEventStatusInProgressOrPendingQueued, DeviceManagementEventStatusInProgressOrPendingInProgress, DeviceManagementEventStatusInProgressOrPendingProcessOnOtherHost, DeviceManagementEventStatusInProgressOrPendingStale}
+}
+
 // Validate checks the facets of DeviceManagementEventStatusInProgressOrPending.
 func (t DeviceManagementEventStatusInProgressOrPending) Validate() error {
 	switch t {
@@ -3616,6 +4056,11 @@ const (
 	DeviceManagementEventTypeAutomatic DeviceManagementEventType = "Automatic"
 	DeviceManagementEventTypeManual    DeviceManagementEventType = "Manual"
 )
+
+// DeviceManagementEventTypeValues returns every value of DeviceManagementEventType, in schema order.
+func DeviceManagementEventTypeValues() []DeviceManagementEventType {
+	return []DeviceManagementEventType{DeviceManagementEventTypeAutomatic, DeviceManagementEventTypeManual}
+}
 
 // Validate checks the facets of DeviceManagementEventType.
 func (t DeviceManagementEventType) Validate() error {
@@ -3660,6 +4105,11 @@ const (
 	DeviceManagementFileAuthenticationStatusNeedBearerAuthentication       DeviceManagementFileAuthenticationStatus = "Need Bearer Authentication"
 )
 
+// DeviceManagementFileAuthenticationStatusValues returns every value of DeviceManagementFileAuthenticationStatus, in schema order.
+func DeviceManagementFileAuthenticationStatusValues() []DeviceManagementFileAuthenticationStatus {
+	return []DeviceManagementFileAuthenticationStatus{DeviceManagementFileAuthenticationStatusChallenge, DeviceManagementFileAuthenticationStatusNeedDigestAuthentication, DeviceManagementFileAuthenticationStatusNeedUserPasswordAuthentication, DeviceManagementFileAuthenticationStatusNeedBearerAuthentication}
+}
+
 // Validate checks the facets of DeviceManagementFileAuthenticationStatus.
 func (t DeviceManagementFileAuthenticationStatus) Validate() error {
 	switch t {
@@ -3679,6 +4129,11 @@ const (
 	DeviceManagementFileCategoryDynamicGroup   DeviceManagementFileCategory = "Dynamic Group"
 	DeviceManagementFileCategoryDynamicProfile DeviceManagementFileCategory = "Dynamic Profile"
 )
+
+// DeviceManagementFileCategoryValues returns every value of DeviceManagementFileCategory, in schema order.
+func DeviceManagementFileCategoryValues() []DeviceManagementFileCategory {
+	return []DeviceManagementFileCategory{DeviceManagementFileCategoryStatic, DeviceManagementFileCategoryDynamicGroup, DeviceManagementFileCategoryDynamicProfile}
+}
 
 // Validate checks the facets of DeviceManagementFileCategory.
 func (t DeviceManagementFileCategory) Validate() error {
@@ -3701,6 +4156,11 @@ const (
 	DeviceManagementFileCategory22TemplateOnly   DeviceManagementFileCategory22 = "Template Only"
 )
 
+// DeviceManagementFileCategory22Values returns every value of DeviceManagementFileCategory22, in schema order.
+func DeviceManagementFileCategory22Values() []DeviceManagementFileCategory22 {
+	return []DeviceManagementFileCategory22{DeviceManagementFileCategory22Static, DeviceManagementFileCategory22DynamicGroup, DeviceManagementFileCategory22DynamicProfile, DeviceManagementFileCategory22TemplateOnly}
+}
+
 // Validate checks the facets of DeviceManagementFileCategory22.
 func (t DeviceManagementFileCategory22) Validate() error {
 	switch t {
@@ -3720,6 +4180,11 @@ const (
 	DeviceManagementFileCustomizationAdministrator        DeviceManagementFileCustomization = "Administrator"
 	DeviceManagementFileCustomizationAdministratorAndUser DeviceManagementFileCustomization = "Administrator and User"
 )
+
+// DeviceManagementFileCustomizationValues returns every value of DeviceManagementFileCustomization, in schema order.
+func DeviceManagementFileCustomizationValues() []DeviceManagementFileCustomization {
+	return []DeviceManagementFileCustomization{DeviceManagementFileCustomizationDisallow, DeviceManagementFileCustomizationAdministrator, DeviceManagementFileCustomizationAdministratorAndUser}
+}
 
 // Validate checks the facets of DeviceManagementFileCustomization.
 func (t DeviceManagementFileCustomization) Validate() error {
@@ -3784,6 +4249,11 @@ const (
 	DeviceManagementTagModeSystem          DeviceManagementTagMode = "System"
 	DeviceManagementTagModeSystemAndCustom DeviceManagementTagMode = "System And Custom"
 )
+
+// DeviceManagementTagModeValues returns every value of DeviceManagementTagMode, in schema order.
+func DeviceManagementTagModeValues() []DeviceManagementTagMode {
+	return []DeviceManagementTagMode{DeviceManagementTagModeNone, DeviceManagementTagModeSystem, DeviceManagementTagModeSystemAndCustom}
+}
 
 // Validate checks the facets of DeviceManagementTagMode.
 func (t DeviceManagementTagMode) Validate() error {
@@ -3860,6 +4330,11 @@ const (
 	DeviceTypeConfigurationOptionTypeLegacy           DeviceTypeConfigurationOptionType = "Legacy"
 )
 
+// DeviceTypeConfigurationOptionTypeValues returns every value of DeviceTypeConfigurationOptionType, in schema order.
+func DeviceTypeConfigurationOptionTypeValues() []DeviceTypeConfigurationOptionType {
+	return []DeviceTypeConfigurationOptionType{DeviceTypeConfigurationOptionTypeNotSupported, DeviceTypeConfigurationOptionTypeDeviceManagement, DeviceTypeConfigurationOptionTypeLegacy}
+}
+
 // Validate checks the facets of DeviceTypeConfigurationOptionType.
 func (t DeviceTypeConfigurationOptionType) Validate() error {
 	switch t {
@@ -3879,6 +4354,11 @@ const (
 	DeviceTypeFileEnhancedConfigurationModeCustom DeviceTypeFileEnhancedConfigurationMode = "Custom"
 )
 
+// DeviceTypeFileEnhancedConfigurationModeValues returns every value of DeviceTypeFileEnhancedConfigurationMode, in schema order.
+func DeviceTypeFileEnhancedConfigurationModeValues() []DeviceTypeFileEnhancedConfigurationMode {
+	return []DeviceTypeFileEnhancedConfigurationMode{DeviceTypeFileEnhancedConfigurationModeManual, DeviceTypeFileEnhancedConfigurationModeCustom}
+}
+
 // Validate checks the facets of DeviceTypeFileEnhancedConfigurationMode.
 func (t DeviceTypeFileEnhancedConfigurationMode) Validate() error {
 	switch t {
@@ -3897,6 +4377,11 @@ const (
 	DeviceTypeLevelSystem   DeviceTypeLevel = "System"
 	DeviceTypeLevelReseller DeviceTypeLevel = "Reseller"
 )
+
+// DeviceTypeLevelValues returns every value of DeviceTypeLevel, in schema order.
+func DeviceTypeLevelValues() []DeviceTypeLevel {
+	return []DeviceTypeLevel{DeviceTypeLevelSystem, DeviceTypeLevelReseller}
+}
 
 // Validate checks the facets of DeviceTypeLevel.
 func (t DeviceTypeLevel) Validate() error {
@@ -4065,6 +4550,11 @@ const (
 	DigitalSignatureAlgorithmMD5 DigitalSignatureAlgorithm = "MD5"
 )
 
+// DigitalSignatureAlgorithmValues returns every value of DigitalSignatureAlgorithm, in schema order.
+func DigitalSignatureAlgorithmValues() []DigitalSignatureAlgorithm {
+	return []DigitalSignatureAlgorithm{DigitalSignatureAlgorithmMD5}
+}
+
 // Validate checks the facets of DigitalSignatureAlgorithm.
 func (t DigitalSignatureAlgorithm) Validate() error {
 	switch t {
@@ -4083,6 +4573,11 @@ const (
 	DomainLevelSystem   DomainLevel = "System"
 	DomainLevelReseller DomainLevel = "Reseller"
 )
+
+// DomainLevelValues returns every value of DomainLevel, in schema order.
+func DomainLevelValues() []DomainLevel {
+	return []DomainLevel{DomainLevelSystem, DomainLevelReseller}
+}
 
 // Validate checks the facets of DomainLevel.
 func (t DomainLevel) Validate() error {
@@ -4125,6 +4620,11 @@ const (
 	EarlyMediaSupportTypeRTPSession      EarlyMediaSupportType = "RTP - Session"
 	EarlyMediaSupportTypeRTPEarlySession EarlyMediaSupportType = "RTP - Early Session"
 )
+
+// EarlyMediaSupportTypeValues returns every value of EarlyMediaSupportType, in schema order.
+func EarlyMediaSupportTypeValues() []EarlyMediaSupportType {
+	return []EarlyMediaSupportType{EarlyMediaSupportTypeNoEarlyMedia, EarlyMediaSupportTypeRTPSession, EarlyMediaSupportTypeRTPEarlySession}
+}
 
 // Validate checks the facets of EarlyMediaSupportType.
 func (t EarlyMediaSupportType) Validate() error {
@@ -4171,6 +4671,11 @@ const (
 	EndpointTypeFlexibleSeatingGuest  EndpointType = "Flexible Seating Guest"
 )
 
+// EndpointTypeValues returns every value of EndpointType, in schema order.
+func EndpointTypeValues() []EndpointType {
+	return []EndpointType{EndpointTypePrimary, EndpointTypeSharedCallAppearance, EndpointTypeVideoAddOn, EndpointTypePublicServiceIdentity, EndpointTypeMusicOnHoldInternal, EndpointTypeFlexibleSeatingGuest}
+}
+
 // Validate checks the facets of EndpointType.
 func (t EndpointType) Validate() error {
 	switch t {
@@ -4195,6 +4700,11 @@ const (
 	EndpointType21sp1Mobility              EndpointType21sp1 = "Mobility"
 )
 
+// EndpointType21sp1Values returns every value of EndpointType21sp1, in schema order.
+func EndpointType21sp1Values() []EndpointType21sp1 {
+	return []EndpointType21sp1{EndpointType21sp1Primary, EndpointType21sp1SharedCallAppearance, EndpointType21sp1VideoAddOn, EndpointType21sp1PublicServiceIdentity, EndpointType21sp1MusicOnHoldInternal, EndpointType21sp1FlexibleSeatingGuest, EndpointType21sp1Mobility}
+}
+
 // Validate checks the facets of EndpointType21sp1.
 func (t EndpointType21sp1) Validate() error {
 	switch t {
@@ -4215,6 +4725,11 @@ const (
 	EnhancedCallLogsCallLogsRequestTypeMissed           EnhancedCallLogsCallLogsRequestType = "Missed"
 	EnhancedCallLogsCallLogsRequestTypeReceivedOrMissed EnhancedCallLogsCallLogsRequestType = "ReceivedOrMissed"
 )
+
+// EnhancedCallLogsCallLogsRequestTypeValues returns every value of EnhancedCallLogsCallLogsRequestType, in schema order.
+func EnhancedCallLogsCallLogsRequestTypeValues() []EnhancedCallLogsCallLogsRequestType {
+	return []EnhancedCallLogsCallLogsRequestType{EnhancedCallLogsCallLogsRequestTypePlaced, EnhancedCallLogsCallLogsRequestTypeReceived, EnhancedCallLogsCallLogsRequestTypeMissed, EnhancedCallLogsCallLogsRequestTypeReceivedOrMissed}
+}
 
 // Validate checks the facets of EnhancedCallLogsCallLogsRequestType.
 func (t EnhancedCallLogsCallLogsRequestType) Validate() error {
@@ -4319,6 +4834,11 @@ const (
 	EnhancedCallLogsSubscriberType20VoiceXML                 EnhancedCallLogsSubscriberType20 = "VoiceXML"
 )
 
+// EnhancedCallLogsSubscriberType20Values returns every value of EnhancedCallLogsSubscriberType20, in schema order.
+func EnhancedCallLogsSubscriberType20Values() []EnhancedCallLogsSubscriberType20 {
+	return []EnhancedCallLogsSubscriberType20{EnhancedCallLogsSubscriberType20AutoAttendant, EnhancedCallLogsSubscriberType20BroadWorksAnywherePortal, EnhancedCallLogsSubscriberType20CallCenter, EnhancedCallLogsSubscriberType20FindMeFollowMe, EnhancedCallLogsSubscriberType20FlexibleSeatingHost, EnhancedCallLogsSubscriberType20HuntGroup, EnhancedCallLogsSubscriberType20RoutePoint, EnhancedCallLogsSubscriberType20User, EnhancedCallLogsSubscriberType20VoiceXML}
+}
+
 // Validate checks the facets of EnhancedCallLogsSubscriberType20.
 func (t EnhancedCallLogsSubscriberType20) Validate() error {
 	switch t {
@@ -4337,6 +4857,11 @@ const (
 	EnterpriseAdminNetworkPolicyAccessFull EnterpriseAdminNetworkPolicyAccess = "Full"
 	EnterpriseAdminNetworkPolicyAccessNone EnterpriseAdminNetworkPolicyAccess = "None"
 )
+
+// EnterpriseAdminNetworkPolicyAccessValues returns every value of EnterpriseAdminNetworkPolicyAccess, in schema order.
+func EnterpriseAdminNetworkPolicyAccessValues() []EnterpriseAdminNetworkPolicyAccess {
+	return []EnterpriseAdminNetworkPolicyAccess{EnterpriseAdminNetworkPolicyAccessFull, EnterpriseAdminNetworkPolicyAccessNone}
+}
 
 // Validate checks the facets of EnterpriseAdminNetworkPolicyAccess.
 func (t EnterpriseAdminNetworkPolicyAccess) Validate() error {
@@ -4358,6 +4883,11 @@ const (
 	EnterpriseAdminNumberActivationAccessNone     EnterpriseAdminNumberActivationAccess = "None"
 )
 
+// EnterpriseAdminNumberActivationAccessValues returns every value of EnterpriseAdminNumberActivationAccess, in schema order.
+func EnterpriseAdminNumberActivationAccessValues() []EnterpriseAdminNumberActivationAccess {
+	return []EnterpriseAdminNumberActivationAccess{EnterpriseAdminNumberActivationAccessFull, EnterpriseAdminNumberActivationAccessReadOnly, EnterpriseAdminNumberActivationAccessNone}
+}
+
 // Validate checks the facets of EnterpriseAdminNumberActivationAccess.
 func (t EnterpriseAdminNumberActivationAccess) Validate() error {
 	switch t {
@@ -4377,6 +4907,11 @@ const (
 	EnterpriseInternalCallsCLIDPolicyUseLocationCodePlusExtension EnterpriseInternalCallsCLIDPolicy = "Use Location Code plus Extension"
 	EnterpriseInternalCallsCLIDPolicyUseExternalCallsPolicy       EnterpriseInternalCallsCLIDPolicy = "Use External Calls Policy"
 )
+
+// EnterpriseInternalCallsCLIDPolicyValues returns every value of EnterpriseInternalCallsCLIDPolicy, in schema order.
+func EnterpriseInternalCallsCLIDPolicyValues() []EnterpriseInternalCallsCLIDPolicy {
+	return []EnterpriseInternalCallsCLIDPolicy{EnterpriseInternalCallsCLIDPolicyUseExtension, EnterpriseInternalCallsCLIDPolicyUseLocationCodePlusExtension, EnterpriseInternalCallsCLIDPolicyUseExternalCallsPolicy}
+}
 
 // Validate checks the facets of EnterpriseInternalCallsCLIDPolicy.
 func (t EnterpriseInternalCallsCLIDPolicy) Validate() error {
@@ -4432,6 +4967,11 @@ const (
 	EnterpriseVoiceVPNPolicySelectionTreatment EnterpriseVoiceVPNPolicySelection = "Treatment"
 )
 
+// EnterpriseVoiceVPNPolicySelectionValues returns every value of EnterpriseVoiceVPNPolicySelection, in schema order.
+func EnterpriseVoiceVPNPolicySelectionValues() []EnterpriseVoiceVPNPolicySelection {
+	return []EnterpriseVoiceVPNPolicySelection{EnterpriseVoiceVPNPolicySelectionPrivate, EnterpriseVoiceVPNPolicySelectionPublic, EnterpriseVoiceVPNPolicySelectionRoute, EnterpriseVoiceVPNPolicySelectionTreatment}
+}
+
 // Validate checks the facets of EnterpriseVoiceVPNPolicySelection.
 func (t EnterpriseVoiceVPNPolicySelection) Validate() error {
 	switch t {
@@ -4483,6 +5023,11 @@ const (
 	EstimatedWaitMessageOperatingModePosition EstimatedWaitMessageOperatingMode = "Position"
 	EstimatedWaitMessageOperatingModeTime     EstimatedWaitMessageOperatingMode = "Time"
 )
+
+// EstimatedWaitMessageOperatingModeValues returns every value of EstimatedWaitMessageOperatingMode, in schema order.
+func EstimatedWaitMessageOperatingModeValues() []EstimatedWaitMessageOperatingMode {
+	return []EstimatedWaitMessageOperatingMode{EstimatedWaitMessageOperatingModePosition, EstimatedWaitMessageOperatingModeTime}
+}
 
 // Validate checks the facets of EstimatedWaitMessageOperatingMode.
 func (t EstimatedWaitMessageOperatingMode) Validate() error {
@@ -4615,6 +5160,11 @@ const (
 	ExecutiveCallFilteringCriteriaDnSelectionSpecifiedOnly ExecutiveCallFilteringCriteriaDnSelection = "Specified Only"
 )
 
+// ExecutiveCallFilteringCriteriaDnSelectionValues returns every value of ExecutiveCallFilteringCriteriaDnSelection, in schema order.
+func ExecutiveCallFilteringCriteriaDnSelectionValues() []ExecutiveCallFilteringCriteriaDnSelection {
+	return []ExecutiveCallFilteringCriteriaDnSelection{ExecutiveCallFilteringCriteriaDnSelectionAny, ExecutiveCallFilteringCriteriaDnSelectionAnyInternal, ExecutiveCallFilteringCriteriaDnSelectionAnyExternal, ExecutiveCallFilteringCriteriaDnSelectionSpecifiedOnly}
+}
+
 // Validate checks the facets of ExecutiveCallFilteringCriteriaDnSelection.
 func (t ExecutiveCallFilteringCriteriaDnSelection) Validate() error {
 	switch t {
@@ -4634,6 +5184,11 @@ const (
 	ExtendedFileResourceSelectionURL     ExtendedFileResourceSelection = "URL"
 	ExtendedFileResourceSelectionDefault ExtendedFileResourceSelection = "Default"
 )
+
+// ExtendedFileResourceSelectionValues returns every value of ExtendedFileResourceSelection, in schema order.
+func ExtendedFileResourceSelectionValues() []ExtendedFileResourceSelection {
+	return []ExtendedFileResourceSelection{ExtendedFileResourceSelectionFile, ExtendedFileResourceSelectionURL, ExtendedFileResourceSelectionDefault}
+}
 
 // Validate checks the facets of ExtendedFileResourceSelection.
 func (t ExtendedFileResourceSelection) Validate() error {
@@ -4655,6 +5210,11 @@ const (
 	ExtendedTransportProtocolTLS         ExtendedTransportProtocol = "TLS"
 	ExtendedTransportProtocolUnspecified ExtendedTransportProtocol = "Unspecified"
 )
+
+// ExtendedTransportProtocolValues returns every value of ExtendedTransportProtocol, in schema order.
+func ExtendedTransportProtocolValues() []ExtendedTransportProtocol {
+	return []ExtendedTransportProtocol{ExtendedTransportProtocolUDP, ExtendedTransportProtocolTCP, ExtendedTransportProtocolTLS, ExtendedTransportProtocolUnspecified}
+}
 
 // Validate checks the facets of ExtendedTransportProtocol.
 func (t ExtendedTransportProtocol) Validate() error {
@@ -4909,6 +5469,11 @@ const (
 	ForkingSupportMultipleDialogs ForkingSupport = "Multiple Dialogs"
 )
 
+// ForkingSupportValues returns every value of ForkingSupport, in schema order.
+func ForkingSupportValues() []ForkingSupport {
+	return []ForkingSupport{ForkingSupportSingleDialog, ForkingSupportMultipleDialogs}
+}
+
 // Validate checks the facets of ForkingSupport.
 func (t ForkingSupport) Validate() error {
 	switch t {
@@ -4951,6 +5516,11 @@ const (
 	GroupAdminAccessDeviceAccessReadOnly                GroupAdminAccessDeviceAccess = "Read-Only"
 )
 
+// GroupAdminAccessDeviceAccessValues returns every value of GroupAdminAccessDeviceAccess, in schema order.
+func GroupAdminAccessDeviceAccessValues() []GroupAdminAccessDeviceAccess {
+	return []GroupAdminAccessDeviceAccess{GroupAdminAccessDeviceAccessFull, GroupAdminAccessDeviceAccessAssociateUserWithDevice, GroupAdminAccessDeviceAccessReadOnly}
+}
+
 // Validate checks the facets of GroupAdminAccessDeviceAccess.
 func (t GroupAdminAccessDeviceAccess) Validate() error {
 	switch t {
@@ -4971,6 +5541,11 @@ const (
 	GroupAdminAdminAccessNone     GroupAdminAdminAccess = "None"
 )
 
+// GroupAdminAdminAccessValues returns every value of GroupAdminAdminAccess, in schema order.
+func GroupAdminAdminAccessValues() []GroupAdminAdminAccess {
+	return []GroupAdminAdminAccess{GroupAdminAdminAccessFull, GroupAdminAdminAccessReadOnly, GroupAdminAdminAccessNone}
+}
+
 // Validate checks the facets of GroupAdminAdminAccess.
 func (t GroupAdminAdminAccess) Validate() error {
 	switch t {
@@ -4990,6 +5565,11 @@ const (
 	GroupAdminCallingLineIdNumberAccessReadOnly GroupAdminCallingLineIdNumberAccess = "Read-Only"
 )
 
+// GroupAdminCallingLineIdNumberAccessValues returns every value of GroupAdminCallingLineIdNumberAccess, in schema order.
+func GroupAdminCallingLineIdNumberAccessValues() []GroupAdminCallingLineIdNumberAccess {
+	return []GroupAdminCallingLineIdNumberAccess{GroupAdminCallingLineIdNumberAccessFull, GroupAdminCallingLineIdNumberAccessReadOnly}
+}
+
 // Validate checks the facets of GroupAdminCallingLineIdNumberAccess.
 func (t GroupAdminCallingLineIdNumberAccess) Validate() error {
 	switch t {
@@ -5008,6 +5588,11 @@ const (
 	GroupAdminCommunicationBarringUserProfileAccessFull GroupAdminCommunicationBarringUserProfileAccess = "Full"
 	GroupAdminCommunicationBarringUserProfileAccessNone GroupAdminCommunicationBarringUserProfileAccess = "None"
 )
+
+// GroupAdminCommunicationBarringUserProfileAccessValues returns every value of GroupAdminCommunicationBarringUserProfileAccess, in schema order.
+func GroupAdminCommunicationBarringUserProfileAccessValues() []GroupAdminCommunicationBarringUserProfileAccess {
+	return []GroupAdminCommunicationBarringUserProfileAccess{GroupAdminCommunicationBarringUserProfileAccessFull, GroupAdminCommunicationBarringUserProfileAccessNone}
+}
 
 // Validate checks the facets of GroupAdminCommunicationBarringUserProfileAccess.
 func (t GroupAdminCommunicationBarringUserProfileAccess) Validate() error {
@@ -5029,6 +5614,11 @@ const (
 	GroupAdminDepartmentAccessNone     GroupAdminDepartmentAccess = "None"
 )
 
+// GroupAdminDepartmentAccessValues returns every value of GroupAdminDepartmentAccess, in schema order.
+func GroupAdminDepartmentAccessValues() []GroupAdminDepartmentAccess {
+	return []GroupAdminDepartmentAccess{GroupAdminDepartmentAccessFull, GroupAdminDepartmentAccessReadOnly, GroupAdminDepartmentAccessNone}
+}
+
 // Validate checks the facets of GroupAdminDepartmentAccess.
 func (t GroupAdminDepartmentAccess) Validate() error {
 	switch t {
@@ -5049,6 +5639,11 @@ const (
 	GroupAdminDialableCallerIDAccessNone     GroupAdminDialableCallerIDAccess = "None"
 )
 
+// GroupAdminDialableCallerIDAccessValues returns every value of GroupAdminDialableCallerIDAccess, in schema order.
+func GroupAdminDialableCallerIDAccessValues() []GroupAdminDialableCallerIDAccess {
+	return []GroupAdminDialableCallerIDAccess{GroupAdminDialableCallerIDAccessFull, GroupAdminDialableCallerIDAccessReadOnly, GroupAdminDialableCallerIDAccessNone}
+}
+
 // Validate checks the facets of GroupAdminDialableCallerIDAccess.
 func (t GroupAdminDialableCallerIDAccess) Validate() error {
 	switch t {
@@ -5068,6 +5663,11 @@ const (
 	GroupAdminEnhancedServiceInstanceAccessModifyOnly GroupAdminEnhancedServiceInstanceAccess = "Modify-Only"
 )
 
+// GroupAdminEnhancedServiceInstanceAccessValues returns every value of GroupAdminEnhancedServiceInstanceAccess, in schema order.
+func GroupAdminEnhancedServiceInstanceAccessValues() []GroupAdminEnhancedServiceInstanceAccess {
+	return []GroupAdminEnhancedServiceInstanceAccess{GroupAdminEnhancedServiceInstanceAccessFull, GroupAdminEnhancedServiceInstanceAccessModifyOnly}
+}
+
 // Validate checks the facets of GroupAdminEnhancedServiceInstanceAccess.
 func (t GroupAdminEnhancedServiceInstanceAccess) Validate() error {
 	switch t {
@@ -5086,6 +5686,11 @@ const (
 	GroupAdminFeatureAccessCodeAccessFull     GroupAdminFeatureAccessCodeAccess = "Full"
 	GroupAdminFeatureAccessCodeAccessReadOnly GroupAdminFeatureAccessCodeAccess = "Read-Only"
 )
+
+// GroupAdminFeatureAccessCodeAccessValues returns every value of GroupAdminFeatureAccessCodeAccess, in schema order.
+func GroupAdminFeatureAccessCodeAccessValues() []GroupAdminFeatureAccessCodeAccess {
+	return []GroupAdminFeatureAccessCodeAccess{GroupAdminFeatureAccessCodeAccessFull, GroupAdminFeatureAccessCodeAccessReadOnly}
+}
 
 // Validate checks the facets of GroupAdminFeatureAccessCodeAccess.
 func (t GroupAdminFeatureAccessCodeAccess) Validate() error {
@@ -5107,6 +5712,11 @@ const (
 	GroupAdminNumberActivationAccessNone     GroupAdminNumberActivationAccess = "None"
 )
 
+// GroupAdminNumberActivationAccessValues returns every value of GroupAdminNumberActivationAccess, in schema order.
+func GroupAdminNumberActivationAccessValues() []GroupAdminNumberActivationAccess {
+	return []GroupAdminNumberActivationAccess{GroupAdminNumberActivationAccessFull, GroupAdminNumberActivationAccessReadOnly, GroupAdminNumberActivationAccessNone}
+}
+
 // Validate checks the facets of GroupAdminNumberActivationAccess.
 func (t GroupAdminNumberActivationAccess) Validate() error {
 	switch t {
@@ -5126,6 +5736,11 @@ const (
 	GroupAdminOfficeZoneAccessReadOnly GroupAdminOfficeZoneAccess = "Read-Only"
 )
 
+// GroupAdminOfficeZoneAccessValues returns every value of GroupAdminOfficeZoneAccess, in schema order.
+func GroupAdminOfficeZoneAccessValues() []GroupAdminOfficeZoneAccess {
+	return []GroupAdminOfficeZoneAccess{GroupAdminOfficeZoneAccessFull, GroupAdminOfficeZoneAccessReadOnly}
+}
+
 // Validate checks the facets of GroupAdminOfficeZoneAccess.
 func (t GroupAdminOfficeZoneAccess) Validate() error {
 	switch t {
@@ -5144,6 +5759,11 @@ const (
 	GroupAdminPhoneNumberExtensionAccessFull     GroupAdminPhoneNumberExtensionAccess = "Full"
 	GroupAdminPhoneNumberExtensionAccessReadOnly GroupAdminPhoneNumberExtensionAccess = "Read-Only"
 )
+
+// GroupAdminPhoneNumberExtensionAccessValues returns every value of GroupAdminPhoneNumberExtensionAccess, in schema order.
+func GroupAdminPhoneNumberExtensionAccessValues() []GroupAdminPhoneNumberExtensionAccess {
+	return []GroupAdminPhoneNumberExtensionAccess{GroupAdminPhoneNumberExtensionAccessFull, GroupAdminPhoneNumberExtensionAccessReadOnly}
+}
 
 // Validate checks the facets of GroupAdminPhoneNumberExtensionAccess.
 func (t GroupAdminPhoneNumberExtensionAccess) Validate() error {
@@ -5165,6 +5785,11 @@ const (
 	GroupAdminProfileAccessNone     GroupAdminProfileAccess = "None"
 )
 
+// GroupAdminProfileAccessValues returns every value of GroupAdminProfileAccess, in schema order.
+func GroupAdminProfileAccessValues() []GroupAdminProfileAccess {
+	return []GroupAdminProfileAccess{GroupAdminProfileAccessFull, GroupAdminProfileAccessReadOnly, GroupAdminProfileAccessNone}
+}
+
 // Validate checks the facets of GroupAdminProfileAccess.
 func (t GroupAdminProfileAccess) Validate() error {
 	switch t {
@@ -5183,6 +5808,11 @@ const (
 	GroupAdminServiceAccessFull     GroupAdminServiceAccess = "Full"
 	GroupAdminServiceAccessReadOnly GroupAdminServiceAccess = "Read-Only"
 )
+
+// GroupAdminServiceAccessValues returns every value of GroupAdminServiceAccess, in schema order.
+func GroupAdminServiceAccessValues() []GroupAdminServiceAccess {
+	return []GroupAdminServiceAccess{GroupAdminServiceAccessFull, GroupAdminServiceAccessReadOnly}
+}
 
 // Validate checks the facets of GroupAdminServiceAccess.
 func (t GroupAdminServiceAccess) Validate() error {
@@ -5203,6 +5833,11 @@ const (
 	GroupAdminSessionAdmissionControlAccessReadOnly GroupAdminSessionAdmissionControlAccess = "Read-Only"
 	GroupAdminSessionAdmissionControlAccessNone     GroupAdminSessionAdmissionControlAccess = "None"
 )
+
+// GroupAdminSessionAdmissionControlAccessValues returns every value of GroupAdminSessionAdmissionControlAccess, in schema order.
+func GroupAdminSessionAdmissionControlAccessValues() []GroupAdminSessionAdmissionControlAccess {
+	return []GroupAdminSessionAdmissionControlAccess{GroupAdminSessionAdmissionControlAccessFull, GroupAdminSessionAdmissionControlAccessReadOnly, GroupAdminSessionAdmissionControlAccessNone}
+}
 
 // Validate checks the facets of GroupAdminSessionAdmissionControlAccess.
 func (t GroupAdminSessionAdmissionControlAccess) Validate() error {
@@ -5225,6 +5860,11 @@ const (
 	GroupAdminTrunkGroupAccessNone              GroupAdminTrunkGroupAccess = "None"
 )
 
+// GroupAdminTrunkGroupAccessValues returns every value of GroupAdminTrunkGroupAccess, in schema order.
+func GroupAdminTrunkGroupAccessValues() []GroupAdminTrunkGroupAccess {
+	return []GroupAdminTrunkGroupAccess{GroupAdminTrunkGroupAccessFull, GroupAdminTrunkGroupAccessFullResources, GroupAdminTrunkGroupAccessReadOnlyResources, GroupAdminTrunkGroupAccessNone}
+}
+
 // Validate checks the facets of GroupAdminTrunkGroupAccess.
 func (t GroupAdminTrunkGroupAccess) Validate() error {
 	switch t {
@@ -5243,6 +5883,11 @@ const (
 	GroupAdminTypeGroup      GroupAdminType = "Group"
 	GroupAdminTypeDepartment GroupAdminType = "Department"
 )
+
+// GroupAdminTypeValues returns every value of GroupAdminType, in schema order.
+func GroupAdminTypeValues() []GroupAdminType {
+	return []GroupAdminType{GroupAdminTypeGroup, GroupAdminTypeDepartment}
+}
 
 // Validate checks the facets of GroupAdminType.
 func (t GroupAdminType) Validate() error {
@@ -5266,6 +5911,11 @@ const (
 	GroupAdminUserAccessNone            GroupAdminUserAccess = "None"
 )
 
+// GroupAdminUserAccessValues returns every value of GroupAdminUserAccess, in schema order.
+func GroupAdminUserAccessValues() []GroupAdminUserAccess {
+	return []GroupAdminUserAccess{GroupAdminUserAccessFull, GroupAdminUserAccessFullProfile, GroupAdminUserAccessReadOnlyProfile, GroupAdminUserAccessNoProfile, GroupAdminUserAccessNone}
+}
+
 // Validate checks the facets of GroupAdminUserAccess.
 func (t GroupAdminUserAccess) Validate() error {
 	switch t {
@@ -5284,6 +5934,11 @@ const (
 	GroupAdminVerifyTranslationAndRoutingAccessFull GroupAdminVerifyTranslationAndRoutingAccess = "Full"
 	GroupAdminVerifyTranslationAndRoutingAccessNone GroupAdminVerifyTranslationAndRoutingAccess = "None"
 )
+
+// GroupAdminVerifyTranslationAndRoutingAccessValues returns every value of GroupAdminVerifyTranslationAndRoutingAccess, in schema order.
+func GroupAdminVerifyTranslationAndRoutingAccessValues() []GroupAdminVerifyTranslationAndRoutingAccess {
+	return []GroupAdminVerifyTranslationAndRoutingAccess{GroupAdminVerifyTranslationAndRoutingAccessFull, GroupAdminVerifyTranslationAndRoutingAccessNone}
+}
 
 // Validate checks the facets of GroupAdminVerifyTranslationAndRoutingAccess.
 func (t GroupAdminVerifyTranslationAndRoutingAccess) Validate() error {
@@ -5304,6 +5959,11 @@ const (
 	GroupCLIDPolicyUseConfigurableCLID GroupCLIDPolicy = "Use Configurable CLID"
 	GroupCLIDPolicyUseGroupCLID        GroupCLIDPolicy = "Use Group CLID"
 )
+
+// GroupCLIDPolicyValues returns every value of GroupCLIDPolicy, in schema order.
+func GroupCLIDPolicyValues() []GroupCLIDPolicy {
+	return []GroupCLIDPolicy{GroupCLIDPolicyUseDN, GroupCLIDPolicyUseConfigurableCLID, GroupCLIDPolicyUseGroupCLID}
+}
 
 // Validate checks the facets of GroupCLIDPolicy.
 func (t GroupCLIDPolicy) Validate() error {
@@ -5335,6 +5995,11 @@ const (
 	GroupCallingPlanAccessRestricted GroupCallingPlanAccess = "Restricted"
 )
 
+// GroupCallingPlanAccessValues returns every value of GroupCallingPlanAccess, in schema order.
+func GroupCallingPlanAccessValues() []GroupCallingPlanAccess {
+	return []GroupCallingPlanAccess{GroupCallingPlanAccessFull, GroupCallingPlanAccessRestricted}
+}
+
 // Validate checks the facets of GroupCallingPlanAccess.
 func (t GroupCallingPlanAccess) Validate() error {
 	switch t {
@@ -5353,6 +6018,11 @@ const (
 	GroupDepartmentAdminCallingLineIdNumberAccessFull     GroupDepartmentAdminCallingLineIdNumberAccess = "Full"
 	GroupDepartmentAdminCallingLineIdNumberAccessReadOnly GroupDepartmentAdminCallingLineIdNumberAccess = "Read-Only"
 )
+
+// GroupDepartmentAdminCallingLineIdNumberAccessValues returns every value of GroupDepartmentAdminCallingLineIdNumberAccess, in schema order.
+func GroupDepartmentAdminCallingLineIdNumberAccessValues() []GroupDepartmentAdminCallingLineIdNumberAccess {
+	return []GroupDepartmentAdminCallingLineIdNumberAccess{GroupDepartmentAdminCallingLineIdNumberAccessFull, GroupDepartmentAdminCallingLineIdNumberAccessReadOnly}
+}
 
 // Validate checks the facets of GroupDepartmentAdminCallingLineIdNumberAccess.
 func (t GroupDepartmentAdminCallingLineIdNumberAccess) Validate() error {
@@ -5373,6 +6043,11 @@ const (
 	GroupDepartmentAdminPhoneNumberExtensionAccessReadOnly GroupDepartmentAdminPhoneNumberExtensionAccess = "Read-Only"
 )
 
+// GroupDepartmentAdminPhoneNumberExtensionAccessValues returns every value of GroupDepartmentAdminPhoneNumberExtensionAccess, in schema order.
+func GroupDepartmentAdminPhoneNumberExtensionAccessValues() []GroupDepartmentAdminPhoneNumberExtensionAccess {
+	return []GroupDepartmentAdminPhoneNumberExtensionAccess{GroupDepartmentAdminPhoneNumberExtensionAccessFull, GroupDepartmentAdminPhoneNumberExtensionAccessReadOnly}
+}
+
 // Validate checks the facets of GroupDepartmentAdminPhoneNumberExtensionAccess.
 func (t GroupDepartmentAdminPhoneNumberExtensionAccess) Validate() error {
 	switch t {
@@ -5391,6 +6066,11 @@ const (
 	GroupDepartmentAdminTrunkGroupAccessFull GroupDepartmentAdminTrunkGroupAccess = "Full"
 	GroupDepartmentAdminTrunkGroupAccessNone GroupDepartmentAdminTrunkGroupAccess = "None"
 )
+
+// GroupDepartmentAdminTrunkGroupAccessValues returns every value of GroupDepartmentAdminTrunkGroupAccess, in schema order.
+func GroupDepartmentAdminTrunkGroupAccessValues() []GroupDepartmentAdminTrunkGroupAccess {
+	return []GroupDepartmentAdminTrunkGroupAccess{GroupDepartmentAdminTrunkGroupAccessFull, GroupDepartmentAdminTrunkGroupAccessNone}
+}
 
 // Validate checks the facets of GroupDepartmentAdminTrunkGroupAccess.
 func (t GroupDepartmentAdminTrunkGroupAccess) Validate() error {
@@ -5413,6 +6093,11 @@ const (
 	GroupDepartmentAdminUserAccessNone            GroupDepartmentAdminUserAccess = "None"
 )
 
+// GroupDepartmentAdminUserAccessValues returns every value of GroupDepartmentAdminUserAccess, in schema order.
+func GroupDepartmentAdminUserAccessValues() []GroupDepartmentAdminUserAccess {
+	return []GroupDepartmentAdminUserAccess{GroupDepartmentAdminUserAccessFull, GroupDepartmentAdminUserAccessReadOnlyProfile, GroupDepartmentAdminUserAccessNoProfile, GroupDepartmentAdminUserAccessNone}
+}
+
 // Validate checks the facets of GroupDepartmentAdminUserAccess.
 func (t GroupDepartmentAdminUserAccess) Validate() error {
 	switch t {
@@ -5432,6 +6117,11 @@ const (
 	GroupDialPlanPolicySettingLevelServiceProvider GroupDialPlanPolicySettingLevel = "Service Provider"
 	GroupDialPlanPolicySettingLevelGroup           GroupDialPlanPolicySettingLevel = "Group"
 )
+
+// GroupDialPlanPolicySettingLevelValues returns every value of GroupDialPlanPolicySettingLevel, in schema order.
+func GroupDialPlanPolicySettingLevelValues() []GroupDialPlanPolicySettingLevel {
+	return []GroupDialPlanPolicySettingLevel{GroupDialPlanPolicySettingLevelSystem, GroupDialPlanPolicySettingLevelServiceProvider, GroupDialPlanPolicySettingLevelGroup}
+}
 
 // Validate checks the facets of GroupDialPlanPolicySettingLevel.
 func (t GroupDialPlanPolicySettingLevel) Validate() error {
@@ -5453,6 +6143,11 @@ const (
 	GroupExtensionAccessNone     GroupExtensionAccess = "None"
 )
 
+// GroupExtensionAccessValues returns every value of GroupExtensionAccess, in schema order.
+func GroupExtensionAccessValues() []GroupExtensionAccess {
+	return []GroupExtensionAccess{GroupExtensionAccessFull, GroupExtensionAccessReadOnly, GroupExtensionAccessNone}
+}
+
 // Validate checks the facets of GroupExtensionAccess.
 func (t GroupExtensionAccess) Validate() error {
 	switch t {
@@ -5471,6 +6166,11 @@ const (
 	GroupFeatureAccessCodeLevelServiceProvider GroupFeatureAccessCodeLevel = "Service Provider"
 	GroupFeatureAccessCodeLevelGroup           GroupFeatureAccessCodeLevel = "Group"
 )
+
+// GroupFeatureAccessCodeLevelValues returns every value of GroupFeatureAccessCodeLevel, in schema order.
+func GroupFeatureAccessCodeLevelValues() []GroupFeatureAccessCodeLevel {
+	return []GroupFeatureAccessCodeLevel{GroupFeatureAccessCodeLevelServiceProvider, GroupFeatureAccessCodeLevelGroup}
+}
 
 // Validate checks the facets of GroupFeatureAccessCodeLevel.
 func (t GroupFeatureAccessCodeLevel) Validate() error {
@@ -5503,6 +6203,11 @@ const (
 	GroupLDAPIntegrationAccessNone     GroupLDAPIntegrationAccess = "None"
 )
 
+// GroupLDAPIntegrationAccessValues returns every value of GroupLDAPIntegrationAccess, in schema order.
+func GroupLDAPIntegrationAccessValues() []GroupLDAPIntegrationAccess {
+	return []GroupLDAPIntegrationAccess{GroupLDAPIntegrationAccessFull, GroupLDAPIntegrationAccessReadOnly, GroupLDAPIntegrationAccessNone}
+}
+
 // Validate checks the facets of GroupLDAPIntegrationAccess.
 func (t GroupLDAPIntegrationAccess) Validate() error {
 	switch t {
@@ -5533,6 +6238,11 @@ const (
 	GroupPasscodeRulesLevelServiceProvider GroupPasscodeRulesLevel = "Service Provider"
 	GroupPasscodeRulesLevelGroup           GroupPasscodeRulesLevel = "Group"
 )
+
+// GroupPasscodeRulesLevelValues returns every value of GroupPasscodeRulesLevel, in schema order.
+func GroupPasscodeRulesLevelValues() []GroupPasscodeRulesLevel {
+	return []GroupPasscodeRulesLevel{GroupPasscodeRulesLevelSystem, GroupPasscodeRulesLevelServiceProvider, GroupPasscodeRulesLevelGroup}
+}
 
 // Validate checks the facets of GroupPasscodeRulesLevel.
 func (t GroupPasscodeRulesLevel) Validate() error {
@@ -5583,6 +6293,11 @@ const (
 	GroupServiceVoiceXML                    GroupService = "VoiceXML"
 )
 
+// GroupServiceValues returns every value of GroupService, in schema order.
+func GroupServiceValues() []GroupService {
+	return []GroupService{GroupServiceAccountAuthorizationCodes, GroupServiceAutoAttendant, GroupServiceAutoAttendantVideo, GroupServiceAutoAttendantStandard, GroupServiceCallCapacityManagement, GroupServiceCallPark, GroupServiceCallPickup, GroupServiceCityWideCentrex, GroupServiceCustomRingbackGroup, GroupServiceCustomRingbackGroupVideo, GroupServiceEmergencyZones, GroupServiceEnhancedOutgoingCallingPlan, GroupServiceFindMeFollowMe, GroupServiceGroupCallQueue, GroupServiceGroupPaging, GroupServiceHuntGroup, GroupServiceIncomingCallingPlan, GroupServiceInstantGroupCall, GroupServiceInterceptGroup, GroupServiceInventoryReport, GroupServiceLDAPIntegration, GroupServiceMeetMeConferencing, GroupServiceMusicOnHold, GroupServiceMusicOnHoldVideo, GroupServiceOutgoingCallingPlan, GroupServicePreferredCarrierGroup, GroupServiceRoutePoint, GroupServiceSeriesCompletion, GroupServiceServiceScriptsGroup, GroupServiceTrunkGroup, GroupServiceVoiceMessagingGroup, GroupServiceVoiceXML}
+}
+
 // Validate checks the facets of GroupService.
 func (t GroupService) Validate() error {
 	switch t {
@@ -5601,6 +6316,11 @@ const (
 	GroupUserAuthenticationAccessFull GroupUserAuthenticationAccess = "Full"
 	GroupUserAuthenticationAccessNone GroupUserAuthenticationAccess = "None"
 )
+
+// GroupUserAuthenticationAccessValues returns every value of GroupUserAuthenticationAccess, in schema order.
+func GroupUserAuthenticationAccessValues() []GroupUserAuthenticationAccess {
+	return []GroupUserAuthenticationAccess{GroupUserAuthenticationAccessFull, GroupUserAuthenticationAccessNone}
+}
 
 // Validate checks the facets of GroupUserAuthenticationAccess.
 func (t GroupUserAuthenticationAccess) Validate() error {
@@ -5621,6 +6341,11 @@ const (
 	GroupUserAutoAttendantNameDialingAccessNone GroupUserAutoAttendantNameDialingAccess = "None"
 )
 
+// GroupUserAutoAttendantNameDialingAccessValues returns every value of GroupUserAutoAttendantNameDialingAccess, in schema order.
+func GroupUserAutoAttendantNameDialingAccessValues() []GroupUserAutoAttendantNameDialingAccess {
+	return []GroupUserAutoAttendantNameDialingAccess{GroupUserAutoAttendantNameDialingAccessFull, GroupUserAutoAttendantNameDialingAccessNone}
+}
+
 // Validate checks the facets of GroupUserAutoAttendantNameDialingAccess.
 func (t GroupUserAutoAttendantNameDialingAccess) Validate() error {
 	switch t {
@@ -5640,6 +6365,11 @@ const (
 	GroupUserCallLogAccessReadOnly GroupUserCallLogAccess = "Read-Only"
 )
 
+// GroupUserCallLogAccessValues returns every value of GroupUserCallLogAccess, in schema order.
+func GroupUserCallLogAccessValues() []GroupUserCallLogAccess {
+	return []GroupUserCallLogAccess{GroupUserCallLogAccessFull, GroupUserCallLogAccessReadOnly}
+}
+
 // Validate checks the facets of GroupUserCallLogAccess.
 func (t GroupUserCallLogAccess) Validate() error {
 	switch t {
@@ -5658,6 +6388,11 @@ const (
 	GroupUserGroupDirectoryAccessFull GroupUserGroupDirectoryAccess = "Full"
 	GroupUserGroupDirectoryAccessNone GroupUserGroupDirectoryAccess = "None"
 )
+
+// GroupUserGroupDirectoryAccessValues returns every value of GroupUserGroupDirectoryAccess, in schema order.
+func GroupUserGroupDirectoryAccessValues() []GroupUserGroupDirectoryAccess {
+	return []GroupUserGroupDirectoryAccess{GroupUserGroupDirectoryAccessFull, GroupUserGroupDirectoryAccessNone}
+}
 
 // Validate checks the facets of GroupUserGroupDirectoryAccess.
 func (t GroupUserGroupDirectoryAccess) Validate() error {
@@ -5701,6 +6436,11 @@ const (
 	GroupUserProfileAccessNone     GroupUserProfileAccess = "None"
 )
 
+// GroupUserProfileAccessValues returns every value of GroupUserProfileAccess, in schema order.
+func GroupUserProfileAccessValues() []GroupUserProfileAccess {
+	return []GroupUserProfileAccess{GroupUserProfileAccessFull, GroupUserProfileAccessReadOnly, GroupUserProfileAccessNone}
+}
+
 // Validate checks the facets of GroupUserProfileAccess.
 func (t GroupUserProfileAccess) Validate() error {
 	switch t {
@@ -5719,6 +6459,11 @@ const (
 	GroupVoiceMessagingAccessFull       GroupVoiceMessagingAccess = "Full"
 	GroupVoiceMessagingAccessRestricted GroupVoiceMessagingAccess = "Restricted"
 )
+
+// GroupVoiceMessagingAccessValues returns every value of GroupVoiceMessagingAccess, in schema order.
+func GroupVoiceMessagingAccessValues() []GroupVoiceMessagingAccess {
+	return []GroupVoiceMessagingAccess{GroupVoiceMessagingAccessFull, GroupVoiceMessagingAccessRestricted}
+}
 
 // Validate checks the facets of GroupVoiceMessagingAccess.
 func (t GroupVoiceMessagingAccess) Validate() error {
@@ -5760,6 +6505,11 @@ const (
 	HPBXAlternateCarrierTypeLocalAndDistant HPBXAlternateCarrierType = "Local And Distant"
 	HPBXAlternateCarrierTypeDistant         HPBXAlternateCarrierType = "Distant"
 )
+
+// HPBXAlternateCarrierTypeValues returns every value of HPBXAlternateCarrierType, in schema order.
+func HPBXAlternateCarrierTypeValues() []HPBXAlternateCarrierType {
+	return []HPBXAlternateCarrierType{HPBXAlternateCarrierTypeLocalAndDistant, HPBXAlternateCarrierTypeDistant}
+}
 
 // Validate checks the facets of HPBXAlternateCarrierType.
 func (t HPBXAlternateCarrierType) Validate() error {
@@ -5813,6 +6563,11 @@ const (
 	HoldAnnouncementMethodModeBandwidthAttributes HoldAnnouncementMethodMode = "Bandwidth Attributes"
 )
 
+// HoldAnnouncementMethodModeValues returns every value of HoldAnnouncementMethodMode, in schema order.
+func HoldAnnouncementMethodModeValues() []HoldAnnouncementMethodMode {
+	return []HoldAnnouncementMethodMode{HoldAnnouncementMethodModeInactive, HoldAnnouncementMethodModeBandwidthAttributes}
+}
+
 // Validate checks the facets of HoldAnnouncementMethodMode.
 func (t HoldAnnouncementMethodMode) Validate() error {
 	switch t {
@@ -5832,6 +6587,11 @@ const (
 	HoldNormalizationModeInactive           HoldNormalizationMode = "Inactive"
 	HoldNormalizationModeRfc3264            HoldNormalizationMode = "Rfc3264"
 )
+
+// HoldNormalizationModeValues returns every value of HoldNormalizationMode, in schema order.
+func HoldNormalizationModeValues() []HoldNormalizationMode {
+	return []HoldNormalizationMode{HoldNormalizationModeUnspecifiedAddress, HoldNormalizationModeInactive, HoldNormalizationModeRfc3264}
+}
 
 // Validate checks the facets of HoldNormalizationMode.
 func (t HoldNormalizationMode) Validate() error {
@@ -5896,6 +6656,11 @@ const (
 	HuntGroupUniformCallDistributionPolicyScopeHuntGroup HuntGroupUniformCallDistributionPolicyScope = "Hunt Group"
 )
 
+// HuntGroupUniformCallDistributionPolicyScopeValues returns every value of HuntGroupUniformCallDistributionPolicyScope, in schema order.
+func HuntGroupUniformCallDistributionPolicyScopeValues() []HuntGroupUniformCallDistributionPolicyScope {
+	return []HuntGroupUniformCallDistributionPolicyScope{HuntGroupUniformCallDistributionPolicyScopeAgent, HuntGroupUniformCallDistributionPolicyScopeHuntGroup}
+}
+
 // Validate checks the facets of HuntGroupUniformCallDistributionPolicyScope.
 func (t HuntGroupUniformCallDistributionPolicyScope) Validate() error {
 	switch t {
@@ -5928,6 +6693,11 @@ const (
 	HuntPolicyUniform      HuntPolicy = "Uniform"
 	HuntPolicyWeighted     HuntPolicy = "Weighted"
 )
+
+// HuntPolicyValues returns every value of HuntPolicy, in schema order.
+func HuntPolicyValues() []HuntPolicy {
+	return []HuntPolicy{HuntPolicyCircular, HuntPolicyRegular, HuntPolicySimultaneous, HuntPolicyUniform, HuntPolicyWeighted}
+}
 
 // Validate checks the facets of HuntPolicy.
 func (t HuntPolicy) Validate() error {
@@ -5981,6 +6751,11 @@ const (
 	IMSCallTypeTerminating IMSCallType = "Terminating"
 )
 
+// IMSCallTypeValues returns every value of IMSCallType, in schema order.
+func IMSCallTypeValues() []IMSCallType {
+	return []IMSCallType{IMSCallTypeOriginating, IMSCallTypeTerminating}
+}
+
 // Validate checks the facets of IMSCallType.
 func (t IMSCallType) Validate() error {
 	switch t {
@@ -6001,6 +6776,11 @@ const (
 	IMSUserStateRegisteredUnRegServices IMSUserState = "Registered UnReg Services"
 	IMSUserStateAuthenticationPending   IMSUserState = "Authentication Pending"
 )
+
+// IMSUserStateValues returns every value of IMSUserState, in schema order.
+func IMSUserStateValues() []IMSUserState {
+	return []IMSUserState{IMSUserStateNotRegistered, IMSUserStateRegistered, IMSUserStateRegisteredUnRegServices, IMSUserStateAuthenticationPending}
+}
 
 // Validate checks the facets of IMSUserState.
 func (t IMSUserState) Validate() error {
@@ -6058,6 +6838,11 @@ const (
 	IncomingCallToUserAliasModeDisabled      IncomingCallToUserAliasMode = "Disabled"
 )
 
+// IncomingCallToUserAliasModeValues returns every value of IncomingCallToUserAliasMode, in schema order.
+func IncomingCallToUserAliasModeValues() []IncomingCallToUserAliasMode {
+	return []IncomingCallToUserAliasMode{IncomingCallToUserAliasModeEnabled, IncomingCallToUserAliasModeExplicitAlias, IncomingCallToUserAliasModeDisabled}
+}
+
 // Validate checks the facets of IncomingCallToUserAliasMode.
 func (t IncomingCallToUserAliasMode) Validate() error {
 	switch t {
@@ -6088,6 +6873,11 @@ const (
 	IntegratedIMPUserIDTypeAlternate IntegratedIMPUserIDType = "Alternate"
 )
 
+// IntegratedIMPUserIDTypeValues returns every value of IntegratedIMPUserIDType, in schema order.
+func IntegratedIMPUserIDTypeValues() []IntegratedIMPUserIDType {
+	return []IntegratedIMPUserIDType{IntegratedIMPUserIDTypePrimary, IntegratedIMPUserIDTypeAlternate}
+}
+
 // Validate checks the facets of IntegratedIMPUserIDType.
 func (t IntegratedIMPUserIDType) Validate() error {
 	switch t {
@@ -6107,6 +6897,11 @@ const (
 	InterceptInboundCallAllowAll       InterceptInboundCall = "Allow All"
 	InterceptInboundCallAllowSystemDns InterceptInboundCall = "Allow System Dns"
 )
+
+// InterceptInboundCallValues returns every value of InterceptInboundCall, in schema order.
+func InterceptInboundCallValues() []InterceptInboundCall {
+	return []InterceptInboundCall{InterceptInboundCallInterceptAll, InterceptInboundCallAllowAll, InterceptInboundCallAllowSystemDns}
+}
 
 // Validate checks the facets of InterceptInboundCall.
 func (t InterceptInboundCall) Validate() error {
@@ -6150,6 +6945,11 @@ const (
 	LeafDeviceCategoryAll         LeafDeviceCategory = "All"
 )
 
+// LeafDeviceCategoryValues returns every value of LeafDeviceCategory, in schema order.
+func LeafDeviceCategoryValues() []LeafDeviceCategory {
+	return []LeafDeviceCategory{LeafDeviceCategoryHandset, LeafDeviceCategoryBaseStation, LeafDeviceCategoryAll}
+}
+
 // Validate checks the facets of LeafDeviceCategory.
 func (t LeafDeviceCategory) Validate() error {
 	switch t {
@@ -6180,6 +6980,11 @@ const (
 	LicenseStrictnessSoft LicenseStrictness = "Soft"
 )
 
+// LicenseStrictnessValues returns every value of LicenseStrictness, in schema order.
+func LicenseStrictnessValues() []LicenseStrictness {
+	return []LicenseStrictness{LicenseStrictnessHard, LicenseStrictnessSoft}
+}
+
 // Validate checks the facets of LicenseStrictness.
 func (t LicenseStrictness) Validate() error {
 	switch t {
@@ -6198,6 +7003,11 @@ const (
 	LineOrderingModeDynamic LineOrderingMode = "Dynamic"
 	LineOrderingModeStatic  LineOrderingMode = "Static"
 )
+
+// LineOrderingModeValues returns every value of LineOrderingMode, in schema order.
+func LineOrderingModeValues() []LineOrderingMode {
+	return []LineOrderingMode{LineOrderingModeDynamic, LineOrderingModeStatic}
+}
 
 // Validate checks the facets of LineOrderingMode.
 func (t LineOrderingMode) Validate() error {
@@ -6218,6 +7028,11 @@ const (
 	LineOrderingTaskStatusPending    LineOrderingTaskStatus = "Pending"
 	LineOrderingTaskStatusProcessing LineOrderingTaskStatus = "Processing"
 )
+
+// LineOrderingTaskStatusValues returns every value of LineOrderingTaskStatus, in schema order.
+func LineOrderingTaskStatusValues() []LineOrderingTaskStatus {
+	return []LineOrderingTaskStatus{LineOrderingTaskStatusNotStarted, LineOrderingTaskStatusPending, LineOrderingTaskStatusProcessing}
+}
 
 // Validate checks the facets of LineOrderingTaskStatus.
 func (t LineOrderingTaskStatus) Validate() error {
@@ -6240,6 +7055,11 @@ const (
 	LocationCriteriaOutsideOfOfficeZone              LocationCriteria = "Outside of Office Zone"
 	LocationCriteriaDisregardZones                   LocationCriteria = "Disregard Zones"
 )
+
+// LocationCriteriaValues returns every value of LocationCriteria, in schema order.
+func LocationCriteriaValues() []LocationCriteria {
+	return []LocationCriteria{LocationCriteriaInOfficeZone, LocationCriteriaInPrimaryZone, LocationCriteriaInOfficeZoneOutsideOfPrimaryZone, LocationCriteriaOutsideOfOfficeZone, LocationCriteriaDisregardZones}
+}
 
 // Validate checks the facets of LocationCriteria.
 func (t LocationCriteria) Validate() error {
@@ -6270,6 +7090,11 @@ const (
 	LocationNetworkTypeFixed  LocationNetworkType = "Fixed"
 	LocationNetworkTypeMobile LocationNetworkType = "Mobile"
 )
+
+// LocationNetworkTypeValues returns every value of LocationNetworkType, in schema order.
+func LocationNetworkTypeValues() []LocationNetworkType {
+	return []LocationNetworkType{LocationNetworkTypeFixed, LocationNetworkTypeMobile}
+}
 
 // Validate checks the facets of LocationNetworkType.
 func (t LocationNetworkType) Validate() error {
@@ -6312,6 +7137,11 @@ const (
 	LoginRoleUser          LoginRole = "User"
 )
 
+// LoginRoleValues returns every value of LoginRole, in schema order.
+func LoginRoleValues() []LoginRole {
+	return []LoginRole{LoginRoleAdministrator, LoginRoleUser}
+}
+
 // Validate checks the facets of LoginRole.
 func (t LoginRole) Validate() error {
 	switch t {
@@ -6347,6 +7177,11 @@ const (
 	LoginTypeLawfulIntercept LoginType = "Lawful Intercept"
 )
 
+// LoginTypeValues returns every value of LoginType, in schema order.
+func LoginTypeValues() []LoginType {
+	return []LoginType{LoginTypeSystem, LoginTypeProvisioning, LoginTypeServiceProvider, LoginTypeGroup, LoginTypeGroupDepartment, LoginTypeUser, LoginTypeLawfulIntercept}
+}
+
 // Validate checks the facets of LoginType.
 func (t LoginType) Validate() error {
 	switch t {
@@ -6372,6 +7207,11 @@ const (
 	LoginType22LawfulIntercept LoginType22 = "Lawful Intercept"
 )
 
+// LoginType22Values returns every value of LoginType22, in schema order.
+func LoginType22Values() []LoginType22 {
+	return []LoginType22{LoginType22System, LoginType22Provisioning, LoginType22Reseller, LoginType22ServiceProvider, LoginType22Group, LoginType22GroupDepartment, LoginType22User, LoginType22LawfulIntercept}
+}
+
 // Validate checks the facets of LoginType22.
 func (t LoginType22) Validate() error {
 	switch t {
@@ -6390,6 +7230,11 @@ const (
 	MWIDeliveryToMobileEndpointGroupSettingLevelServiceProvider MWIDeliveryToMobileEndpointGroupSettingLevel = "Service Provider"
 	MWIDeliveryToMobileEndpointGroupSettingLevelGroup           MWIDeliveryToMobileEndpointGroupSettingLevel = "Group"
 )
+
+// MWIDeliveryToMobileEndpointGroupSettingLevelValues returns every value of MWIDeliveryToMobileEndpointGroupSettingLevel, in schema order.
+func MWIDeliveryToMobileEndpointGroupSettingLevelValues() []MWIDeliveryToMobileEndpointGroupSettingLevel {
+	return []MWIDeliveryToMobileEndpointGroupSettingLevel{MWIDeliveryToMobileEndpointGroupSettingLevelServiceProvider, MWIDeliveryToMobileEndpointGroupSettingLevelGroup}
+}
 
 // Validate checks the facets of MWIDeliveryToMobileEndpointGroupSettingLevel.
 func (t MWIDeliveryToMobileEndpointGroupSettingLevel) Validate() error {
@@ -6424,6 +7269,11 @@ const (
 	MWIDeliveryToMobileEndpointTemplateTagCallerNumber       MWIDeliveryToMobileEndpointTemplateTag = "Caller Number"
 )
 
+// MWIDeliveryToMobileEndpointTemplateTagValues returns every value of MWIDeliveryToMobileEndpointTemplateTag, in schema order.
+func MWIDeliveryToMobileEndpointTemplateTagValues() []MWIDeliveryToMobileEndpointTemplateTag {
+	return []MWIDeliveryToMobileEndpointTemplateTag{MWIDeliveryToMobileEndpointTemplateTagVoiceMailNumber, MWIDeliveryToMobileEndpointTemplateTagNewMessagesCount, MWIDeliveryToMobileEndpointTemplateTagTotalMessagesCount, MWIDeliveryToMobileEndpointTemplateTagCallerName, MWIDeliveryToMobileEndpointTemplateTagCallerNumber}
+}
+
 // Validate checks the facets of MWIDeliveryToMobileEndpointTemplateTag.
 func (t MWIDeliveryToMobileEndpointTemplateTag) Validate() error {
 	switch t {
@@ -6444,6 +7294,11 @@ const (
 	MWIDeliveryToMobileEndpointTemplateTypeSingleNewWithPreviousMessage MWIDeliveryToMobileEndpointTemplateType = "Single New With Previous Message"
 	MWIDeliveryToMobileEndpointTemplateTypeMultipleNewMessages          MWIDeliveryToMobileEndpointTemplateType = "Multiple New Messages"
 )
+
+// MWIDeliveryToMobileEndpointTemplateTypeValues returns every value of MWIDeliveryToMobileEndpointTemplateType, in schema order.
+func MWIDeliveryToMobileEndpointTemplateTypeValues() []MWIDeliveryToMobileEndpointTemplateType {
+	return []MWIDeliveryToMobileEndpointTemplateType{MWIDeliveryToMobileEndpointTemplateTypeDefault, MWIDeliveryToMobileEndpointTemplateTypeSingleNewNoPreviousMessage, MWIDeliveryToMobileEndpointTemplateTypeSingleNewWithPreviousMessage, MWIDeliveryToMobileEndpointTemplateTypeMultipleNewMessages}
+}
 
 // Validate checks the facets of MWIDeliveryToMobileEndpointTemplateType.
 func (t MWIDeliveryToMobileEndpointTemplateType) Validate() error {
@@ -6587,6 +7442,11 @@ const (
 	MediaFileTypeMOV MediaFileType = "MOV"
 )
 
+// MediaFileTypeValues returns every value of MediaFileType, in schema order.
+func MediaFileTypeValues() []MediaFileType {
+	return []MediaFileType{MediaFileTypeWMA, MediaFileTypeWAV, MediaFileType3GP, MediaFileTypeMOV}
+}
+
 // Validate checks the facets of MediaFileType.
 func (t MediaFileType) Validate() error {
 	switch t {
@@ -6606,6 +7466,11 @@ const (
 	MediaPolicySelectionUseSupportedMediaSet MediaPolicySelection = "Use Supported Media Set"
 	MediaPolicySelectionNoRestrictions       MediaPolicySelection = "No Restrictions"
 )
+
+// MediaPolicySelectionValues returns every value of MediaPolicySelection, in schema order.
+func MediaPolicySelectionValues() []MediaPolicySelection {
+	return []MediaPolicySelection{MediaPolicySelectionUseUncompressedCodec, MediaPolicySelectionUseSupportedMediaSet, MediaPolicySelectionNoRestrictions}
+}
 
 // Validate checks the facets of MediaPolicySelection.
 func (t MediaPolicySelection) Validate() error {
@@ -6636,6 +7501,11 @@ const (
 	MediaStreamDual   MediaStream = "Dual"
 	MediaStreamSingle MediaStream = "Single"
 )
+
+// MediaStreamValues returns every value of MediaStream, in schema order.
+func MediaStreamValues() []MediaStream {
+	return []MediaStream{MediaStreamDual, MediaStreamSingle}
+}
 
 // Validate checks the facets of MediaStream.
 func (t MediaStream) Validate() error {
@@ -6694,6 +7564,11 @@ const (
 	MemberTypeVoiceMessaging       MemberType = "Voice Messaging"
 	MemberTypeVoiceXML             MemberType = "VoiceXML"
 )
+
+// MemberTypeValues returns every value of MemberType, in schema order.
+func MemberTypeValues() []MemberType {
+	return []MemberType{MemberTypePlace, MemberTypeUser, MemberTypeAutoAttendant, MemberTypeBroadWorksAnywhere, MemberTypeCallCenter, MemberTypeCollaborateBridge, MemberTypeContactCenterAdapter, MemberTypeContactCenterLinked, MemberTypeFindMeFollowMe, MemberTypeFlexibleSeatingHost, MemberTypeGroupPaging, MemberTypeHuntGroup, MemberTypeInstantGroupCall, MemberTypeMeetMeConferencing, MemberTypeMusicOnHold, MemberTypeRoutePoint, MemberTypeVoicemailGroup, MemberTypeVoiceMessaging, MemberTypeVoiceXML}
+}
 
 // Validate checks the facets of MemberType.
 func (t MemberType) Validate() error {
@@ -6790,6 +7665,11 @@ const (
 	MonthDecember  Month = "December"
 )
 
+// MonthValues returns every value of Month, in schema order.
+func MonthValues() []Month {
+	return []Month{MonthJanuary, MonthFebruary, MonthMarch, MonthApril, MonthMay, MonthJune, MonthJuly, MonthAugust, MonthSeptember, MonthOctober, MonthNovember, MonthDecember}
+}
+
 // Validate checks the facets of Month.
 func (t Month) Validate() error {
 	switch t {
@@ -6810,6 +7690,11 @@ const (
 	MusicOnHoldMessageSelectionCustom   MusicOnHoldMessageSelection = "Custom"
 )
 
+// MusicOnHoldMessageSelectionValues returns every value of MusicOnHoldMessageSelection, in schema order.
+func MusicOnHoldMessageSelectionValues() []MusicOnHoldMessageSelection {
+	return []MusicOnHoldMessageSelection{MusicOnHoldMessageSelectionSystem, MusicOnHoldMessageSelectionExternal, MusicOnHoldMessageSelectionCustom}
+}
+
 // Validate checks the facets of MusicOnHoldMessageSelection.
 func (t MusicOnHoldMessageSelection) Validate() error {
 	switch t {
@@ -6828,6 +7713,11 @@ const (
 	MusicOnHoldUserMessageSelectionGroup  MusicOnHoldUserMessageSelection = "Group"
 	MusicOnHoldUserMessageSelectionCustom MusicOnHoldUserMessageSelection = "Custom"
 )
+
+// MusicOnHoldUserMessageSelectionValues returns every value of MusicOnHoldUserMessageSelection, in schema order.
+func MusicOnHoldUserMessageSelectionValues() []MusicOnHoldUserMessageSelection {
+	return []MusicOnHoldUserMessageSelection{MusicOnHoldUserMessageSelectionGroup, MusicOnHoldUserMessageSelectionCustom}
+}
 
 // Validate checks the facets of MusicOnHoldUserMessageSelection.
 func (t MusicOnHoldUserMessageSelection) Validate() error {
@@ -6958,6 +7848,11 @@ const (
 	NetworkTypePublic  NetworkType = "Public"
 )
 
+// NetworkTypeValues returns every value of NetworkType, in schema order.
+func NetworkTypeValues() []NetworkType {
+	return []NetworkType{NetworkTypePrivate, NetworkTypePublic}
+}
+
 // Validate checks the facets of NetworkType.
 func (t NetworkType) Validate() error {
 	switch t {
@@ -6977,6 +7872,11 @@ const (
 	NetworkUsageSelectionForceAllExceptExtensionAndLocationCalls NetworkUsageSelection = "Force All Except Extension and Location Calls"
 	NetworkUsageSelectionDoNotForceEnterpriseAndGroupCalls       NetworkUsageSelection = "Do Not Force Enterprise and Group Calls"
 )
+
+// NetworkUsageSelectionValues returns every value of NetworkUsageSelection, in schema order.
+func NetworkUsageSelectionValues() []NetworkUsageSelection {
+	return []NetworkUsageSelection{NetworkUsageSelectionForceAllCalls, NetworkUsageSelectionForceAllExceptExtensionAndLocationCalls, NetworkUsageSelectionDoNotForceEnterpriseAndGroupCalls}
+}
 
 // Validate checks the facets of NetworkUsageSelection.
 func (t NetworkUsageSelection) Validate() error {
@@ -7007,6 +7907,11 @@ const (
 	NoChargeTreatmentHandlingAnswer     NoChargeTreatmentHandling = "Answer"
 	NoChargeTreatmentHandlingEarlyMedia NoChargeTreatmentHandling = "Early Media"
 )
+
+// NoChargeTreatmentHandlingValues returns every value of NoChargeTreatmentHandling, in schema order.
+func NoChargeTreatmentHandlingValues() []NoChargeTreatmentHandling {
+	return []NoChargeTreatmentHandling{NoChargeTreatmentHandlingAnswer, NoChargeTreatmentHandlingEarlyMedia}
+}
 
 // Validate checks the facets of NoChargeTreatmentHandling.
 func (t NoChargeTreatmentHandling) Validate() error {
@@ -7050,6 +7955,11 @@ const (
 	NsScreeningFailurePolicyRestrictNameAndNumber   NsScreeningFailurePolicy = "Restrict Name And Number"
 )
 
+// NsScreeningFailurePolicyValues returns every value of NsScreeningFailurePolicy, in schema order.
+func NsScreeningFailurePolicyValues() []NsScreeningFailurePolicy {
+	return []NsScreeningFailurePolicy{NsScreeningFailurePolicyDisplayReceivedCallerID, NsScreeningFailurePolicyRestrictNumber, NsScreeningFailurePolicyRestrictNameAndNumber}
+}
+
 // Validate checks the facets of NsScreeningFailurePolicy.
 func (t NsScreeningFailurePolicy) Validate() error {
 	switch t {
@@ -7070,6 +7980,11 @@ const (
 	NumberActivationModeGroupAndUserActivationEnabled NumberActivationMode = "Group And User Activation Enabled"
 )
 
+// NumberActivationModeValues returns every value of NumberActivationMode, in schema order.
+func NumberActivationModeValues() []NumberActivationMode {
+	return []NumberActivationMode{NumberActivationModeOff, NumberActivationModeUserActivationEnabled, NumberActivationModeGroupAndUserActivationEnabled}
+}
+
 // Validate checks the facets of NumberActivationMode.
 func (t NumberActivationMode) Validate() error {
 	switch t {
@@ -7087,6 +8002,11 @@ type NumberLookupServiceType string
 const (
 	NumberLookupServiceTypeBroadWorksAnywhere NumberLookupServiceType = "BroadWorks Anywhere"
 )
+
+// NumberLookupServiceTypeValues returns every value of NumberLookupServiceType, in schema order.
+func NumberLookupServiceTypeValues() []NumberLookupServiceType {
+	return []NumberLookupServiceType{NumberLookupServiceTypeBroadWorksAnywhere}
+}
 
 // Validate checks the facets of NumberLookupServiceType.
 func (t NumberLookupServiceType) Validate() error {
@@ -7217,6 +8137,11 @@ const (
 	OrganizationTypeEnterprise      OrganizationType = "Enterprise"
 )
 
+// OrganizationTypeValues returns every value of OrganizationType, in schema order.
+func OrganizationTypeValues() []OrganizationType {
+	return []OrganizationType{OrganizationTypeServiceProvider, OrganizationTypeEnterprise}
+}
+
 // Validate checks the facets of OrganizationType.
 func (t OrganizationType) Validate() error {
 	switch t {
@@ -7310,6 +8235,11 @@ const (
 	OutgoingCallingPlanCallTypeToll                          OutgoingCallingPlanCallType = "Toll"
 	OutgoingCallingPlanCallTypeTollFree                      OutgoingCallingPlanCallType = "Toll Free"
 )
+
+// OutgoingCallingPlanCallTypeValues returns every value of OutgoingCallingPlanCallType, in schema order.
+func OutgoingCallingPlanCallTypeValues() []OutgoingCallingPlanCallType {
+	return []OutgoingCallingPlanCallType{OutgoingCallingPlanCallTypeCasualCalls, OutgoingCallingPlanCallTypeChargeableDirectoryAssistance, OutgoingCallingPlanCallTypeInternational, OutgoingCallingPlanCallTypeLocal, OutgoingCallingPlanCallTypeOperatorAssisted, OutgoingCallingPlanCallTypePremiumServicesI, OutgoingCallingPlanCallTypePremiumServicesII, OutgoingCallingPlanCallTypeSpecialServicesI, OutgoingCallingPlanCallTypeSpecialServicesII, OutgoingCallingPlanCallTypeToll, OutgoingCallingPlanCallTypeTollFree}
+}
 
 // Validate checks the facets of OutgoingCallingPlanCallType.
 func (t OutgoingCallingPlanCallType) Validate() error {
@@ -7626,6 +8556,11 @@ const (
 	PersonalAssistantAlertMeFirstNumberOfRings20 PersonalAssistantAlertMeFirstNumberOfRings = 20
 )
 
+// PersonalAssistantAlertMeFirstNumberOfRingsValues returns every value of PersonalAssistantAlertMeFirstNumberOfRings, in schema order.
+func PersonalAssistantAlertMeFirstNumberOfRingsValues() []PersonalAssistantAlertMeFirstNumberOfRings {
+	return []PersonalAssistantAlertMeFirstNumberOfRings{PersonalAssistantAlertMeFirstNumberOfRings0, PersonalAssistantAlertMeFirstNumberOfRings2, PersonalAssistantAlertMeFirstNumberOfRings3, PersonalAssistantAlertMeFirstNumberOfRings4, PersonalAssistantAlertMeFirstNumberOfRings5, PersonalAssistantAlertMeFirstNumberOfRings6, PersonalAssistantAlertMeFirstNumberOfRings7, PersonalAssistantAlertMeFirstNumberOfRings8, PersonalAssistantAlertMeFirstNumberOfRings9, PersonalAssistantAlertMeFirstNumberOfRings10, PersonalAssistantAlertMeFirstNumberOfRings11, PersonalAssistantAlertMeFirstNumberOfRings12, PersonalAssistantAlertMeFirstNumberOfRings13, PersonalAssistantAlertMeFirstNumberOfRings14, PersonalAssistantAlertMeFirstNumberOfRings15, PersonalAssistantAlertMeFirstNumberOfRings16, PersonalAssistantAlertMeFirstNumberOfRings17, PersonalAssistantAlertMeFirstNumberOfRings18, PersonalAssistantAlertMeFirstNumberOfRings19, PersonalAssistantAlertMeFirstNumberOfRings20}
+}
+
 // Validate checks the facets of PersonalAssistantAlertMeFirstNumberOfRings.
 func (t PersonalAssistantAlertMeFirstNumberOfRings) Validate() error {
 	switch t {
@@ -7663,6 +8598,11 @@ const (
 	PersonalAssistantPresenceUnavailable    PersonalAssistantPresence = "Unavailable"
 	PersonalAssistantPresenceVacation       PersonalAssistantPresence = "Vacation"
 )
+
+// PersonalAssistantPresenceValues returns every value of PersonalAssistantPresence, in schema order.
+func PersonalAssistantPresenceValues() []PersonalAssistantPresence {
+	return []PersonalAssistantPresence{PersonalAssistantPresenceNone, PersonalAssistantPresenceBusinessTrip, PersonalAssistantPresenceGoneForTheDay, PersonalAssistantPresenceLunch, PersonalAssistantPresenceMeeting, PersonalAssistantPresenceOutOfOffice, PersonalAssistantPresenceTemporarilyOut, PersonalAssistantPresenceTraining, PersonalAssistantPresenceUnavailable, PersonalAssistantPresenceVacation}
+}
 
 // Validate checks the facets of PersonalAssistantPresence.
 func (t PersonalAssistantPresence) Validate() error {
@@ -7713,6 +8653,11 @@ const (
 	PolicyAccessRestrictedReadResource      PolicyAccess = "Restricted-ReadResource"
 	PolicyAccessNone                        PolicyAccess = "None"
 )
+
+// PolicyAccessValues returns every value of PolicyAccess, in schema order.
+func PolicyAccessValues() []PolicyAccess {
+	return []PolicyAccess{PolicyAccessFull, PolicyAccessRestrictedFullProfile, PolicyAccessRestricted, PolicyAccessRestrictedNoAuthorize, PolicyAccessRestrictedNoUserAssociation, PolicyAccessRestrictedReadProfile, PolicyAccessRestrictedNoProfile, PolicyAccessRestrictedNoGroup, PolicyAccessRestrictedFullResource, PolicyAccessRestrictedReadResource, PolicyAccessNone}
+}
 
 // Validate checks the facets of PolicyAccess.
 func (t PolicyAccess) Validate() error {
@@ -7789,6 +8734,11 @@ const (
 	PreAlertingAnnouncementInterruptDigitSequence PreAlertingAnnouncementInterrupt = "Digit Sequence"
 )
 
+// PreAlertingAnnouncementInterruptValues returns every value of PreAlertingAnnouncementInterrupt, in schema order.
+func PreAlertingAnnouncementInterruptValues() []PreAlertingAnnouncementInterrupt {
+	return []PreAlertingAnnouncementInterrupt{PreAlertingAnnouncementInterruptNotAllowed, PreAlertingAnnouncementInterruptAnyDigit, PreAlertingAnnouncementInterruptDigitSequence}
+}
+
 // Validate checks the facets of PreAlertingAnnouncementInterrupt.
 func (t PreAlertingAnnouncementInterrupt) Validate() error {
 	switch t {
@@ -7823,6 +8773,11 @@ const (
 	PresentationIndicatorUnavailable          PresentationIndicator = "Unavailable"
 )
 
+// PresentationIndicatorValues returns every value of PresentationIndicator, in schema order.
+func PresentationIndicatorValues() []PresentationIndicator {
+	return []PresentationIndicator{PresentationIndicatorAnonymous, PresentationIndicatorAnonymousName, PresentationIndicatorAnonymousURI, PresentationIndicatorAnonymousUnavailable, PresentationIndicatorPublic, PresentationIndicatorUnavailable}
+}
+
 // Validate checks the facets of PresentationIndicator.
 func (t PresentationIndicator) Validate() error {
 	switch t {
@@ -7841,6 +8796,11 @@ const (
 	PriorityAlertCriteriaFromDnSelectionAnyExternal   PriorityAlertCriteriaFromDnSelection = "Any External"
 	PriorityAlertCriteriaFromDnSelectionSpecifiedOnly PriorityAlertCriteriaFromDnSelection = "Specified Only"
 )
+
+// PriorityAlertCriteriaFromDnSelectionValues returns every value of PriorityAlertCriteriaFromDnSelection, in schema order.
+func PriorityAlertCriteriaFromDnSelectionValues() []PriorityAlertCriteriaFromDnSelection {
+	return []PriorityAlertCriteriaFromDnSelection{PriorityAlertCriteriaFromDnSelectionAnyExternal, PriorityAlertCriteriaFromDnSelectionSpecifiedOnly}
+}
 
 // Validate checks the facets of PriorityAlertCriteriaFromDnSelection.
 func (t PriorityAlertCriteriaFromDnSelection) Validate() error {
@@ -8062,6 +9022,11 @@ const (
 	RecordingOption20OnDemandWithUserInitiatedStart RecordingOption20 = "On Demand with User Initiated Start"
 )
 
+// RecordingOption20Values returns every value of RecordingOption20, in schema order.
+func RecordingOption20Values() []RecordingOption20 {
+	return []RecordingOption20{RecordingOption20Always, RecordingOption20Never, RecordingOption20OnDemand, RecordingOption20AlwaysWithPauseResume, RecordingOption20OnDemandWithUserInitiatedStart}
+}
+
 // Validate checks the facets of RecordingOption20.
 func (t RecordingOption20) Validate() error {
 	switch t {
@@ -8087,6 +9052,11 @@ const (
 	RecordingOption22OnDemandStartAlwaysKeep        RecordingOption22 = "On Demand Start Always Keep"
 )
 
+// RecordingOption22Values returns every value of RecordingOption22, in schema order.
+func RecordingOption22Values() []RecordingOption22 {
+	return []RecordingOption22{RecordingOption22Always, RecordingOption22Never, RecordingOption22OnDemand, RecordingOption22AlwaysWithPauseResume, RecordingOption22OnDemandWithUserInitiatedStart, RecordingOption22AlwaysStartAlwaysKeep, RecordingOption22AlwaysStartOnDemandKeep, RecordingOption22OnDemandStartAlwaysKeep}
+}
+
 // Validate checks the facets of RecordingOption22.
 func (t RecordingOption22) Validate() error {
 	switch t {
@@ -8106,6 +9076,11 @@ const (
 	RecordingPauseResumeNotificationTypeBeep             RecordingPauseResumeNotificationType = "Beep"
 	RecordingPauseResumeNotificationTypePlayAnnouncement RecordingPauseResumeNotificationType = "Play Announcement"
 )
+
+// RecordingPauseResumeNotificationTypeValues returns every value of RecordingPauseResumeNotificationType, in schema order.
+func RecordingPauseResumeNotificationTypeValues() []RecordingPauseResumeNotificationType {
+	return []RecordingPauseResumeNotificationType{RecordingPauseResumeNotificationTypeNone, RecordingPauseResumeNotificationTypeBeep, RecordingPauseResumeNotificationTypePlayAnnouncement}
+}
 
 // Validate checks the facets of RecordingPauseResumeNotificationType.
 func (t RecordingPauseResumeNotificationType) Validate() error {
@@ -8183,6 +9158,11 @@ const (
 	RedirectingPresentationIndicatorPublic        RedirectingPresentationIndicator = "Public"
 )
 
+// RedirectingPresentationIndicatorValues returns every value of RedirectingPresentationIndicator, in schema order.
+func RedirectingPresentationIndicatorValues() []RedirectingPresentationIndicator {
+	return []RedirectingPresentationIndicator{RedirectingPresentationIndicatorAnonymous, RedirectingPresentationIndicatorAnonymousName, RedirectingPresentationIndicatorAnonymousURI, RedirectingPresentationIndicatorPublic}
+}
+
 // Validate checks the facets of RedirectingPresentationIndicator.
 func (t RedirectingPresentationIndicator) Validate() error {
 	switch t {
@@ -8225,6 +9205,11 @@ const (
 	RegistrationEndpointType21sp1VideoAddOn           RegistrationEndpointType21sp1 = "Video Add On"
 	RegistrationEndpointType21sp1Mobility             RegistrationEndpointType21sp1 = "Mobility"
 )
+
+// RegistrationEndpointType21sp1Values returns every value of RegistrationEndpointType21sp1, in schema order.
+func RegistrationEndpointType21sp1Values() []RegistrationEndpointType21sp1 {
+	return []RegistrationEndpointType21sp1{RegistrationEndpointType21sp1Primary, RegistrationEndpointType21sp1SharedCallAppearance, RegistrationEndpointType21sp1VideoAddOn, RegistrationEndpointType21sp1Mobility}
+}
 
 // Validate checks the facets of RegistrationEndpointType21sp1.
 func (t RegistrationEndpointType21sp1) Validate() error {
@@ -8324,6 +9309,11 @@ const (
 	RingPatternShortLongShort RingPattern = "Short-Long-Short"
 )
 
+// RingPatternValues returns every value of RingPattern, in schema order.
+func RingPatternValues() []RingPattern {
+	return []RingPattern{RingPatternNormal, RingPatternLongLong, RingPatternShortShortLong, RingPatternShortLongShort}
+}
+
 // Validate checks the facets of RingPattern.
 func (t RingPattern) Validate() error {
 	switch t {
@@ -8344,6 +9334,11 @@ const (
 	RoamingCriteriaDisregardRoaming RoamingCriteria = "Disregard Roaming"
 )
 
+// RoamingCriteriaValues returns every value of RoamingCriteria, in schema order.
+func RoamingCriteriaValues() []RoamingCriteria {
+	return []RoamingCriteria{RoamingCriteriaInHomeNetwork, RoamingCriteriaInRoamingNetwork, RoamingCriteriaDisregardRoaming}
+}
+
 // Validate checks the facets of RoamingCriteria.
 func (t RoamingCriteria) Validate() error {
 	switch t {
@@ -8363,6 +9358,11 @@ const (
 	RoamingModeGSM  RoamingMode = "GSM"
 	RoamingModeNone RoamingMode = "None"
 )
+
+// RoamingModeValues returns every value of RoamingMode, in schema order.
+func RoamingModeValues() []RoamingMode {
+	return []RoamingMode{RoamingModeCDMA, RoamingModeGSM, RoamingModeNone}
+}
 
 // Validate checks the facets of RoamingMode.
 func (t RoamingMode) Validate() error {
@@ -8415,6 +9415,11 @@ const (
 	RoutePointFailoverStatusNormal   RoutePointFailoverStatus = "Normal"
 	RoutePointFailoverStatusFailover RoutePointFailoverStatus = "Failover"
 )
+
+// RoutePointFailoverStatusValues returns every value of RoutePointFailoverStatus, in schema order.
+func RoutePointFailoverStatusValues() []RoutePointFailoverStatus {
+	return []RoutePointFailoverStatus{RoutePointFailoverStatusNormal, RoutePointFailoverStatusFailover}
+}
 
 // Validate checks the facets of RoutePointFailoverStatus.
 func (t RoutePointFailoverStatus) Validate() error {
@@ -8512,6 +9517,11 @@ const (
 	SIPBroadworksHoldingSDPMethodModifiedAddressSDP SIPBroadworksHoldingSDPMethod = "Modified Address SDP"
 )
 
+// SIPBroadworksHoldingSDPMethodValues returns every value of SIPBroadworksHoldingSDPMethod, in schema order.
+func SIPBroadworksHoldingSDPMethodValues() []SIPBroadworksHoldingSDPMethod {
+	return []SIPBroadworksHoldingSDPMethod{SIPBroadworksHoldingSDPMethodHoldSDP, SIPBroadworksHoldingSDPMethodModifiedAddressSDP}
+}
+
 // Validate checks the facets of SIPBroadworksHoldingSDPMethod.
 func (t SIPBroadworksHoldingSDPMethod) Validate() error {
 	switch t {
@@ -8531,6 +9541,11 @@ const (
 	SIPCallingPartyCategoryFormatISUPOLI SIPCallingPartyCategoryFormat = "ISUP OLI"
 	SIPCallingPartyCategoryFormatCPCGTD  SIPCallingPartyCategoryFormat = "CPC GTD"
 )
+
+// SIPCallingPartyCategoryFormatValues returns every value of SIPCallingPartyCategoryFormat, in schema order.
+func SIPCallingPartyCategoryFormatValues() []SIPCallingPartyCategoryFormat {
+	return []SIPCallingPartyCategoryFormat{SIPCallingPartyCategoryFormatCPC, SIPCallingPartyCategoryFormatISUPOLI, SIPCallingPartyCategoryFormatCPCGTD}
+}
 
 // Validate checks the facets of SIPCallingPartyCategoryFormat.
 func (t SIPCallingPartyCategoryFormat) Validate() error {
@@ -8554,6 +9569,11 @@ const (
 	SIPChargeHeaderFormatPAITelURI       SIPChargeHeaderFormat = "PAITelURI"
 	SIPChargeHeaderFormatDiversionSip    SIPChargeHeaderFormat = "DiversionSip"
 )
+
+// SIPChargeHeaderFormatValues returns every value of SIPChargeHeaderFormat, in schema order.
+func SIPChargeHeaderFormatValues() []SIPChargeHeaderFormat {
+	return []SIPChargeHeaderFormat{SIPChargeHeaderFormatChargeHeaderSip, SIPChargeHeaderFormatChargeHeaderTel, SIPChargeHeaderFormatPChargeInfoSip, SIPChargeHeaderFormatPChargeInfoTel, SIPChargeHeaderFormatPAITelURI, SIPChargeHeaderFormatDiversionSip}
+}
 
 // Validate checks the facets of SIPChargeHeaderFormat.
 func (t SIPChargeHeaderFormat) Validate() error {
@@ -8587,6 +9607,11 @@ const (
 	SIPDestinationTrunkGroupFormatXNortelProfile   SIPDestinationTrunkGroupFormat = "X Nortel Profile"
 )
 
+// SIPDestinationTrunkGroupFormatValues returns every value of SIPDestinationTrunkGroupFormat, in schema order.
+func SIPDestinationTrunkGroupFormatValues() []SIPDestinationTrunkGroupFormat {
+	return []SIPDestinationTrunkGroupFormat{SIPDestinationTrunkGroupFormatDTG, SIPDestinationTrunkGroupFormatTgrpInContact, SIPDestinationTrunkGroupFormatTgrpInRequestURI, SIPDestinationTrunkGroupFormatXNortelProfile}
+}
+
 // Validate checks the facets of SIPDestinationTrunkGroupFormat.
 func (t SIPDestinationTrunkGroupFormat) Validate() error {
 	switch t {
@@ -8609,6 +9634,11 @@ const (
 	SIPForkingSupportSingleDialogWithUPDATEIfAllowed    SIPForkingSupport = "Single Dialog With UPDATE If Allowed"
 )
 
+// SIPForkingSupportValues returns every value of SIPForkingSupport, in schema order.
+func SIPForkingSupportValues() []SIPForkingSupport {
+	return []SIPForkingSupport{SIPForkingSupportSingleDialog, SIPForkingSupportSingleDialogWithUPDATE, SIPForkingSupportMultipleDialogsWithErrorCorrection, SIPForkingSupportMultipleDialogs, SIPForkingSupportSingleDialogWithUPDATEIfAllowed}
+}
+
 // Validate checks the facets of SIPForkingSupport.
 func (t SIPForkingSupport) Validate() error {
 	switch t {
@@ -8627,6 +9657,11 @@ const (
 	SIPMultipleDialogBehaviorMultipleDialogs                    SIPMultipleDialogBehavior = "Multiple Dialogs"
 	SIPMultipleDialogBehaviorMultipleDialogsWithErrorCorrection SIPMultipleDialogBehavior = "Multiple Dialogs With Error Correction"
 )
+
+// SIPMultipleDialogBehaviorValues returns every value of SIPMultipleDialogBehavior, in schema order.
+func SIPMultipleDialogBehaviorValues() []SIPMultipleDialogBehavior {
+	return []SIPMultipleDialogBehavior{SIPMultipleDialogBehaviorMultipleDialogs, SIPMultipleDialogBehaviorMultipleDialogsWithErrorCorrection}
+}
 
 // Validate checks the facets of SIPMultipleDialogBehavior.
 func (t SIPMultipleDialogBehavior) Validate() error {
@@ -8669,6 +9704,11 @@ const (
 	SIPOriginatingTrunkGroupFormatXNortelProfile SIPOriginatingTrunkGroupFormat = "X Nortel Profile"
 )
 
+// SIPOriginatingTrunkGroupFormatValues returns every value of SIPOriginatingTrunkGroupFormat, in schema order.
+func SIPOriginatingTrunkGroupFormatValues() []SIPOriginatingTrunkGroupFormat {
+	return []SIPOriginatingTrunkGroupFormat{SIPOriginatingTrunkGroupFormatOTG, SIPOriginatingTrunkGroupFormatXNortelProfile}
+}
+
 // Validate checks the facets of SIPOriginatingTrunkGroupFormat.
 func (t SIPOriginatingTrunkGroupFormat) Validate() error {
 	switch t {
@@ -8690,6 +9730,11 @@ const (
 	SIPPrivacyVersionPrivacy00    SIPPrivacyVersion = "Privacy 00"
 )
 
+// SIPPrivacyVersionValues returns every value of SIPPrivacyVersion, in schema order.
+func SIPPrivacyVersionValues() []SIPPrivacyVersion {
+	return []SIPPrivacyVersion{SIPPrivacyVersionRFC3323, SIPPrivacyVersionRFC3323Japan, SIPPrivacyVersionPrivacy03, SIPPrivacyVersionPrivacy00}
+}
+
 // Validate checks the facets of SIPPrivacyVersion.
 func (t SIPPrivacyVersion) Validate() error {
 	switch t {
@@ -8710,6 +9755,11 @@ const (
 	SIPSingleDialogBehaviorSingleDialogWithUPDATEIfAllowed SIPSingleDialogBehavior = "Single Dialog With UPDATE If Allowed"
 )
 
+// SIPSingleDialogBehaviorValues returns every value of SIPSingleDialogBehavior, in schema order.
+func SIPSingleDialogBehaviorValues() []SIPSingleDialogBehavior {
+	return []SIPSingleDialogBehavior{SIPSingleDialogBehaviorSingleDialog, SIPSingleDialogBehaviorSingleDialogWithUPDATE, SIPSingleDialogBehaviorSingleDialogWithUPDATEIfAllowed}
+}
+
 // Validate checks the facets of SIPSingleDialogBehavior.
 func (t SIPSingleDialogBehavior) Validate() error {
 	switch t {
@@ -8729,6 +9779,11 @@ const (
 	SIPSuppressRFC3312PreconditionsNever                  SIPSuppressRFC3312Preconditions = "Never"
 	SIPSuppressRFC3312PreconditionsSuppressIfSingleDialog SIPSuppressRFC3312Preconditions = "Suppress If Single Dialog"
 )
+
+// SIPSuppressRFC3312PreconditionsValues returns every value of SIPSuppressRFC3312Preconditions, in schema order.
+func SIPSuppressRFC3312PreconditionsValues() []SIPSuppressRFC3312Preconditions {
+	return []SIPSuppressRFC3312Preconditions{SIPSuppressRFC3312PreconditionsAlways, SIPSuppressRFC3312PreconditionsNever, SIPSuppressRFC3312PreconditionsSuppressIfSingleDialog}
+}
 
 // Validate checks the facets of SIPSuppressRFC3312Preconditions.
 func (t SIPSuppressRFC3312Preconditions) Validate() error {
@@ -8805,6 +9860,11 @@ const (
 	SMPPVersion50 SMPPVersion = "5.0"
 )
 
+// SMPPVersionValues returns every value of SMPPVersion, in schema order.
+func SMPPVersionValues() []SMPPVersion {
+	return []SMPPVersion{SMPPVersion33, SMPPVersion34, SMPPVersion50}
+}
+
 // Validate checks the facets of SMPPVersion.
 func (t SMPPVersion) Validate() error {
 	switch t {
@@ -8824,6 +9884,11 @@ const (
 	ScheduleLevelGroup           ScheduleLevel = "Group"
 	ScheduleLevelUser            ScheduleLevel = "User"
 )
+
+// ScheduleLevelValues returns every value of ScheduleLevel, in schema order.
+func ScheduleLevelValues() []ScheduleLevel {
+	return []ScheduleLevel{ScheduleLevelServiceProvider, ScheduleLevelGroup, ScheduleLevelUser}
+}
 
 // Validate checks the facets of ScheduleLevel.
 func (t ScheduleLevel) Validate() error {
@@ -8854,6 +9919,11 @@ const (
 	ScheduleTypeHoliday ScheduleType = "Holiday"
 	ScheduleTypeTime    ScheduleType = "Time"
 )
+
+// ScheduleTypeValues returns every value of ScheduleType, in schema order.
+func ScheduleTypeValues() []ScheduleType {
+	return []ScheduleType{ScheduleTypeHoliday, ScheduleTypeTime}
+}
 
 // Validate checks the facets of ScheduleType.
 func (t ScheduleType) Validate() error {
@@ -8896,6 +9966,11 @@ const (
 	SelectiveCallRejectionCriteriaCallTypeSelectionForwarded     SelectiveCallRejectionCriteriaCallTypeSelection = "Forwarded"
 	SelectiveCallRejectionCriteriaCallTypeSelectionSpecifiedOnly SelectiveCallRejectionCriteriaCallTypeSelection = "Specified Only"
 )
+
+// SelectiveCallRejectionCriteriaCallTypeSelectionValues returns every value of SelectiveCallRejectionCriteriaCallTypeSelection, in schema order.
+func SelectiveCallRejectionCriteriaCallTypeSelectionValues() []SelectiveCallRejectionCriteriaCallTypeSelection {
+	return []SelectiveCallRejectionCriteriaCallTypeSelection{SelectiveCallRejectionCriteriaCallTypeSelectionAny, SelectiveCallRejectionCriteriaCallTypeSelectionForwarded, SelectiveCallRejectionCriteriaCallTypeSelectionSpecifiedOnly}
+}
 
 // Validate checks the facets of SelectiveCallRejectionCriteriaCallTypeSelection.
 func (t SelectiveCallRejectionCriteriaCallTypeSelection) Validate() error {
@@ -9053,6 +10128,11 @@ const (
 	ServicePackMigrationTaskStatusCompleted       ServicePackMigrationTaskStatus = "Completed"
 )
 
+// ServicePackMigrationTaskStatusValues returns every value of ServicePackMigrationTaskStatus, in schema order.
+func ServicePackMigrationTaskStatusValues() []ServicePackMigrationTaskStatus {
+	return []ServicePackMigrationTaskStatus{ServicePackMigrationTaskStatusAwaitingEdits, ServicePackMigrationTaskStatusPending, ServicePackMigrationTaskStatusProcessing, ServicePackMigrationTaskStatusTerminating, ServicePackMigrationTaskStatusTerminated, ServicePackMigrationTaskStatusStoppedBySystem, ServicePackMigrationTaskStatusCompleted}
+}
+
 // Validate checks the facets of ServicePackMigrationTaskStatus.
 func (t ServicePackMigrationTaskStatus) Validate() error {
 	switch t {
@@ -9078,6 +10158,11 @@ const (
 	ServicePackMigrationTaskStatus21Expired         ServicePackMigrationTaskStatus21 = "Expired"
 )
 
+// ServicePackMigrationTaskStatus21Values returns every value of ServicePackMigrationTaskStatus21, in schema order.
+func ServicePackMigrationTaskStatus21Values() []ServicePackMigrationTaskStatus21 {
+	return []ServicePackMigrationTaskStatus21{ServicePackMigrationTaskStatus21AwaitingEdits, ServicePackMigrationTaskStatus21Pending, ServicePackMigrationTaskStatus21Processing, ServicePackMigrationTaskStatus21Terminating, ServicePackMigrationTaskStatus21Terminated, ServicePackMigrationTaskStatus21StoppedBySystem, ServicePackMigrationTaskStatus21Completed, ServicePackMigrationTaskStatus21Expired}
+}
+
 // Validate checks the facets of ServicePackMigrationTaskStatus21.
 func (t ServicePackMigrationTaskStatus21) Validate() error {
 	switch t {
@@ -9097,6 +10182,11 @@ const (
 	ServicePackMigrationTaskUserSelectionTypeAny  ServicePackMigrationTaskUserSelectionType = "Any"
 	ServicePackMigrationTaskUserSelectionTypeNone ServicePackMigrationTaskUserSelectionType = "None"
 )
+
+// ServicePackMigrationTaskUserSelectionTypeValues returns every value of ServicePackMigrationTaskUserSelectionType, in schema order.
+func ServicePackMigrationTaskUserSelectionTypeValues() []ServicePackMigrationTaskUserSelectionType {
+	return []ServicePackMigrationTaskUserSelectionType{ServicePackMigrationTaskUserSelectionTypeAll, ServicePackMigrationTaskUserSelectionTypeAny, ServicePackMigrationTaskUserSelectionTypeNone}
+}
 
 // Validate checks the facets of ServicePackMigrationTaskUserSelectionType.
 func (t ServicePackMigrationTaskUserSelectionType) Validate() error {
@@ -9140,6 +10230,11 @@ const (
 	ServiceProviderAdminAccessDeviceAccessReadOnly                ServiceProviderAdminAccessDeviceAccess = "Read-Only"
 )
 
+// ServiceProviderAdminAccessDeviceAccessValues returns every value of ServiceProviderAdminAccessDeviceAccess, in schema order.
+func ServiceProviderAdminAccessDeviceAccessValues() []ServiceProviderAdminAccessDeviceAccess {
+	return []ServiceProviderAdminAccessDeviceAccess{ServiceProviderAdminAccessDeviceAccessFull, ServiceProviderAdminAccessDeviceAccessAssociateUserWithDevice, ServiceProviderAdminAccessDeviceAccessReadOnly}
+}
+
 // Validate checks the facets of ServiceProviderAdminAccessDeviceAccess.
 func (t ServiceProviderAdminAccessDeviceAccess) Validate() error {
 	switch t {
@@ -9160,6 +10255,11 @@ const (
 	ServiceProviderAdminAdminAccessNone     ServiceProviderAdminAdminAccess = "None"
 )
 
+// ServiceProviderAdminAdminAccessValues returns every value of ServiceProviderAdminAdminAccess, in schema order.
+func ServiceProviderAdminAdminAccessValues() []ServiceProviderAdminAdminAccess {
+	return []ServiceProviderAdminAdminAccess{ServiceProviderAdminAdminAccessFull, ServiceProviderAdminAdminAccessReadOnly, ServiceProviderAdminAdminAccessNone}
+}
+
 // Validate checks the facets of ServiceProviderAdminAdminAccess.
 func (t ServiceProviderAdminAdminAccess) Validate() error {
 	switch t {
@@ -9179,6 +10279,11 @@ const (
 	ServiceProviderAdminCallingLineIdNumberAccessReadOnly ServiceProviderAdminCallingLineIdNumberAccess = "Read-Only"
 )
 
+// ServiceProviderAdminCallingLineIdNumberAccessValues returns every value of ServiceProviderAdminCallingLineIdNumberAccess, in schema order.
+func ServiceProviderAdminCallingLineIdNumberAccessValues() []ServiceProviderAdminCallingLineIdNumberAccess {
+	return []ServiceProviderAdminCallingLineIdNumberAccess{ServiceProviderAdminCallingLineIdNumberAccessFull, ServiceProviderAdminCallingLineIdNumberAccessReadOnly}
+}
+
 // Validate checks the facets of ServiceProviderAdminCallingLineIdNumberAccess.
 func (t ServiceProviderAdminCallingLineIdNumberAccess) Validate() error {
 	switch t {
@@ -9197,6 +10302,11 @@ const (
 	ServiceProviderAdminCommunicationBarringAccessFull     ServiceProviderAdminCommunicationBarringAccess = "Full"
 	ServiceProviderAdminCommunicationBarringAccessReadOnly ServiceProviderAdminCommunicationBarringAccess = "Read-Only"
 )
+
+// ServiceProviderAdminCommunicationBarringAccessValues returns every value of ServiceProviderAdminCommunicationBarringAccess, in schema order.
+func ServiceProviderAdminCommunicationBarringAccessValues() []ServiceProviderAdminCommunicationBarringAccess {
+	return []ServiceProviderAdminCommunicationBarringAccess{ServiceProviderAdminCommunicationBarringAccessFull, ServiceProviderAdminCommunicationBarringAccessReadOnly}
+}
 
 // Validate checks the facets of ServiceProviderAdminCommunicationBarringAccess.
 func (t ServiceProviderAdminCommunicationBarringAccess) Validate() error {
@@ -9218,6 +10328,11 @@ const (
 	ServiceProviderAdminDepartmentAccessNone     ServiceProviderAdminDepartmentAccess = "None"
 )
 
+// ServiceProviderAdminDepartmentAccessValues returns every value of ServiceProviderAdminDepartmentAccess, in schema order.
+func ServiceProviderAdminDepartmentAccessValues() []ServiceProviderAdminDepartmentAccess {
+	return []ServiceProviderAdminDepartmentAccess{ServiceProviderAdminDepartmentAccessFull, ServiceProviderAdminDepartmentAccessReadOnly, ServiceProviderAdminDepartmentAccessNone}
+}
+
 // Validate checks the facets of ServiceProviderAdminDepartmentAccess.
 func (t ServiceProviderAdminDepartmentAccess) Validate() error {
 	switch t {
@@ -9237,6 +10352,11 @@ const (
 	ServiceProviderAdminDialableCallerIDAccessReadOnly ServiceProviderAdminDialableCallerIDAccess = "Read-Only"
 	ServiceProviderAdminDialableCallerIDAccessNone     ServiceProviderAdminDialableCallerIDAccess = "None"
 )
+
+// ServiceProviderAdminDialableCallerIDAccessValues returns every value of ServiceProviderAdminDialableCallerIDAccess, in schema order.
+func ServiceProviderAdminDialableCallerIDAccessValues() []ServiceProviderAdminDialableCallerIDAccess {
+	return []ServiceProviderAdminDialableCallerIDAccess{ServiceProviderAdminDialableCallerIDAccessFull, ServiceProviderAdminDialableCallerIDAccessReadOnly, ServiceProviderAdminDialableCallerIDAccessNone}
+}
 
 // Validate checks the facets of ServiceProviderAdminDialableCallerIDAccess.
 func (t ServiceProviderAdminDialableCallerIDAccess) Validate() error {
@@ -9258,6 +10378,11 @@ const (
 	ServiceProviderAdminGroupAccessNone                                 ServiceProviderAdminGroupAccess = "None"
 )
 
+// ServiceProviderAdminGroupAccessValues returns every value of ServiceProviderAdminGroupAccess, in schema order.
+func ServiceProviderAdminGroupAccessValues() []ServiceProviderAdminGroupAccess {
+	return []ServiceProviderAdminGroupAccess{ServiceProviderAdminGroupAccessFull, ServiceProviderAdminGroupAccessRestrictedFromAddingOrRemovingGroups, ServiceProviderAdminGroupAccessNone}
+}
+
 // Validate checks the facets of ServiceProviderAdminGroupAccess.
 func (t ServiceProviderAdminGroupAccess) Validate() error {
 	switch t {
@@ -9276,6 +10401,11 @@ const (
 	ServiceProviderAdminOfficeZoneAccessFull     ServiceProviderAdminOfficeZoneAccess = "Full"
 	ServiceProviderAdminOfficeZoneAccessReadOnly ServiceProviderAdminOfficeZoneAccess = "Read-Only"
 )
+
+// ServiceProviderAdminOfficeZoneAccessValues returns every value of ServiceProviderAdminOfficeZoneAccess, in schema order.
+func ServiceProviderAdminOfficeZoneAccessValues() []ServiceProviderAdminOfficeZoneAccess {
+	return []ServiceProviderAdminOfficeZoneAccess{ServiceProviderAdminOfficeZoneAccessFull, ServiceProviderAdminOfficeZoneAccessReadOnly}
+}
 
 // Validate checks the facets of ServiceProviderAdminOfficeZoneAccess.
 func (t ServiceProviderAdminOfficeZoneAccess) Validate() error {
@@ -9297,6 +10427,11 @@ const (
 	ServiceProviderAdminPhoneNumberExtensionAccessReadOnly                 ServiceProviderAdminPhoneNumberExtensionAccess = "Read-Only"
 )
 
+// ServiceProviderAdminPhoneNumberExtensionAccessValues returns every value of ServiceProviderAdminPhoneNumberExtensionAccess, in schema order.
+func ServiceProviderAdminPhoneNumberExtensionAccessValues() []ServiceProviderAdminPhoneNumberExtensionAccess {
+	return []ServiceProviderAdminPhoneNumberExtensionAccess{ServiceProviderAdminPhoneNumberExtensionAccessFull, ServiceProviderAdminPhoneNumberExtensionAccessAssignToServicesAndUsers, ServiceProviderAdminPhoneNumberExtensionAccessReadOnly}
+}
+
 // Validate checks the facets of ServiceProviderAdminPhoneNumberExtensionAccess.
 func (t ServiceProviderAdminPhoneNumberExtensionAccess) Validate() error {
 	switch t {
@@ -9316,6 +10451,11 @@ const (
 	ServiceProviderAdminProfileAccessReadOnly ServiceProviderAdminProfileAccess = "Read-Only"
 	ServiceProviderAdminProfileAccessNone     ServiceProviderAdminProfileAccess = "None"
 )
+
+// ServiceProviderAdminProfileAccessValues returns every value of ServiceProviderAdminProfileAccess, in schema order.
+func ServiceProviderAdminProfileAccessValues() []ServiceProviderAdminProfileAccess {
+	return []ServiceProviderAdminProfileAccess{ServiceProviderAdminProfileAccessFull, ServiceProviderAdminProfileAccessReadOnly, ServiceProviderAdminProfileAccessNone}
+}
 
 // Validate checks the facets of ServiceProviderAdminProfileAccess.
 func (t ServiceProviderAdminProfileAccess) Validate() error {
@@ -9337,6 +10477,11 @@ const (
 	ServiceProviderAdminServiceAccessReadOnly        ServiceProviderAdminServiceAccess = "Read-Only"
 )
 
+// ServiceProviderAdminServiceAccessValues returns every value of ServiceProviderAdminServiceAccess, in schema order.
+func ServiceProviderAdminServiceAccessValues() []ServiceProviderAdminServiceAccess {
+	return []ServiceProviderAdminServiceAccess{ServiceProviderAdminServiceAccessFull, ServiceProviderAdminServiceAccessNoAuthorization, ServiceProviderAdminServiceAccessReadOnly}
+}
+
 // Validate checks the facets of ServiceProviderAdminServiceAccess.
 func (t ServiceProviderAdminServiceAccess) Validate() error {
 	switch t {
@@ -9355,6 +10500,11 @@ const (
 	ServiceProviderAdminServicePackAccessFull ServiceProviderAdminServicePackAccess = "Full"
 	ServiceProviderAdminServicePackAccessNone ServiceProviderAdminServicePackAccess = "None"
 )
+
+// ServiceProviderAdminServicePackAccessValues returns every value of ServiceProviderAdminServicePackAccess, in schema order.
+func ServiceProviderAdminServicePackAccessValues() []ServiceProviderAdminServicePackAccess {
+	return []ServiceProviderAdminServicePackAccess{ServiceProviderAdminServicePackAccessFull, ServiceProviderAdminServicePackAccessNone}
+}
 
 // Validate checks the facets of ServiceProviderAdminServicePackAccess.
 func (t ServiceProviderAdminServicePackAccess) Validate() error {
@@ -9376,6 +10526,11 @@ const (
 	ServiceProviderAdminSessionAdmissionControlAccessNone     ServiceProviderAdminSessionAdmissionControlAccess = "None"
 )
 
+// ServiceProviderAdminSessionAdmissionControlAccessValues returns every value of ServiceProviderAdminSessionAdmissionControlAccess, in schema order.
+func ServiceProviderAdminSessionAdmissionControlAccessValues() []ServiceProviderAdminSessionAdmissionControlAccess {
+	return []ServiceProviderAdminSessionAdmissionControlAccess{ServiceProviderAdminSessionAdmissionControlAccessFull, ServiceProviderAdminSessionAdmissionControlAccessReadOnly, ServiceProviderAdminSessionAdmissionControlAccessNone}
+}
+
 // Validate checks the facets of ServiceProviderAdminSessionAdmissionControlAccess.
 func (t ServiceProviderAdminSessionAdmissionControlAccess) Validate() error {
 	switch t {
@@ -9395,6 +10550,11 @@ const (
 	ServiceProviderAdminTypeCustomer          ServiceProviderAdminType = "Customer"
 	ServiceProviderAdminTypePasswordResetOnly ServiceProviderAdminType = "Password Reset Only"
 )
+
+// ServiceProviderAdminTypeValues returns every value of ServiceProviderAdminType, in schema order.
+func ServiceProviderAdminTypeValues() []ServiceProviderAdminType {
+	return []ServiceProviderAdminType{ServiceProviderAdminTypeNormal, ServiceProviderAdminTypeCustomer, ServiceProviderAdminTypePasswordResetOnly}
+}
 
 // Validate checks the facets of ServiceProviderAdminType.
 func (t ServiceProviderAdminType) Validate() error {
@@ -9418,6 +10578,11 @@ const (
 	ServiceProviderAdminUserAccessNone            ServiceProviderAdminUserAccess = "None"
 )
 
+// ServiceProviderAdminUserAccessValues returns every value of ServiceProviderAdminUserAccess, in schema order.
+func ServiceProviderAdminUserAccessValues() []ServiceProviderAdminUserAccess {
+	return []ServiceProviderAdminUserAccess{ServiceProviderAdminUserAccessFull, ServiceProviderAdminUserAccessFullProfile, ServiceProviderAdminUserAccessReadOnlyProfile, ServiceProviderAdminUserAccessNoProfile, ServiceProviderAdminUserAccessNone}
+}
+
 // Validate checks the facets of ServiceProviderAdminUserAccess.
 func (t ServiceProviderAdminUserAccess) Validate() error {
 	switch t {
@@ -9436,6 +10601,11 @@ const (
 	ServiceProviderAdminVerifyTranslationAndRoutingAccessFull ServiceProviderAdminVerifyTranslationAndRoutingAccess = "Full"
 	ServiceProviderAdminVerifyTranslationAndRoutingAccessNone ServiceProviderAdminVerifyTranslationAndRoutingAccess = "None"
 )
+
+// ServiceProviderAdminVerifyTranslationAndRoutingAccessValues returns every value of ServiceProviderAdminVerifyTranslationAndRoutingAccess, in schema order.
+func ServiceProviderAdminVerifyTranslationAndRoutingAccessValues() []ServiceProviderAdminVerifyTranslationAndRoutingAccess {
+	return []ServiceProviderAdminVerifyTranslationAndRoutingAccess{ServiceProviderAdminVerifyTranslationAndRoutingAccessFull, ServiceProviderAdminVerifyTranslationAndRoutingAccessNone}
+}
 
 // Validate checks the facets of ServiceProviderAdminVerifyTranslationAndRoutingAccess.
 func (t ServiceProviderAdminVerifyTranslationAndRoutingAccess) Validate() error {
@@ -9456,6 +10626,11 @@ const (
 	ServiceProviderAdminWebBrandingAccessNone ServiceProviderAdminWebBrandingAccess = "None"
 )
 
+// ServiceProviderAdminWebBrandingAccessValues returns every value of ServiceProviderAdminWebBrandingAccess, in schema order.
+func ServiceProviderAdminWebBrandingAccessValues() []ServiceProviderAdminWebBrandingAccess {
+	return []ServiceProviderAdminWebBrandingAccess{ServiceProviderAdminWebBrandingAccessFull, ServiceProviderAdminWebBrandingAccessNone}
+}
+
 // Validate checks the facets of ServiceProviderAdminWebBrandingAccess.
 func (t ServiceProviderAdminWebBrandingAccess) Validate() error {
 	switch t {
@@ -9474,6 +10649,11 @@ const (
 	ServiceProviderConferenceURISettingLevelSystem          ServiceProviderConferenceURISettingLevel = "System"
 	ServiceProviderConferenceURISettingLevelServiceProvider ServiceProviderConferenceURISettingLevel = "Service Provider"
 )
+
+// ServiceProviderConferenceURISettingLevelValues returns every value of ServiceProviderConferenceURISettingLevel, in schema order.
+func ServiceProviderConferenceURISettingLevelValues() []ServiceProviderConferenceURISettingLevel {
+	return []ServiceProviderConferenceURISettingLevel{ServiceProviderConferenceURISettingLevelSystem, ServiceProviderConferenceURISettingLevelServiceProvider}
+}
 
 // Validate checks the facets of ServiceProviderConferenceURISettingLevel.
 func (t ServiceProviderConferenceURISettingLevel) Validate() error {
@@ -9504,6 +10684,11 @@ const (
 	ServiceProviderInternalCallsCLIDPolicyUseExtension           ServiceProviderInternalCallsCLIDPolicy = "Use Extension"
 	ServiceProviderInternalCallsCLIDPolicyUseExternalCallsPolicy ServiceProviderInternalCallsCLIDPolicy = "Use External Calls Policy"
 )
+
+// ServiceProviderInternalCallsCLIDPolicyValues returns every value of ServiceProviderInternalCallsCLIDPolicy, in schema order.
+func ServiceProviderInternalCallsCLIDPolicyValues() []ServiceProviderInternalCallsCLIDPolicy {
+	return []ServiceProviderInternalCallsCLIDPolicy{ServiceProviderInternalCallsCLIDPolicyUseExtension, ServiceProviderInternalCallsCLIDPolicyUseExternalCallsPolicy}
+}
 
 // Validate checks the facets of ServiceProviderInternalCallsCLIDPolicy.
 func (t ServiceProviderInternalCallsCLIDPolicy) Validate() error {
@@ -9536,6 +10721,11 @@ const (
 	ServiceProviderPasswordRulesApplyToGroupAdministratorAndUserExternalAuthentication ServiceProviderPasswordRulesApplyTo = "Group Administrator and User External Authentication"
 )
 
+// ServiceProviderPasswordRulesApplyToValues returns every value of ServiceProviderPasswordRulesApplyTo, in schema order.
+func ServiceProviderPasswordRulesApplyToValues() []ServiceProviderPasswordRulesApplyTo {
+	return []ServiceProviderPasswordRulesApplyTo{ServiceProviderPasswordRulesApplyToAdministrator, ServiceProviderPasswordRulesApplyToAdministratorAndUser, ServiceProviderPasswordRulesApplyToGroupAdministratorAndUserExternalAuthentication}
+}
+
 // Validate checks the facets of ServiceProviderPasswordRulesApplyTo.
 func (t ServiceProviderPasswordRulesApplyTo) Validate() error {
 	switch t {
@@ -9554,6 +10744,11 @@ const (
 	ServiceProviderVoicePortalScopeGroup           ServiceProviderVoicePortalScope = "Group"
 	ServiceProviderVoicePortalScopeServiceProvider ServiceProviderVoicePortalScope = "Service Provider"
 )
+
+// ServiceProviderVoicePortalScopeValues returns every value of ServiceProviderVoicePortalScope, in schema order.
+func ServiceProviderVoicePortalScopeValues() []ServiceProviderVoicePortalScope {
+	return []ServiceProviderVoicePortalScope{ServiceProviderVoicePortalScopeGroup, ServiceProviderVoicePortalScopeServiceProvider}
+}
 
 // Validate checks the facets of ServiceProviderVoicePortalScope.
 func (t ServiceProviderVoicePortalScope) Validate() error {
@@ -9585,6 +10780,11 @@ const (
 	ServiceTypeRoutePoint               ServiceType = "Route Point"
 	ServiceTypeVoiceXML                 ServiceType = "VoiceXML"
 )
+
+// ServiceTypeValues returns every value of ServiceType, in schema order.
+func ServiceTypeValues() []ServiceType {
+	return []ServiceType{ServiceTypeAutoAttendant, ServiceTypeAutoAttendantStandard, ServiceTypeBroadWorksAnywherePortal, ServiceTypeCallCenter, ServiceTypeCollaborateBridge, ServiceTypeFindMeFollowMe, ServiceTypeFlexibleSeatingHost, ServiceTypeGroupPaging, ServiceTypeHuntGroup, ServiceTypeInstantGroupCall, ServiceTypeInstantConferenceBridge, ServiceTypeMeetMeConferenceBridge, ServiceTypeRoutePoint, ServiceTypeVoiceXML}
+}
 
 // Validate checks the facets of ServiceType.
 func (t ServiceType) Validate() error {
@@ -9631,6 +10831,11 @@ const (
 	SessionAdmissionControlHighwaterSessionCountHoldoverPeriodMinutes60 SessionAdmissionControlHighwaterSessionCountHoldoverPeriodMinutes = "60"
 )
 
+// SessionAdmissionControlHighwaterSessionCountHoldoverPeriodMinutesValues returns every value of SessionAdmissionControlHighwaterSessionCountHoldoverPeriodMinutes, in schema order.
+func SessionAdmissionControlHighwaterSessionCountHoldoverPeriodMinutesValues() []SessionAdmissionControlHighwaterSessionCountHoldoverPeriodMinutes {
+	return []SessionAdmissionControlHighwaterSessionCountHoldoverPeriodMinutes{SessionAdmissionControlHighwaterSessionCountHoldoverPeriodMinutes5, SessionAdmissionControlHighwaterSessionCountHoldoverPeriodMinutes10, SessionAdmissionControlHighwaterSessionCountHoldoverPeriodMinutes15, SessionAdmissionControlHighwaterSessionCountHoldoverPeriodMinutes20, SessionAdmissionControlHighwaterSessionCountHoldoverPeriodMinutes30, SessionAdmissionControlHighwaterSessionCountHoldoverPeriodMinutes60}
+}
+
 // Validate checks the facets of SessionAdmissionControlHighwaterSessionCountHoldoverPeriodMinutes.
 func (t SessionAdmissionControlHighwaterSessionCountHoldoverPeriodMinutes) Validate() error {
 	switch t {
@@ -9662,6 +10867,11 @@ const (
 	SessionAdmissionControlTimeZoneOffsetMinutes45 SessionAdmissionControlTimeZoneOffsetMinutes = "45"
 )
 
+// SessionAdmissionControlTimeZoneOffsetMinutesValues returns every value of SessionAdmissionControlTimeZoneOffsetMinutes, in schema order.
+func SessionAdmissionControlTimeZoneOffsetMinutesValues() []SessionAdmissionControlTimeZoneOffsetMinutes {
+	return []SessionAdmissionControlTimeZoneOffsetMinutes{SessionAdmissionControlTimeZoneOffsetMinutes0, SessionAdmissionControlTimeZoneOffsetMinutes30, SessionAdmissionControlTimeZoneOffsetMinutes45}
+}
+
 // Validate checks the facets of SessionAdmissionControlTimeZoneOffsetMinutes.
 func (t SessionAdmissionControlTimeZoneOffsetMinutes) Validate() error {
 	switch t {
@@ -9681,6 +10891,11 @@ const (
 	SharedCallAppearanceBridgeWarningToneBargeIn          SharedCallAppearanceBridgeWarningTone = "Barge-In"
 	SharedCallAppearanceBridgeWarningToneBargeInAndRepeat SharedCallAppearanceBridgeWarningTone = "Barge-In and Repeat"
 )
+
+// SharedCallAppearanceBridgeWarningToneValues returns every value of SharedCallAppearanceBridgeWarningTone, in schema order.
+func SharedCallAppearanceBridgeWarningToneValues() []SharedCallAppearanceBridgeWarningTone {
+	return []SharedCallAppearanceBridgeWarningTone{SharedCallAppearanceBridgeWarningToneNone, SharedCallAppearanceBridgeWarningToneBargeIn, SharedCallAppearanceBridgeWarningToneBargeInAndRepeat}
+}
 
 // Validate checks the facets of SharedCallAppearanceBridgeWarningTone.
 func (t SharedCallAppearanceBridgeWarningTone) Validate() error {
@@ -9705,6 +10920,11 @@ const (
 	SignalingAddressTypeIntelligentDeviceAddressing    SignalingAddressType = "Intelligent Device Addressing"
 	SignalingAddressTypeIntelligentProxyAddressing     SignalingAddressType = "Intelligent Proxy Addressing"
 )
+
+// SignalingAddressTypeValues returns every value of SignalingAddressType, in schema order.
+func SignalingAddressTypeValues() []SignalingAddressType {
+	return []SignalingAddressType{SignalingAddressTypeNonIntelligentDeviceAddressing, SignalingAddressTypeNonIntelligentProxyAddressing, SignalingAddressTypeIntelligentDeviceAddressing, SignalingAddressTypeIntelligentProxyAddressing}
+}
 
 // Validate checks the facets of SignalingAddressType.
 func (t SignalingAddressType) Validate() error {
@@ -9735,6 +10955,11 @@ const (
 	SimultaneousRingSelectionDoNotRingIfOnACall      SimultaneousRingSelection = "Do not Ring if on a Call"
 	SimultaneousRingSelectionRingForAllIncomingCalls SimultaneousRingSelection = "Ring for all Incoming Calls"
 )
+
+// SimultaneousRingSelectionValues returns every value of SimultaneousRingSelection, in schema order.
+func SimultaneousRingSelectionValues() []SimultaneousRingSelection {
+	return []SimultaneousRingSelection{SimultaneousRingSelectionDoNotRingIfOnACall, SimultaneousRingSelectionRingForAllIncomingCalls}
+}
 
 // Validate checks the facets of SimultaneousRingSelection.
 func (t SimultaneousRingSelection) Validate() error {
@@ -9776,6 +11001,11 @@ const (
 	SliceTypeCallProcessing SliceType = "Call Processing"
 	SliceTypeProvisioning   SliceType = "Provisioning"
 )
+
+// SliceTypeValues returns every value of SliceType, in schema order.
+func SliceTypeValues() []SliceType {
+	return []SliceType{SliceTypeCallProcessing, SliceTypeProvisioning}
+}
 
 // Validate checks the facets of SliceType.
 func (t SliceType) Validate() error {
@@ -9841,6 +11071,11 @@ const (
 	StirShakenAttestationLevelGateway StirShakenAttestationLevel = "Gateway"
 )
 
+// StirShakenAttestationLevelValues returns every value of StirShakenAttestationLevel, in schema order.
+func StirShakenAttestationLevelValues() []StirShakenAttestationLevel {
+	return []StirShakenAttestationLevel{StirShakenAttestationLevelFull, StirShakenAttestationLevelPartial, StirShakenAttestationLevelGateway}
+}
+
 // Validate checks the facets of StirShakenAttestationLevel.
 func (t StirShakenAttestationLevel) Validate() error {
 	switch t {
@@ -9875,6 +11110,11 @@ const (
 	StirShakenSigningPolicyOff                       StirShakenSigningPolicy = "Off"
 )
 
+// StirShakenSigningPolicyValues returns every value of StirShakenSigningPolicy, in schema order.
+func StirShakenSigningPolicyValues() []StirShakenSigningPolicy {
+	return []StirShakenSigningPolicy{StirShakenSigningPolicyAllEligibleCalls, StirShakenSigningPolicyEligibleInterNetworkCalls, StirShakenSigningPolicyOff}
+}
+
 // Validate checks the facets of StirShakenSigningPolicy.
 func (t StirShakenSigningPolicy) Validate() error {
 	switch t {
@@ -9894,6 +11134,11 @@ const (
 	StirShakenTagFromOrPAIFrom StirShakenTagFromOrPAI = "From"
 	StirShakenTagFromOrPAIBoth StirShakenTagFromOrPAI = "Both"
 )
+
+// StirShakenTagFromOrPAIValues returns every value of StirShakenTagFromOrPAI, in schema order.
+func StirShakenTagFromOrPAIValues() []StirShakenTagFromOrPAI {
+	return []StirShakenTagFromOrPAI{StirShakenTagFromOrPAIPAI, StirShakenTagFromOrPAIFrom, StirShakenTagFromOrPAIBoth}
+}
 
 // Validate checks the facets of StirShakenTagFromOrPAI.
 func (t StirShakenTagFromOrPAI) Validate() error {
@@ -9915,6 +11160,11 @@ const (
 	StirShakenTaggingPolicyOff                       StirShakenTaggingPolicy = "Off"
 )
 
+// StirShakenTaggingPolicyValues returns every value of StirShakenTaggingPolicy, in schema order.
+func StirShakenTaggingPolicyValues() []StirShakenTaggingPolicy {
+	return []StirShakenTaggingPolicy{StirShakenTaggingPolicyAllEligibleCalls, StirShakenTaggingPolicyEligibleIntraNetworkCalls, StirShakenTaggingPolicyOff}
+}
+
 // Validate checks the facets of StirShakenTaggingPolicy.
 func (t StirShakenTaggingPolicy) Validate() error {
 	switch t {
@@ -9935,6 +11185,11 @@ const (
 	StirShakenUnscreenedTrunkGroupOriginationAttestationLevelGateway StirShakenUnscreenedTrunkGroupOriginationAttestationLevel = "Gateway"
 )
 
+// StirShakenUnscreenedTrunkGroupOriginationAttestationLevelValues returns every value of StirShakenUnscreenedTrunkGroupOriginationAttestationLevel, in schema order.
+func StirShakenUnscreenedTrunkGroupOriginationAttestationLevelValues() []StirShakenUnscreenedTrunkGroupOriginationAttestationLevel {
+	return []StirShakenUnscreenedTrunkGroupOriginationAttestationLevel{StirShakenUnscreenedTrunkGroupOriginationAttestationLevelFull, StirShakenUnscreenedTrunkGroupOriginationAttestationLevelPartial, StirShakenUnscreenedTrunkGroupOriginationAttestationLevelGateway}
+}
+
 // Validate checks the facets of StirShakenUnscreenedTrunkGroupOriginationAttestationLevel.
 func (t StirShakenUnscreenedTrunkGroupOriginationAttestationLevel) Validate() error {
 	switch t {
@@ -9953,6 +11208,11 @@ const (
 	StirShakenVerificationErrorHandlingAbort   StirShakenVerificationErrorHandling = "Abort"
 	StirShakenVerificationErrorHandlingProceed StirShakenVerificationErrorHandling = "Proceed"
 )
+
+// StirShakenVerificationErrorHandlingValues returns every value of StirShakenVerificationErrorHandling, in schema order.
+func StirShakenVerificationErrorHandlingValues() []StirShakenVerificationErrorHandling {
+	return []StirShakenVerificationErrorHandling{StirShakenVerificationErrorHandlingAbort, StirShakenVerificationErrorHandlingProceed}
+}
 
 // Validate checks the facets of StirShakenVerificationErrorHandling.
 func (t StirShakenVerificationErrorHandling) Validate() error {
@@ -9973,6 +11233,11 @@ const (
 	StirShakenVerstatTagTNValidationFailed StirShakenVerstatTag = "TN-Validation-Failed"
 	StirShakenVerstatTagNoTNValidation     StirShakenVerstatTag = "No-TN-Validation"
 )
+
+// StirShakenVerstatTagValues returns every value of StirShakenVerstatTag, in schema order.
+func StirShakenVerstatTagValues() []StirShakenVerstatTag {
+	return []StirShakenVerstatTag{StirShakenVerstatTagTNValidationPassed, StirShakenVerstatTagTNValidationFailed, StirShakenVerstatTagNoTNValidation}
+}
 
 // Validate checks the facets of StirShakenVerstatTag.
 func (t StirShakenVerstatTag) Validate() error {
@@ -10108,6 +11373,11 @@ const (
 	SubscriberTypeVoiceXML            SubscriberType = "VoiceXML"
 )
 
+// SubscriberTypeValues returns every value of SubscriberType, in schema order.
+func SubscriberTypeValues() []SubscriberType {
+	return []SubscriberType{SubscriberTypeUser, SubscriberTypeGroup, SubscriberTypeEnterprise, SubscriberTypeServiceProvider, SubscriberTypeAutoAttendant, SubscriberTypeBroadWorksAnywhere, SubscriberTypeCallCenter, SubscriberTypeCollaborateBridge, SubscriberTypeFindMeFollowMe, SubscriberTypeFlexibleSeatingHost, SubscriberTypeGroupPaging, SubscriberTypeHuntGroup, SubscriberTypeInstantGroupCall, SubscriberTypeMeetMeConferencing, SubscriberTypeMusicOnHold, SubscriberTypeRoutePoint, SubscriberTypeVoiceMessaging, SubscriberTypeVoiceXML}
+}
+
 // Validate checks the facets of SubscriberType.
 func (t SubscriberType) Validate() error {
 	switch t {
@@ -10127,6 +11397,11 @@ const (
 	SupportLinksSupportLinksFromDevices SupportLinks = "Support Links from Devices"
 	SupportLinksSupportLinkToDevice     SupportLinks = "Support Link to Device"
 )
+
+// SupportLinksValues returns every value of SupportLinks, in schema order.
+func SupportLinksValues() []SupportLinks {
+	return []SupportLinks{SupportLinksNotSupported, SupportLinksSupportLinksFromDevices, SupportLinksSupportLinkToDevice}
+}
 
 // Validate checks the facets of SupportLinks.
 func (t SupportLinks) Validate() error {
@@ -10149,6 +11424,11 @@ const (
 	SupportLinks22V2SupportLinkToDeviceAndUser SupportLinks22V2 = "Support Link to Device and User"
 )
 
+// SupportLinks22V2Values returns every value of SupportLinks22V2, in schema order.
+func SupportLinks22V2Values() []SupportLinks22V2 {
+	return []SupportLinks22V2{SupportLinks22V2NotSupported, SupportLinks22V2SupportLinksFromDevices, SupportLinks22V2SupportLinkToDevice, SupportLinks22V2SupportLinkToDeviceAndUser}
+}
+
 // Validate checks the facets of SupportLinks22V2.
 func (t SupportLinks22V2) Validate() error {
 	switch t {
@@ -10167,6 +11447,11 @@ const (
 	SystemAdminTypeSystem       SystemAdminType = "System"
 	SystemAdminTypeProvisioning SystemAdminType = "Provisioning"
 )
+
+// SystemAdminTypeValues returns every value of SystemAdminType, in schema order.
+func SystemAdminTypeValues() []SystemAdminType {
+	return []SystemAdminType{SystemAdminTypeSystem, SystemAdminTypeProvisioning}
+}
 
 // Validate checks the facets of SystemAdminType.
 func (t SystemAdminType) Validate() error {
@@ -10205,6 +11490,11 @@ const (
 	SystemLicenseType22V2StirShaken                     SystemLicenseType22V2 = "Stir-Shaken"
 )
 
+// SystemLicenseType22V2Values returns every value of SystemLicenseType22V2, in schema order.
+func SystemLicenseType22V2Values() []SystemLicenseType22V2 {
+	return []SystemLicenseType22V2{SystemLicenseType22V2LawfulInterceptEventMonitoring, SystemLicenseType22V2LawfulInterceptMediaMonitoring, SystemLicenseType22V2EnterpriseVoicePortal, SystemLicenseType22V2ServicePacks, SystemLicenseType22V2SIPTCP, SystemLicenseType22V2RealtimeAccounting, SystemLicenseType22V2NetworkWideMessaging, SystemLicenseType22V2ShInterface, SystemLicenseType22V2DestinationTrunkGroup, SystemLicenseType22V2DeploymentStudio, SystemLicenseType22V2SessionAdmissionControl, SystemLicenseType22V2SessionDataReplication, SystemLicenseType22V2BroadWorksMobileManager, SystemLicenseType22V2SystemVoicePortal, SystemLicenseType22V2NumberPortabilityQuery, SystemLicenseType22V2DeutscheTelekomHPBXProprietary, SystemLicenseType22V2CLIDDeliveryPrefix, SystemLicenseType22V2AutomaticCollectCallSystem, SystemLicenseType22V2CloudPBX, SystemLicenseType22V2StirShaken}
+}
+
 // Validate checks the facets of SystemLicenseType22V2.
 func (t SystemLicenseType22V2) Validate() error {
 	switch t {
@@ -10224,6 +11514,11 @@ const (
 	SystemPasswordRulesApplyToSystemProvisioningServiceProviderAdministrator SystemPasswordRulesApplyTo = "System, Provisioning, Service Provider Administrator"
 	SystemPasswordRulesApplyToAdministratorAndUser                           SystemPasswordRulesApplyTo = "Administrator and User"
 )
+
+// SystemPasswordRulesApplyToValues returns every value of SystemPasswordRulesApplyTo, in schema order.
+func SystemPasswordRulesApplyToValues() []SystemPasswordRulesApplyTo {
+	return []SystemPasswordRulesApplyTo{SystemPasswordRulesApplyToSystemProvisioningAdministrator, SystemPasswordRulesApplyToSystemProvisioningServiceProviderAdministrator, SystemPasswordRulesApplyToAdministratorAndUser}
+}
 
 // Validate checks the facets of SystemPasswordRulesApplyTo.
 func (t SystemPasswordRulesApplyTo) Validate() error {
@@ -10246,6 +11541,11 @@ const (
 	SystemPasswordRulesApplyTo24AdministratorAndUser                                                                            SystemPasswordRulesApplyTo24 = "Administrator and User"
 )
 
+// SystemPasswordRulesApplyTo24Values returns every value of SystemPasswordRulesApplyTo24, in schema order.
+func SystemPasswordRulesApplyTo24Values() []SystemPasswordRulesApplyTo24 {
+	return []SystemPasswordRulesApplyTo24{SystemPasswordRulesApplyTo24SystemProvisioningAdministratorAllOtherAdministratorsAndUsersUseExternalAuthentication, SystemPasswordRulesApplyTo24SystemProvisioningAdministratorAllOtherAdministratorsAndUsersUseTheirOrganizationSPasswordRules, SystemPasswordRulesApplyTo24SystemProvisioningServiceProviderAdministrator, SystemPasswordRulesApplyTo24AdministratorAndUser}
+}
+
 // Validate checks the facets of SystemPasswordRulesApplyTo24.
 func (t SystemPasswordRulesApplyTo24) Validate() error {
 	switch t {
@@ -10267,6 +11567,11 @@ const (
 	SystemPasswordRulesApplyToRISystemProvisioningServiceProviderAdministrator                                                  SystemPasswordRulesApplyToRI = "System, Provisioning, Service Provider Administrator"
 	SystemPasswordRulesApplyToRIAdministratorAndUser                                                                            SystemPasswordRulesApplyToRI = "Administrator and User"
 )
+
+// SystemPasswordRulesApplyToRIValues returns every value of SystemPasswordRulesApplyToRI, in schema order.
+func SystemPasswordRulesApplyToRIValues() []SystemPasswordRulesApplyToRI {
+	return []SystemPasswordRulesApplyToRI{SystemPasswordRulesApplyToRISystemProvisioningAdministrator, SystemPasswordRulesApplyToRISystemProvisioningAdministratorAllOtherAdministratorsAndUsersUseExternalAuthentication, SystemPasswordRulesApplyToRISystemProvisioningAdministratorAllOtherAdministratorsAndUsersUseTheirOrganizationSPasswordRules, SystemPasswordRulesApplyToRISystemProvisioningServiceProviderAdministrator, SystemPasswordRulesApplyToRIAdministratorAndUser}
+}
 
 // Validate checks the facets of SystemPasswordRulesApplyToRI.
 func (t SystemPasswordRulesApplyToRI) Validate() error {
@@ -10311,6 +11616,11 @@ const (
 	SystemUserCallingLineIdSelectionEnableEmergencyOnly      SystemUserCallingLineIdSelection = "Enable Emergency Only"
 )
 
+// SystemUserCallingLineIdSelectionValues returns every value of SystemUserCallingLineIdSelection, in schema order.
+func SystemUserCallingLineIdSelectionValues() []SystemUserCallingLineIdSelection {
+	return []SystemUserCallingLineIdSelection{SystemUserCallingLineIdSelectionDisableAll, SystemUserCallingLineIdSelectionEnableAll, SystemUserCallingLineIdSelectionEnableAllExceptEmergency, SystemUserCallingLineIdSelectionEnableEmergencyOnly}
+}
+
 // Validate checks the facets of SystemUserCallingLineIdSelection.
 func (t SystemUserCallingLineIdSelection) Validate() error {
 	switch t {
@@ -10341,6 +11651,11 @@ const (
 	SystemVoicePortalScopeSystem          SystemVoicePortalScope = "System"
 )
 
+// SystemVoicePortalScopeValues returns every value of SystemVoicePortalScope, in schema order.
+func SystemVoicePortalScopeValues() []SystemVoicePortalScope {
+	return []SystemVoicePortalScope{SystemVoicePortalScopeServiceProvider, SystemVoicePortalScopeSystem}
+}
+
 // Validate checks the facets of SystemVoicePortalScope.
 func (t SystemVoicePortalScope) Validate() error {
 	switch t {
@@ -10359,6 +11674,11 @@ const (
 	TagReencryptionTaskStatusNotStarted TagReencryptionTaskStatus = "Not Started"
 	TagReencryptionTaskStatusProcessing TagReencryptionTaskStatus = "Processing"
 )
+
+// TagReencryptionTaskStatusValues returns every value of TagReencryptionTaskStatus, in schema order.
+func TagReencryptionTaskStatusValues() []TagReencryptionTaskStatus {
+	return []TagReencryptionTaskStatus{TagReencryptionTaskStatusNotStarted, TagReencryptionTaskStatusProcessing}
+}
 
 // Validate checks the facets of TagReencryptionTaskStatus.
 func (t TagReencryptionTaskStatus) Validate() error {
@@ -10401,6 +11721,11 @@ const (
 	ThirdPartyVoiceMailSupportMailboxIdTypeURL                    ThirdPartyVoiceMailSupportMailboxIdType = "URL"
 )
 
+// ThirdPartyVoiceMailSupportMailboxIdTypeValues returns every value of ThirdPartyVoiceMailSupportMailboxIdType, in schema order.
+func ThirdPartyVoiceMailSupportMailboxIdTypeValues() []ThirdPartyVoiceMailSupportMailboxIdType {
+	return []ThirdPartyVoiceMailSupportMailboxIdType{ThirdPartyVoiceMailSupportMailboxIdTypeUserOrGroupPhoneNumber, ThirdPartyVoiceMailSupportMailboxIdTypeURL}
+}
+
 // Validate checks the facets of ThirdPartyVoiceMailSupportMailboxIdType.
 func (t ThirdPartyVoiceMailSupportMailboxIdType) Validate() error {
 	switch t {
@@ -10438,6 +11763,11 @@ const (
 	ThirdPartyVoiceMailSupportNumberOfRings20 ThirdPartyVoiceMailSupportNumberOfRings = 20
 )
 
+// ThirdPartyVoiceMailSupportNumberOfRingsValues returns every value of ThirdPartyVoiceMailSupportNumberOfRings, in schema order.
+func ThirdPartyVoiceMailSupportNumberOfRingsValues() []ThirdPartyVoiceMailSupportNumberOfRings {
+	return []ThirdPartyVoiceMailSupportNumberOfRings{ThirdPartyVoiceMailSupportNumberOfRings0, ThirdPartyVoiceMailSupportNumberOfRings2, ThirdPartyVoiceMailSupportNumberOfRings3, ThirdPartyVoiceMailSupportNumberOfRings4, ThirdPartyVoiceMailSupportNumberOfRings5, ThirdPartyVoiceMailSupportNumberOfRings6, ThirdPartyVoiceMailSupportNumberOfRings7, ThirdPartyVoiceMailSupportNumberOfRings8, ThirdPartyVoiceMailSupportNumberOfRings9, ThirdPartyVoiceMailSupportNumberOfRings10, ThirdPartyVoiceMailSupportNumberOfRings11, ThirdPartyVoiceMailSupportNumberOfRings12, ThirdPartyVoiceMailSupportNumberOfRings13, ThirdPartyVoiceMailSupportNumberOfRings14, ThirdPartyVoiceMailSupportNumberOfRings15, ThirdPartyVoiceMailSupportNumberOfRings16, ThirdPartyVoiceMailSupportNumberOfRings17, ThirdPartyVoiceMailSupportNumberOfRings18, ThirdPartyVoiceMailSupportNumberOfRings19, ThirdPartyVoiceMailSupportNumberOfRings20}
+}
+
 // Validate checks the facets of ThirdPartyVoiceMailSupportNumberOfRings.
 func (t ThirdPartyVoiceMailSupportNumberOfRings) Validate() error {
 	switch t {
@@ -10456,6 +11786,11 @@ const (
 	ThirdPartyVoiceMailSupportServerSelectionGroupMailServer        ThirdPartyVoiceMailSupportServerSelection = "Group Mail Server"
 	ThirdPartyVoiceMailSupportServerSelectionUserSpecificMailServer ThirdPartyVoiceMailSupportServerSelection = "User Specific Mail Server"
 )
+
+// ThirdPartyVoiceMailSupportServerSelectionValues returns every value of ThirdPartyVoiceMailSupportServerSelection, in schema order.
+func ThirdPartyVoiceMailSupportServerSelectionValues() []ThirdPartyVoiceMailSupportServerSelection {
+	return []ThirdPartyVoiceMailSupportServerSelection{ThirdPartyVoiceMailSupportServerSelectionGroupMailServer, ThirdPartyVoiceMailSupportServerSelectionUserSpecificMailServer}
+}
 
 // Validate checks the facets of ThirdPartyVoiceMailSupportServerSelection.
 func (t ThirdPartyVoiceMailSupportServerSelection) Validate() error {
@@ -10509,6 +11844,11 @@ const (
 	TransportProtocolTCP         TransportProtocol = "TCP"
 	TransportProtocolUnspecified TransportProtocol = "Unspecified"
 )
+
+// TransportProtocolValues returns every value of TransportProtocol, in schema order.
+func TransportProtocolValues() []TransportProtocol {
+	return []TransportProtocol{TransportProtocolUDP, TransportProtocolTCP, TransportProtocolUnspecified}
+}
 
 // Validate checks the facets of TransportProtocol.
 func (t TransportProtocol) Validate() error {
@@ -10573,6 +11913,11 @@ const (
 	TrunkGroupCapacityExceededActionReroute TrunkGroupCapacityExceededAction = "Reroute"
 )
 
+// TrunkGroupCapacityExceededActionValues returns every value of TrunkGroupCapacityExceededAction, in schema order.
+func TrunkGroupCapacityExceededActionValues() []TrunkGroupCapacityExceededAction {
+	return []TrunkGroupCapacityExceededAction{TrunkGroupCapacityExceededActionForward, TrunkGroupCapacityExceededActionReroute}
+}
+
 // Validate checks the facets of TrunkGroupCapacityExceededAction.
 func (t TrunkGroupCapacityExceededAction) Validate() error {
 	switch t {
@@ -10606,6 +11951,11 @@ const (
 	TrunkGroupHighwaterCallCountHoldoverPeriodMinutes30 TrunkGroupHighwaterCallCountHoldoverPeriodMinutes = 30
 	TrunkGroupHighwaterCallCountHoldoverPeriodMinutes60 TrunkGroupHighwaterCallCountHoldoverPeriodMinutes = 60
 )
+
+// TrunkGroupHighwaterCallCountHoldoverPeriodMinutesValues returns every value of TrunkGroupHighwaterCallCountHoldoverPeriodMinutes, in schema order.
+func TrunkGroupHighwaterCallCountHoldoverPeriodMinutesValues() []TrunkGroupHighwaterCallCountHoldoverPeriodMinutes {
+	return []TrunkGroupHighwaterCallCountHoldoverPeriodMinutes{TrunkGroupHighwaterCallCountHoldoverPeriodMinutes5, TrunkGroupHighwaterCallCountHoldoverPeriodMinutes10, TrunkGroupHighwaterCallCountHoldoverPeriodMinutes15, TrunkGroupHighwaterCallCountHoldoverPeriodMinutes20, TrunkGroupHighwaterCallCountHoldoverPeriodMinutes30, TrunkGroupHighwaterCallCountHoldoverPeriodMinutes60}
+}
 
 // Validate checks the facets of TrunkGroupHighwaterCallCountHoldoverPeriodMinutes.
 func (t TrunkGroupHighwaterCallCountHoldoverPeriodMinutes) Validate() error {
@@ -10649,6 +11999,11 @@ const (
 	TrunkGroupOutOfDialogPBXRedirectionCLIDMappingEnabledAndApplyPolicies  TrunkGroupOutOfDialogPBXRedirectionCLIDMapping = "Enabled And Apply Policies"
 )
 
+// TrunkGroupOutOfDialogPBXRedirectionCLIDMappingValues returns every value of TrunkGroupOutOfDialogPBXRedirectionCLIDMapping, in schema order.
+func TrunkGroupOutOfDialogPBXRedirectionCLIDMappingValues() []TrunkGroupOutOfDialogPBXRedirectionCLIDMapping {
+	return []TrunkGroupOutOfDialogPBXRedirectionCLIDMapping{TrunkGroupOutOfDialogPBXRedirectionCLIDMappingDisabled, TrunkGroupOutOfDialogPBXRedirectionCLIDMappingEnabledAndIgnorePolicies, TrunkGroupOutOfDialogPBXRedirectionCLIDMappingEnabledAndApplyPolicies}
+}
+
 // Validate checks the facets of TrunkGroupOutOfDialogPBXRedirectionCLIDMapping.
 func (t TrunkGroupOutOfDialogPBXRedirectionCLIDMapping) Validate() error {
 	switch t {
@@ -10667,6 +12022,11 @@ const (
 	TrunkGroupPilotUserCallingLineAssertedIdentityUsagePolicyAllOriginatingCalls        TrunkGroupPilotUserCallingLineAssertedIdentityUsagePolicy = "All Originating Calls"
 	TrunkGroupPilotUserCallingLineAssertedIdentityUsagePolicyUnscreenedOriginatingCalls TrunkGroupPilotUserCallingLineAssertedIdentityUsagePolicy = "Unscreened Originating Calls"
 )
+
+// TrunkGroupPilotUserCallingLineAssertedIdentityUsagePolicyValues returns every value of TrunkGroupPilotUserCallingLineAssertedIdentityUsagePolicy, in schema order.
+func TrunkGroupPilotUserCallingLineAssertedIdentityUsagePolicyValues() []TrunkGroupPilotUserCallingLineAssertedIdentityUsagePolicy {
+	return []TrunkGroupPilotUserCallingLineAssertedIdentityUsagePolicy{TrunkGroupPilotUserCallingLineAssertedIdentityUsagePolicyAllOriginatingCalls, TrunkGroupPilotUserCallingLineAssertedIdentityUsagePolicyUnscreenedOriginatingCalls}
+}
 
 // Validate checks the facets of TrunkGroupPilotUserCallingLineAssertedIdentityUsagePolicy.
 func (t TrunkGroupPilotUserCallingLineAssertedIdentityUsagePolicy) Validate() error {
@@ -10688,6 +12048,11 @@ const (
 	TrunkGroupTimeZoneOffsetMinutes45 TrunkGroupTimeZoneOffsetMinutes = 45
 )
 
+// TrunkGroupTimeZoneOffsetMinutesValues returns every value of TrunkGroupTimeZoneOffsetMinutes, in schema order.
+func TrunkGroupTimeZoneOffsetMinutesValues() []TrunkGroupTimeZoneOffsetMinutes {
+	return []TrunkGroupTimeZoneOffsetMinutes{TrunkGroupTimeZoneOffsetMinutes0, TrunkGroupTimeZoneOffsetMinutes30, TrunkGroupTimeZoneOffsetMinutes45}
+}
+
 // Validate checks the facets of TrunkGroupTimeZoneOffsetMinutes.
 func (t TrunkGroupTimeZoneOffsetMinutes) Validate() error {
 	switch t {
@@ -10708,6 +12073,11 @@ const (
 	TrunkGroupUserLookupPolicyBasicLookupPreferFrom TrunkGroupUserLookupPolicy = "Basic Lookup Prefer From"
 )
 
+// TrunkGroupUserLookupPolicyValues returns every value of TrunkGroupUserLookupPolicy, in schema order.
+func TrunkGroupUserLookupPolicyValues() []TrunkGroupUserLookupPolicy {
+	return []TrunkGroupUserLookupPolicy{TrunkGroupUserLookupPolicyBasic, TrunkGroupUserLookupPolicyExtended, TrunkGroupUserLookupPolicyBasicLookupPreferFrom}
+}
+
 // Validate checks the facets of TrunkGroupUserLookupPolicy.
 func (t TrunkGroupUserLookupPolicy) Validate() error {
 	switch t {
@@ -10727,6 +12097,11 @@ const (
 	TrunkModeProxy TrunkMode = "Proxy"
 	TrunkModeUser  TrunkMode = "User"
 )
+
+// TrunkModeValues returns every value of TrunkMode, in schema order.
+func TrunkModeValues() []TrunkMode {
+	return []TrunkMode{TrunkModePilot, TrunkModeProxy, TrunkModeUser}
+}
 
 // Validate checks the facets of TrunkMode.
 func (t TrunkMode) Validate() error {
@@ -10757,6 +12132,11 @@ const (
 	UnassignPhoneNumbersLevelGroup           UnassignPhoneNumbersLevel = "Group"
 	UnassignPhoneNumbersLevelServiceProvider UnassignPhoneNumbersLevel = "Service Provider"
 )
+
+// UnassignPhoneNumbersLevelValues returns every value of UnassignPhoneNumbersLevel, in schema order.
+func UnassignPhoneNumbersLevelValues() []UnassignPhoneNumbersLevel {
+	return []UnassignPhoneNumbersLevel{UnassignPhoneNumbersLevelGroup, UnassignPhoneNumbersLevelServiceProvider}
+}
 
 // Validate checks the facets of UnassignPhoneNumbersLevel.
 func (t UnassignPhoneNumbersLevel) Validate() error {
@@ -10800,6 +12180,11 @@ const (
 	UnscreenedPresentationIdentityPolicyUnscreenedPresentationIdentityWithProfileDomain UnscreenedPresentationIdentityPolicy = "Unscreened Presentation Identity With Profile Domain"
 )
 
+// UnscreenedPresentationIdentityPolicyValues returns every value of UnscreenedPresentationIdentityPolicy, in schema order.
+func UnscreenedPresentationIdentityPolicyValues() []UnscreenedPresentationIdentityPolicy {
+	return []UnscreenedPresentationIdentityPolicy{UnscreenedPresentationIdentityPolicyProfilePresentationIdentity, UnscreenedPresentationIdentityPolicyUnscreenedPresentationIdentity, UnscreenedPresentationIdentityPolicyUnscreenedPresentationIdentityWithProfileDomain}
+}
+
 // Validate checks the facets of UnscreenedPresentationIdentityPolicy.
 func (t UnscreenedPresentationIdentityPolicy) Validate() error {
 	switch t {
@@ -10829,6 +12214,11 @@ const (
 	UserDevicePolicyLineModeSingleUserPrivateAndShared UserDevicePolicyLineMode = "Single User Private and Shared"
 	UserDevicePolicyLineModeMultipleUserShared         UserDevicePolicyLineMode = "Multiple User Shared"
 )
+
+// UserDevicePolicyLineModeValues returns every value of UserDevicePolicyLineMode, in schema order.
+func UserDevicePolicyLineModeValues() []UserDevicePolicyLineMode {
+	return []UserDevicePolicyLineMode{UserDevicePolicyLineModeSingleUserPrivateAndShared, UserDevicePolicyLineModeMultipleUserShared}
+}
 
 // Validate checks the facets of UserDevicePolicyLineMode.
 func (t UserDevicePolicyLineMode) Validate() error {
@@ -11070,6 +12460,11 @@ const (
 	UserServiceZoneCallingRestrictions                    UserService = "Zone Calling Restrictions"
 )
 
+// UserServiceValues returns every value of UserService, in schema order.
+func UserServiceValues() []UserService {
+	return []UserService{UserService3G4GContinuity, UserService5G, UserServiceAdviceOfCharge, UserServiceAlternateNumbers, UserServiceAnonymousCallRejection, UserServiceAttendantConsole, UserServiceAuthentication, UserServiceAutomaticCallback, UserServiceAutomaticCollectCall, UserServiceAutomaticHoldRetrieve, UserServiceBargeInExempt, UserServiceBasicCallLogs, UserServiceBriaForBroadWorks, UserServiceBroadTouchBusinessCommunicatorDesktop, UserServiceBroadTouchBusinessCommunicatorDesktopAudio, UserServiceBroadTouchBusinessCommunicatorMobile, UserServiceBroadTouchBusinessCommunicatorMobileAudio, UserServiceBroadTouchBusinessCommunicatorTablet, UserServiceBroadTouchBusinessCommunicatorTabletAudio, UserServiceBroadTouchBusinessCommunicatorTabletVideo, UserServiceBroadWorksAgent, UserServiceBroadWorksAnywhere, UserServiceBroadWorksConnectorForLotusSametime, UserServiceBroadWorksMobility, UserServiceBroadWorksReceptionistOffice, UserServiceBroadWorksReceptionistSmallBusiness, UserServiceBroadWorksSupervisor, UserServiceBusyLampField, UserServiceCallCenterBasic, UserServiceCallCenterMonitoring, UserServiceCallCenterStandard, UserServiceCallCenterPremium, UserServiceCallForwardingAlways, UserServiceCallForwardingAlwaysSecondary, UserServiceCallForwardingBusy, UserServiceCallForwardingNoAnswer, UserServiceCallForwardingNotReachable, UserServiceCallForwardingSelective, UserServiceCallMeNow, UserServiceCallNotify, UserServiceCallRecording, UserServiceCallReturn, UserServiceCallTransfer, UserServiceCallWaiting, UserServiceCallingLineIDBlockingOverride, UserServiceCallingLineIDDeliveryBlocking, UserServiceCallingNameDelivery, UserServiceCallingNameRetrieval, UserServiceCallingNumberDelivery, UserServiceCallingPartyCategory, UserServiceChargeNumber, UserServiceClassmark, UserServiceClientCallControl, UserServiceClientCallControlII, UserServiceClientLicense1, UserServiceClientLicense2, UserServiceClientLicense3, UserServiceClientLicense4, UserServiceClientLicense5, UserServiceClientLicense6, UserServiceClientLicense7, UserServiceClientLicense8, UserServiceClientLicense9, UserServiceClientLicense10, UserServiceClientLicense11, UserServiceClientLicense12, UserServiceClientLicense13, UserServiceClientLicense14, UserServiceClientLicense15, UserServiceClientLicense16, UserServiceClientLicense17, UserServiceClientLicense18, UserServiceClientLicense19, UserServiceClientLicense20, UserServiceClientLicense21, UserServiceClientLicense22, UserServiceClientLicense23, UserServiceClientLicense24, UserServiceClientLicense25, UserServiceClientLicense26, UserServiceClientLicense27, UserServiceClientLicense28, UserServiceClientLicense29, UserServiceClientLicense30, UserServiceClientLicense31, UserServiceClientLicense32, UserServiceClientLicense33, UserServiceClientLicense34, UserServiceClientLicense35, UserServiceClientLicense36, UserServiceClientLicense37, UserServiceClientLicense38, UserServiceClientLicense39, UserServiceClientLicense40, UserServiceClientLicense41, UserServiceClientLicense42, UserServiceClientLicense43, UserServiceClientLicense44, UserServiceClientLicense45, UserServiceClientLicense46, UserServiceClientLicense47, UserServiceClientLicense48, UserServiceClientLicense49, UserServiceClientLicense50, UserServiceCollaborateAudio, UserServiceCollaborateVideo, UserServiceCollaborateSharing, UserServiceCommPilotCallManager, UserServiceCommPilotExpress, UserServiceCommPilotExpressSR, UserServiceCommPilotLite, UserServiceCommPilotReceptionist, UserServiceCommPilotResidential, UserServiceCommPilotSmallBusiness, UserServiceCommunicationBarringUserControl, UserServiceConferenceRoom, UserServiceConnectedLineIdentificationPresentation, UserServiceConnectedLineIdentificationRestriction, UserServiceCustomerOriginatedTrace, UserServiceCustomRingbackUser, UserServiceCustomRingbackUserCallWaiting, UserServiceCustomRingbackUserVideo, UserServiceDirectRoute, UserServiceDirectedCallPickup, UserServiceDirectedCallPickupWithBargeIn, UserServiceDirectoryNumberHunting, UserServiceDiversionInhibitor, UserServiceDoNotDisturb, UserServiceDualModeVCC, UserServiceEnhancedCallLogs, UserServiceExecutive, UserServiceExecutiveAssistant, UserServiceExternalCallingLineIDDelivery, UserServiceExternalCustomRingback, UserServiceFaxMessaging, UserServiceFindMeFollowMe, UserServiceFlashCallHold, UserServiceGETSCallingLineIDDeliveryBlocking, UserServiceGroupNightForwarding, UserServiceHotelingGuest, UserServiceHotelingHost, UserServiceFlexibleSeatingGuest, UserServiceIntegratedIMP, UserServiceInCallServiceActivation, UserServiceINIntegration, UserServiceIntelligentNetworkServiceControl, UserServiceInterceptUser, UserServiceInternalCallingLineIDDelivery, UserServiceLastNumberRedial, UserServiceLegacyAutomaticCallback, UserServiceLocationBasedCallingRestrictions, UserServiceLyncCTI, UserServiceLyncSoftphone, UserServiceMaliciousCallTrace, UserServiceMobileExtensionToExtensionDialing, UserServiceMobility, UserServiceMultipleCallArrangement, UserServiceMusicOnHoldUser, UserServiceVideoOnHoldUser, UserServiceMWIDeliveryToMobileEndpoint, UserServiceNWayCall, UserServiceNumberPortabilityAnnouncement, UserServiceOMAPresence, UserServiceOutlookIntegration, UserServiceOfficeCommunicatorTab, UserServicePBXIntegration, UserServicePersonalAssistant, UserServicePhysicalLocation, UserServicePolycomPhoneServices, UserServicePreAlertingAnnouncement, UserServicePreferredCarrierUser, UserServicePrepaid, UserServicePriorityAlert, UserServicePrivacy, UserServicePushToTalk, UserServiceRemoteOffice, UserServiceResourcePriority, UserServiceRouteList, UserServiceSMDIMessageDesk, UserServiceSecurityClassification, UserServiceSelectiveCallAcceptance, UserServiceSelectiveCallRejection, UserServiceSequentialRing, UserServiceServiceScriptsUser, UserServiceSharedCallAppearance, UserServiceSharedCallAppearance5, UserServiceSharedCallAppearance10, UserServiceSharedCallAppearance15, UserServiceSharedCallAppearance20, UserServiceSharedCallAppearance25, UserServiceSharedCallAppearance30, UserServiceSharedCallAppearance35, UserServiceShortMessageService, UserServiceSilentAlerting, UserServiceSimultaneousRingFamily, UserServiceSimultaneousRingPersonal, UserServiceSpeedDial100, UserServiceSpeedDial8, UserServiceTerminatingAlternateTrunkIdentity, UserServiceTerminatingClosedUserGroup, UserServiceThirdPartyIMP, UserServiceThirdPartyMWIControl, UserServiceThirdPartyVoiceMailSupport, UserServiceThreeWayCall, UserServiceTwoStageDialing, UserServiceVideoAddOn, UserServiceVirtualOnNetEnterpriseExtensions, UserServiceVisualDeviceManagement, UserServiceVoiceMessagingUser, UserServiceVoiceMessagingUserVideo, UserServiceVoicePortalCalling, UserServiceZoneCallingRestrictions}
+}
+
 // Validate checks the facets of UserService.
 func (t UserService) Validate() error {
 	switch t {
@@ -11102,6 +12497,11 @@ const (
 	UserTypeVoiceXML            UserType = "VoiceXML"
 )
 
+// UserTypeValues returns every value of UserType, in schema order.
+func UserTypeValues() []UserType {
+	return []UserType{UserTypeNormal, UserTypeAutoAttendant, UserTypeBroadWorksAnywhere, UserTypeCallCenter, UserTypeCollaborateBridge, UserTypeFindMeFollowMe, UserTypeFlexibleSeatingHost, UserTypeGroupPaging, UserTypeHuntGroup, UserTypeInstantGroupCall, UserTypeMeetMeConferencing, UserTypeMusicOnHold, UserTypeRoutePoint, UserTypeVoiceMessaging, UserTypeVoiceXML}
+}
+
 // Validate checks the facets of UserType.
 func (t UserType) Validate() error {
 	switch t {
@@ -11132,6 +12532,11 @@ const (
 	VideoAddOnMaxOriginatingCallDelaySeconds5  VideoAddOnMaxOriginatingCallDelaySeconds = 5
 	VideoAddOnMaxOriginatingCallDelaySeconds10 VideoAddOnMaxOriginatingCallDelaySeconds = 10
 )
+
+// VideoAddOnMaxOriginatingCallDelaySecondsValues returns every value of VideoAddOnMaxOriginatingCallDelaySeconds, in schema order.
+func VideoAddOnMaxOriginatingCallDelaySecondsValues() []VideoAddOnMaxOriginatingCallDelaySeconds {
+	return []VideoAddOnMaxOriginatingCallDelaySeconds{VideoAddOnMaxOriginatingCallDelaySeconds2, VideoAddOnMaxOriginatingCallDelaySeconds5, VideoAddOnMaxOriginatingCallDelaySeconds10}
+}
 
 // Validate checks the facets of VideoAddOnMaxOriginatingCallDelaySeconds.
 func (t VideoAddOnMaxOriginatingCallDelaySeconds) Validate() error {
@@ -11185,6 +12590,11 @@ const (
 	VoiceMessagingBrandingSelectionBranded VoiceMessagingBrandingSelection = "Branded"
 )
 
+// VoiceMessagingBrandingSelectionValues returns every value of VoiceMessagingBrandingSelection, in schema order.
+func VoiceMessagingBrandingSelectionValues() []VoiceMessagingBrandingSelection {
+	return []VoiceMessagingBrandingSelection{VoiceMessagingBrandingSelectionDefault, VoiceMessagingBrandingSelectionBranded}
+}
+
 // Validate checks the facets of VoiceMessagingBrandingSelection.
 func (t VoiceMessagingBrandingSelection) Validate() error {
 	switch t {
@@ -11215,6 +12625,11 @@ const (
 	VoiceMessagingDisableMessageDepositSelectionForward    VoiceMessagingDisableMessageDepositSelection = "Forward"
 )
 
+// VoiceMessagingDisableMessageDepositSelectionValues returns every value of VoiceMessagingDisableMessageDepositSelection, in schema order.
+func VoiceMessagingDisableMessageDepositSelectionValues() []VoiceMessagingDisableMessageDepositSelection {
+	return []VoiceMessagingDisableMessageDepositSelection{VoiceMessagingDisableMessageDepositSelectionDisconnect, VoiceMessagingDisableMessageDepositSelectionForward}
+}
+
 // Validate checks the facets of VoiceMessagingDisableMessageDepositSelection.
 func (t VoiceMessagingDisableMessageDepositSelection) Validate() error {
 	switch t {
@@ -11243,6 +12658,11 @@ const (
 	VoiceMessagingHoldPeriodDays60 VoiceMessagingHoldPeriodDays = 60
 )
 
+// VoiceMessagingHoldPeriodDaysValues returns every value of VoiceMessagingHoldPeriodDays, in schema order.
+func VoiceMessagingHoldPeriodDaysValues() []VoiceMessagingHoldPeriodDays {
+	return []VoiceMessagingHoldPeriodDays{VoiceMessagingHoldPeriodDays0, VoiceMessagingHoldPeriodDays1, VoiceMessagingHoldPeriodDays2, VoiceMessagingHoldPeriodDays3, VoiceMessagingHoldPeriodDays4, VoiceMessagingHoldPeriodDays5, VoiceMessagingHoldPeriodDays6, VoiceMessagingHoldPeriodDays7, VoiceMessagingHoldPeriodDays15, VoiceMessagingHoldPeriodDays30, VoiceMessagingHoldPeriodDays60}
+}
+
 // Validate checks the facets of VoiceMessagingHoldPeriodDays.
 func (t VoiceMessagingHoldPeriodDays) Validate() error {
 	switch t {
@@ -11261,6 +12681,11 @@ const (
 	VoiceMessagingMailServerProtocolPOP3 VoiceMessagingMailServerProtocol = "POP3"
 	VoiceMessagingMailServerProtocolIMAP VoiceMessagingMailServerProtocol = "IMAP"
 )
+
+// VoiceMessagingMailServerProtocolValues returns every value of VoiceMessagingMailServerProtocol, in schema order.
+func VoiceMessagingMailServerProtocolValues() []VoiceMessagingMailServerProtocol {
+	return []VoiceMessagingMailServerProtocol{VoiceMessagingMailServerProtocolPOP3, VoiceMessagingMailServerProtocolIMAP}
+}
 
 // Validate checks the facets of VoiceMessagingMailServerProtocol.
 func (t VoiceMessagingMailServerProtocol) Validate() error {
@@ -11297,6 +12722,11 @@ const (
 	VoiceMessagingMailboxLengthMinutes900 VoiceMessagingMailboxLengthMinutes = 900
 )
 
+// VoiceMessagingMailboxLengthMinutesValues returns every value of VoiceMessagingMailboxLengthMinutes, in schema order.
+func VoiceMessagingMailboxLengthMinutesValues() []VoiceMessagingMailboxLengthMinutes {
+	return []VoiceMessagingMailboxLengthMinutes{VoiceMessagingMailboxLengthMinutes10, VoiceMessagingMailboxLengthMinutes20, VoiceMessagingMailboxLengthMinutes30, VoiceMessagingMailboxLengthMinutes40, VoiceMessagingMailboxLengthMinutes50, VoiceMessagingMailboxLengthMinutes60, VoiceMessagingMailboxLengthMinutes70, VoiceMessagingMailboxLengthMinutes80, VoiceMessagingMailboxLengthMinutes90, VoiceMessagingMailboxLengthMinutes100, VoiceMessagingMailboxLengthMinutes200, VoiceMessagingMailboxLengthMinutes300, VoiceMessagingMailboxLengthMinutes400, VoiceMessagingMailboxLengthMinutes500, VoiceMessagingMailboxLengthMinutes600, VoiceMessagingMailboxLengthMinutes700, VoiceMessagingMailboxLengthMinutes800, VoiceMessagingMailboxLengthMinutes900}
+}
+
 // Validate checks the facets of VoiceMessagingMailboxLengthMinutes.
 func (t VoiceMessagingMailboxLengthMinutes) Validate() error {
 	switch t {
@@ -11326,6 +12756,11 @@ const (
 	VoiceMessagingMessageProcessingUnifiedVoiceAndEmailMessaging VoiceMessagingMessageProcessing = "Unified Voice and Email Messaging"
 	VoiceMessagingMessageProcessingDeliverToEmailAddressOnly     VoiceMessagingMessageProcessing = "Deliver To Email Address Only"
 )
+
+// VoiceMessagingMessageProcessingValues returns every value of VoiceMessagingMessageProcessing, in schema order.
+func VoiceMessagingMessageProcessingValues() []VoiceMessagingMessageProcessing {
+	return []VoiceMessagingMessageProcessing{VoiceMessagingMessageProcessingUnifiedVoiceAndEmailMessaging, VoiceMessagingMessageProcessingDeliverToEmailAddressOnly}
+}
 
 // Validate checks the facets of VoiceMessagingMessageProcessing.
 func (t VoiceMessagingMessageProcessing) Validate() error {
@@ -11359,6 +12794,11 @@ const (
 	VoiceMessagingNoAnswerGreetingSelectionAlternate02 VoiceMessagingNoAnswerGreetingSelection = "Alternate02"
 	VoiceMessagingNoAnswerGreetingSelectionAlternate03 VoiceMessagingNoAnswerGreetingSelection = "Alternate03"
 )
+
+// VoiceMessagingNoAnswerGreetingSelectionValues returns every value of VoiceMessagingNoAnswerGreetingSelection, in schema order.
+func VoiceMessagingNoAnswerGreetingSelectionValues() []VoiceMessagingNoAnswerGreetingSelection {
+	return []VoiceMessagingNoAnswerGreetingSelection{VoiceMessagingNoAnswerGreetingSelectionDefault, VoiceMessagingNoAnswerGreetingSelectionPersonal, VoiceMessagingNoAnswerGreetingSelectionAlternate01, VoiceMessagingNoAnswerGreetingSelectionAlternate02, VoiceMessagingNoAnswerGreetingSelectionAlternate03}
+}
 
 // Validate checks the facets of VoiceMessagingNoAnswerGreetingSelection.
 func (t VoiceMessagingNoAnswerGreetingSelection) Validate() error {
@@ -11397,6 +12837,11 @@ const (
 	VoiceMessagingNumberOfRings20 VoiceMessagingNumberOfRings = 20
 )
 
+// VoiceMessagingNumberOfRingsValues returns every value of VoiceMessagingNumberOfRings, in schema order.
+func VoiceMessagingNumberOfRingsValues() []VoiceMessagingNumberOfRings {
+	return []VoiceMessagingNumberOfRings{VoiceMessagingNumberOfRings0, VoiceMessagingNumberOfRings2, VoiceMessagingNumberOfRings3, VoiceMessagingNumberOfRings4, VoiceMessagingNumberOfRings5, VoiceMessagingNumberOfRings6, VoiceMessagingNumberOfRings7, VoiceMessagingNumberOfRings8, VoiceMessagingNumberOfRings9, VoiceMessagingNumberOfRings10, VoiceMessagingNumberOfRings11, VoiceMessagingNumberOfRings12, VoiceMessagingNumberOfRings13, VoiceMessagingNumberOfRings14, VoiceMessagingNumberOfRings15, VoiceMessagingNumberOfRings16, VoiceMessagingNumberOfRings17, VoiceMessagingNumberOfRings18, VoiceMessagingNumberOfRings19, VoiceMessagingNumberOfRings20}
+}
+
 // Validate checks the facets of VoiceMessagingNumberOfRings.
 func (t VoiceMessagingNumberOfRings) Validate() error {
 	switch t {
@@ -11415,6 +12860,11 @@ const (
 	VoiceMessagingRecordingAudioFileFormatWAV VoiceMessagingRecordingAudioFileFormat = "WAV"
 	VoiceMessagingRecordingAudioFileFormatMP3 VoiceMessagingRecordingAudioFileFormat = "MP3"
 )
+
+// VoiceMessagingRecordingAudioFileFormatValues returns every value of VoiceMessagingRecordingAudioFileFormat, in schema order.
+func VoiceMessagingRecordingAudioFileFormatValues() []VoiceMessagingRecordingAudioFileFormat {
+	return []VoiceMessagingRecordingAudioFileFormat{VoiceMessagingRecordingAudioFileFormatWAV, VoiceMessagingRecordingAudioFileFormatMP3}
+}
 
 // Validate checks the facets of VoiceMessagingRecordingAudioFileFormat.
 func (t VoiceMessagingRecordingAudioFileFormat) Validate() error {
@@ -11435,6 +12885,11 @@ const (
 	VoiceMessagingStorageModeMailServer VoiceMessagingStorageMode = "Mail Server"
 )
 
+// VoiceMessagingStorageModeValues returns every value of VoiceMessagingStorageMode, in schema order.
+func VoiceMessagingStorageModeValues() []VoiceMessagingStorageMode {
+	return []VoiceMessagingStorageMode{VoiceMessagingStorageModeCloud, VoiceMessagingStorageModeMailServer}
+}
+
 // Validate checks the facets of VoiceMessagingStorageMode.
 func (t VoiceMessagingStorageMode) Validate() error {
 	switch t {
@@ -11453,6 +12908,11 @@ const (
 	VoicePortalExternalRoutingScopeSystem VoicePortalExternalRoutingScope = "System"
 	VoicePortalExternalRoutingScopeGroup  VoicePortalExternalRoutingScope = "Group"
 )
+
+// VoicePortalExternalRoutingScopeValues returns every value of VoicePortalExternalRoutingScope, in schema order.
+func VoicePortalExternalRoutingScopeValues() []VoicePortalExternalRoutingScope {
+	return []VoicePortalExternalRoutingScope{VoicePortalExternalRoutingScopeSystem, VoicePortalExternalRoutingScopeGroup}
+}
 
 // Validate checks the facets of VoicePortalExternalRoutingScope.
 func (t VoicePortalExternalRoutingScope) Validate() error {
@@ -11539,6 +12999,11 @@ const (
 	XsiPolicyProfileLevelGroup           XsiPolicyProfileLevel = "Group"
 	XsiPolicyProfileLevelUser            XsiPolicyProfileLevel = "User"
 )
+
+// XsiPolicyProfileLevelValues returns every value of XsiPolicyProfileLevel, in schema order.
+func XsiPolicyProfileLevelValues() []XsiPolicyProfileLevel {
+	return []XsiPolicyProfileLevel{XsiPolicyProfileLevelServiceProvider, XsiPolicyProfileLevelGroup, XsiPolicyProfileLevelUser}
+}
 
 // Validate checks the facets of XsiPolicyProfileLevel.
 func (t XsiPolicyProfileLevel) Validate() error {

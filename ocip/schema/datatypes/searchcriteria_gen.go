@@ -94,6 +94,11 @@ const (
 	SearchModeEqualTo    SearchMode = "Equal To"
 )
 
+// SearchModeValues returns every value of SearchMode, in schema order.
+func SearchModeValues() []SearchMode {
+	return []SearchMode{SearchModeStartsWith, SearchModeContains, SearchModeEqualTo}
+}
+
 // Validate checks the facets of SearchMode.
 func (t SearchMode) Validate() error {
 	switch t {
@@ -112,6 +117,11 @@ const (
 	UserPlaceTypeUser  UserPlaceType = "User"
 	UserPlaceTypePlace UserPlaceType = "Place"
 )
+
+// UserPlaceTypeValues returns every value of UserPlaceType, in schema order.
+func UserPlaceTypeValues() []UserPlaceType {
+	return []UserPlaceType{UserPlaceTypeUser, UserPlaceTypePlace}
+}
 
 // Validate checks the facets of UserPlaceType.
 func (t UserPlaceType) Validate() error {

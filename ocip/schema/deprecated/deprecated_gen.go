@@ -54,6 +54,11 @@ const (
 	BasicCallLogsTypeMissed   BasicCallLogsType = "Missed"
 )
 
+// BasicCallLogsTypeValues returns every value of BasicCallLogsType, in schema order.
+func BasicCallLogsTypeValues() []BasicCallLogsType {
+	return []BasicCallLogsType{BasicCallLogsTypePlaced, BasicCallLogsTypeReceived, BasicCallLogsTypeMissed}
+}
+
 // Validate checks the facets of BasicCallLogsType.
 func (t BasicCallLogsType) Validate() error {
 	switch t {
@@ -85,6 +90,11 @@ const (
 	CallCenterReportServerChoiceBoth     CallCenterReportServerChoice = "Both"
 )
 
+// CallCenterReportServerChoiceValues returns every value of CallCenterReportServerChoice, in schema order.
+func CallCenterReportServerChoiceValues() []CallCenterReportServerChoice {
+	return []CallCenterReportServerChoice{CallCenterReportServerChoiceCCRS, CallCenterReportServerChoiceEnhanced, CallCenterReportServerChoiceBoth}
+}
+
 // Validate checks the facets of CallCenterReportServerChoice.
 func (t CallCenterReportServerChoice) Validate() error {
 	switch t {
@@ -103,6 +113,11 @@ const (
 	CallCenterReportWebStatisticsSourceCCRS     CallCenterReportWebStatisticsSource = "CCRS"
 	CallCenterReportWebStatisticsSourceEnhanced CallCenterReportWebStatisticsSource = "Enhanced"
 )
+
+// CallCenterReportWebStatisticsSourceValues returns every value of CallCenterReportWebStatisticsSource, in schema order.
+func CallCenterReportWebStatisticsSourceValues() []CallCenterReportWebStatisticsSource {
+	return []CallCenterReportWebStatisticsSource{CallCenterReportWebStatisticsSourceCCRS, CallCenterReportWebStatisticsSourceEnhanced}
+}
 
 // Validate checks the facets of CallCenterReportWebStatisticsSource.
 func (t CallCenterReportWebStatisticsSource) Validate() error {
@@ -145,6 +160,11 @@ const (
 	CallForwardingSelectiveNumberSelectionForwardToSpecifiedNumber CallForwardingSelectiveNumberSelection = "Forward To Specified Number"
 )
 
+// CallForwardingSelectiveNumberSelectionValues returns every value of CallForwardingSelectiveNumberSelection, in schema order.
+func CallForwardingSelectiveNumberSelectionValues() []CallForwardingSelectiveNumberSelection {
+	return []CallForwardingSelectiveNumberSelection{CallForwardingSelectiveNumberSelectionForwardToDefaultNumber, CallForwardingSelectiveNumberSelectionForwardToSpecifiedNumber}
+}
+
 // Validate checks the facets of CallForwardingSelectiveNumberSelection.
 func (t CallForwardingSelectiveNumberSelection) Validate() error {
 	switch t {
@@ -186,6 +206,11 @@ const (
 	CallProcessingPolicyProfileSubscriberTypeVoiceXML            CallProcessingPolicyProfileSubscriberType = "VoiceXML"
 )
 
+// CallProcessingPolicyProfileSubscriberTypeValues returns every value of CallProcessingPolicyProfileSubscriberType, in schema order.
+func CallProcessingPolicyProfileSubscriberTypeValues() []CallProcessingPolicyProfileSubscriberType {
+	return []CallProcessingPolicyProfileSubscriberType{CallProcessingPolicyProfileSubscriberTypeUser, CallProcessingPolicyProfileSubscriberTypeTrunkGroupPilotUser, CallProcessingPolicyProfileSubscriberTypeAutoAttendant, CallProcessingPolicyProfileSubscriberTypeBroadWorksAnywhere, CallProcessingPolicyProfileSubscriberTypeCallCenter, CallProcessingPolicyProfileSubscriberTypeFindMeFollowMe, CallProcessingPolicyProfileSubscriberTypeGroupPaging, CallProcessingPolicyProfileSubscriberTypeHuntGroup, CallProcessingPolicyProfileSubscriberTypeInstantGroupCall, CallProcessingPolicyProfileSubscriberTypeMeetMeConferencing, CallProcessingPolicyProfileSubscriberTypeRoutePoint, CallProcessingPolicyProfileSubscriberTypeVoicePortal, CallProcessingPolicyProfileSubscriberTypeVoiceXML}
+}
+
 // Validate checks the facets of CallProcessingPolicyProfileSubscriberType.
 func (t CallProcessingPolicyProfileSubscriberType) Validate() error {
 	switch t {
@@ -216,6 +241,11 @@ const (
 	CallProcessingPolicyProfileSubscriberType20VoicePortal         CallProcessingPolicyProfileSubscriberType20 = "Voice Portal"
 	CallProcessingPolicyProfileSubscriberType20VoiceXML            CallProcessingPolicyProfileSubscriberType20 = "VoiceXML"
 )
+
+// CallProcessingPolicyProfileSubscriberType20Values returns every value of CallProcessingPolicyProfileSubscriberType20, in schema order.
+func CallProcessingPolicyProfileSubscriberType20Values() []CallProcessingPolicyProfileSubscriberType20 {
+	return []CallProcessingPolicyProfileSubscriberType20{CallProcessingPolicyProfileSubscriberType20User, CallProcessingPolicyProfileSubscriberType20TrunkGroupPilotUser, CallProcessingPolicyProfileSubscriberType20AutoAttendant, CallProcessingPolicyProfileSubscriberType20BroadWorksAnywhere, CallProcessingPolicyProfileSubscriberType20CallCenter, CallProcessingPolicyProfileSubscriberType20FindMeFollowMe, CallProcessingPolicyProfileSubscriberType20GroupPaging, CallProcessingPolicyProfileSubscriberType20FlexibleSeatingHost, CallProcessingPolicyProfileSubscriberType20HuntGroup, CallProcessingPolicyProfileSubscriberType20InstantGroupCall, CallProcessingPolicyProfileSubscriberType20MeetMeConferencing, CallProcessingPolicyProfileSubscriberType20RoutePoint, CallProcessingPolicyProfileSubscriberType20VoicePortal, CallProcessingPolicyProfileSubscriberType20VoiceXML}
+}
 
 // Validate checks the facets of CallProcessingPolicyProfileSubscriberType20.
 func (t CallProcessingPolicyProfileSubscriberType20) Validate() error {
@@ -250,6 +280,11 @@ const (
 	CallingPartyCategorySelectionPayphone CallingPartyCategorySelection = "Payphone"
 	CallingPartyCategorySelectionOrdinary CallingPartyCategorySelection = "Ordinary"
 )
+
+// CallingPartyCategorySelectionValues returns every value of CallingPartyCategorySelection, in schema order.
+func CallingPartyCategorySelectionValues() []CallingPartyCategorySelection {
+	return []CallingPartyCategorySelection{CallingPartyCategorySelectionSpecial, CallingPartyCategorySelectionHospital, CallingPartyCategorySelectionHotel, CallingPartyCategorySelectionPrison, CallingPartyCategorySelectionPayphone, CallingPartyCategorySelectionOrdinary}
+}
 
 // Validate checks the facets of CallingPartyCategorySelection.
 func (t CallingPartyCategorySelection) Validate() error {
@@ -295,6 +330,11 @@ const (
 	CommunicationBarringOriginatingAction15sp2Transfer          CommunicationBarringOriginatingAction15sp2 = "Transfer"
 )
 
+// CommunicationBarringOriginatingAction15sp2Values returns every value of CommunicationBarringOriginatingAction15sp2, in schema order.
+func CommunicationBarringOriginatingAction15sp2Values() []CommunicationBarringOriginatingAction15sp2 {
+	return []CommunicationBarringOriginatingAction15sp2{CommunicationBarringOriginatingAction15sp2Allow, CommunicationBarringOriginatingAction15sp2Block, CommunicationBarringOriginatingAction15sp2AuthorizationCode, CommunicationBarringOriginatingAction15sp2Treatment, CommunicationBarringOriginatingAction15sp2Transfer}
+}
+
 // Validate checks the facets of CommunicationBarringOriginatingAction15sp2.
 func (t CommunicationBarringOriginatingAction15sp2) Validate() error {
 	switch t {
@@ -313,6 +353,11 @@ const (
 	CommunicationBarringRedirectingAction15sp2Allow CommunicationBarringRedirectingAction15sp2 = "Allow"
 	CommunicationBarringRedirectingAction15sp2Block CommunicationBarringRedirectingAction15sp2 = "Block"
 )
+
+// CommunicationBarringRedirectingAction15sp2Values returns every value of CommunicationBarringRedirectingAction15sp2, in schema order.
+func CommunicationBarringRedirectingAction15sp2Values() []CommunicationBarringRedirectingAction15sp2 {
+	return []CommunicationBarringRedirectingAction15sp2{CommunicationBarringRedirectingAction15sp2Allow, CommunicationBarringRedirectingAction15sp2Block}
+}
 
 // Validate checks the facets of CommunicationBarringRedirectingAction15sp2.
 func (t CommunicationBarringRedirectingAction15sp2) Validate() error {
@@ -334,6 +379,11 @@ const (
 	DeviceAccessProtocolFTP   DeviceAccessProtocol = "FTP"
 )
 
+// DeviceAccessProtocolValues returns every value of DeviceAccessProtocol, in schema order.
+func DeviceAccessProtocolValues() []DeviceAccessProtocol {
+	return []DeviceAccessProtocol{DeviceAccessProtocolHttp, DeviceAccessProtocolHttps, DeviceAccessProtocolFTP}
+}
+
 // Validate checks the facets of DeviceAccessProtocol.
 func (t DeviceAccessProtocol) Validate() error {
 	switch t {
@@ -354,6 +404,11 @@ const (
 	DeviceAccessProtocol16FTP   DeviceAccessProtocol16 = "FTP"
 	DeviceAccessProtocol16TFTP  DeviceAccessProtocol16 = "TFTP"
 )
+
+// DeviceAccessProtocol16Values returns every value of DeviceAccessProtocol16, in schema order.
+func DeviceAccessProtocol16Values() []DeviceAccessProtocol16 {
+	return []DeviceAccessProtocol16{DeviceAccessProtocol16Http, DeviceAccessProtocol16Https, DeviceAccessProtocol16FTP, DeviceAccessProtocol16TFTP}
+}
 
 // Validate checks the facets of DeviceAccessProtocol16.
 func (t DeviceAccessProtocol16) Validate() error {
@@ -445,6 +500,11 @@ const (
 	EnhancedCallLogsSubscriberTypeFindMeFollowMe           EnhancedCallLogsSubscriberType = "Find-me/Follow-me"
 )
 
+// EnhancedCallLogsSubscriberTypeValues returns every value of EnhancedCallLogsSubscriberType, in schema order.
+func EnhancedCallLogsSubscriberTypeValues() []EnhancedCallLogsSubscriberType {
+	return []EnhancedCallLogsSubscriberType{EnhancedCallLogsSubscriberTypeAutoAttendant, EnhancedCallLogsSubscriberTypeBroadWorksAnywherePortal, EnhancedCallLogsSubscriberTypeCallCenter, EnhancedCallLogsSubscriberTypeHuntGroup, EnhancedCallLogsSubscriberTypeRoutePoint, EnhancedCallLogsSubscriberTypeUser, EnhancedCallLogsSubscriberTypeFindMeFollowMe}
+}
+
 // Validate checks the facets of EnhancedCallLogsSubscriberType.
 func (t EnhancedCallLogsSubscriberType) Validate() error {
 	switch t {
@@ -465,6 +525,11 @@ const (
 	EnhancedCallLogsTypeMissed   EnhancedCallLogsType = "Missed"
 )
 
+// EnhancedCallLogsTypeValues returns every value of EnhancedCallLogsType, in schema order.
+func EnhancedCallLogsTypeValues() []EnhancedCallLogsType {
+	return []EnhancedCallLogsType{EnhancedCallLogsTypePlaced, EnhancedCallLogsTypeReceived, EnhancedCallLogsTypeMissed}
+}
+
 // Validate checks the facets of EnhancedCallLogsType.
 func (t EnhancedCallLogsType) Validate() error {
 	switch t {
@@ -483,6 +548,11 @@ const (
 	FileRepositoryProtocolWebDAV   FileRepositoryProtocol = "WebDAV"
 	FileRepositoryProtocolFTPValue FileRepositoryProtocol = "FTP"
 )
+
+// FileRepositoryProtocolValues returns every value of FileRepositoryProtocol, in schema order.
+func FileRepositoryProtocolValues() []FileRepositoryProtocol {
+	return []FileRepositoryProtocol{FileRepositoryProtocolWebDAV, FileRepositoryProtocolFTPValue}
+}
 
 // Validate checks the facets of FileRepositoryProtocol.
 func (t FileRepositoryProtocol) Validate() error {
@@ -534,6 +604,11 @@ const (
 	InternalReleaseCauseDialToneTimeout        InternalReleaseCause = "Dial Tone Timeout"
 )
 
+// InternalReleaseCauseValues returns every value of InternalReleaseCause, in schema order.
+func InternalReleaseCauseValues() []InternalReleaseCause {
+	return []InternalReleaseCause{InternalReleaseCauseBusy, InternalReleaseCauseForbidden, InternalReleaseCauseRoutingFailure, InternalReleaseCauseGlobalFailure, InternalReleaseCauseRequestFailure, InternalReleaseCauseServerFailure, InternalReleaseCauseTranslationFailure, InternalReleaseCauseTemporarilyUnavailable, InternalReleaseCauseUserNotFound, InternalReleaseCauseRequestTimeout, InternalReleaseCauseDialToneTimeout}
+}
+
 // Validate checks the facets of InternalReleaseCause.
 func (t InternalReleaseCause) Validate() error {
 	switch t {
@@ -576,6 +651,11 @@ const (
 	MediaTypeImage MediaType = "Image"
 )
 
+// MediaTypeValues returns every value of MediaType, in schema order.
+func MediaTypeValues() []MediaType {
+	return []MediaType{MediaTypeAudio, MediaTypeVideo, MediaTypeImage}
+}
+
 // Validate checks the facets of MediaType.
 func (t MediaType) Validate() error {
 	switch t {
@@ -606,6 +686,11 @@ const (
 	RecordingOptionNever    RecordingOption = "Never"
 	RecordingOptionOnDemand RecordingOption = "On Demand"
 )
+
+// RecordingOptionValues returns every value of RecordingOption, in schema order.
+func RecordingOptionValues() []RecordingOption {
+	return []RecordingOption{RecordingOptionAlways, RecordingOptionNever, RecordingOptionOnDemand}
+}
 
 // Validate checks the facets of RecordingOption.
 func (t RecordingOption) Validate() error {
@@ -638,6 +723,11 @@ const (
 	RegistrationEndpointTypeVideoAddOn           RegistrationEndpointType = "Video Add On"
 )
 
+// RegistrationEndpointTypeValues returns every value of RegistrationEndpointType, in schema order.
+func RegistrationEndpointTypeValues() []RegistrationEndpointType {
+	return []RegistrationEndpointType{RegistrationEndpointTypePrimary, RegistrationEndpointTypeSharedCallAppearance, RegistrationEndpointTypeVideoAddOn}
+}
+
 // Validate checks the facets of RegistrationEndpointType.
 func (t RegistrationEndpointType) Validate() error {
 	switch t {
@@ -657,6 +747,11 @@ const (
 	SIPACLTransportProtocolTCP SIPACLTransportProtocol = "TCP"
 	SIPACLTransportProtocolAll SIPACLTransportProtocol = "All"
 )
+
+// SIPACLTransportProtocolValues returns every value of SIPACLTransportProtocol, in schema order.
+func SIPACLTransportProtocolValues() []SIPACLTransportProtocol {
+	return []SIPACLTransportProtocol{SIPACLTransportProtocolUDP, SIPACLTransportProtocolTCP, SIPACLTransportProtocolAll}
+}
 
 // Validate checks the facets of SIPACLTransportProtocol.
 func (t SIPACLTransportProtocol) Validate() error {
@@ -702,6 +797,11 @@ const (
 	ServiceInvocationDispositionVoiceMessaging                    ServiceInvocationDisposition = "Voice Messaging"
 	ServiceInvocationDispositionFindMeFollowMe                    ServiceInvocationDisposition = "Find-me/Follow-me"
 )
+
+// ServiceInvocationDispositionValues returns every value of ServiceInvocationDisposition, in schema order.
+func ServiceInvocationDispositionValues() []ServiceInvocationDisposition {
+	return []ServiceInvocationDisposition{ServiceInvocationDispositionAutomaticHoldRetrieve, ServiceInvocationDispositionCallForwardAlways, ServiceInvocationDispositionCallForwardBusy, ServiceInvocationDispositionCallForwardNoAnswer, ServiceInvocationDispositionCallForwardNotReachable, ServiceInvocationDispositionCallForwardSelective, ServiceInvocationDispositionCallPark, ServiceInvocationDispositionCallPickup, ServiceInvocationDispositionDeflection, ServiceInvocationDispositionDirectedCallPickup, ServiceInvocationDispositionDistributionFromCallCenter, ServiceInvocationDispositionDistributionFromHuntGroup, ServiceInvocationDispositionDistributionFromRoutePoint, ServiceInvocationDispositionDoNotDisturb, ServiceInvocationDispositionFaxDeposit, ServiceInvocationDispositionGroupNightForwarding, ServiceInvocationDispositionSequentialRing, ServiceInvocationDispositionSeriesCompletion, ServiceInvocationDispositionSimultaneousRing, ServiceInvocationDispositionThirdPartyDeflection, ServiceInvocationDispositionThirdPartyVoiceMailSupport, ServiceInvocationDispositionTransferConsult, ServiceInvocationDispositionTrunkGroupForwardCapacityExceeded, ServiceInvocationDispositionTrunkGroupForwardUnreachable, ServiceInvocationDispositionTrunkGroupForwardUnconditional, ServiceInvocationDispositionVoiceMailTransfer, ServiceInvocationDispositionVoiceMessaging, ServiceInvocationDispositionFindMeFollowMe}
+}
 
 // Validate checks the facets of ServiceInvocationDisposition.
 func (t ServiceInvocationDisposition) Validate() error {
@@ -750,6 +850,11 @@ const (
 	ServiceInvocationDisposition20sp1PersonalAssistant                 ServiceInvocationDisposition20sp1 = "Personal Assistant"
 )
 
+// ServiceInvocationDisposition20sp1Values returns every value of ServiceInvocationDisposition20sp1, in schema order.
+func ServiceInvocationDisposition20sp1Values() []ServiceInvocationDisposition20sp1 {
+	return []ServiceInvocationDisposition20sp1{ServiceInvocationDisposition20sp1AutomaticHoldRetrieve, ServiceInvocationDisposition20sp1CallForwardAlways, ServiceInvocationDisposition20sp1CallForwardAlwaysSecondary, ServiceInvocationDisposition20sp1CallForwardBusy, ServiceInvocationDisposition20sp1CallForwardNoAnswer, ServiceInvocationDisposition20sp1CallForwardNotReachable, ServiceInvocationDisposition20sp1CallForwardSelective, ServiceInvocationDisposition20sp1CallPark, ServiceInvocationDisposition20sp1CallPickup, ServiceInvocationDisposition20sp1Deflection, ServiceInvocationDisposition20sp1DirectedCallPickup, ServiceInvocationDisposition20sp1DistributionFromCallCenter, ServiceInvocationDisposition20sp1DistributionFromHuntGroup, ServiceInvocationDisposition20sp1DistributionFromRoutePoint, ServiceInvocationDisposition20sp1DoNotDisturb, ServiceInvocationDisposition20sp1FaxDeposit, ServiceInvocationDisposition20sp1GroupNightForwarding, ServiceInvocationDisposition20sp1SequentialRing, ServiceInvocationDisposition20sp1SeriesCompletion, ServiceInvocationDisposition20sp1SimultaneousRing, ServiceInvocationDisposition20sp1ThirdPartyDeflection, ServiceInvocationDisposition20sp1ThirdPartyVoiceMailSupport, ServiceInvocationDisposition20sp1TransferConsult, ServiceInvocationDisposition20sp1TrunkGroupForwardCapacityExceeded, ServiceInvocationDisposition20sp1TrunkGroupForwardUnreachable, ServiceInvocationDisposition20sp1TrunkGroupForwardUnconditional, ServiceInvocationDisposition20sp1VoiceMailTransfer, ServiceInvocationDisposition20sp1VoiceMessaging, ServiceInvocationDisposition20sp1FindMeFollowMe, ServiceInvocationDisposition20sp1PersonalAssistant}
+}
+
 // Validate checks the facets of ServiceInvocationDisposition20sp1.
 func (t ServiceInvocationDisposition20sp1) Validate() error {
 	switch t {
@@ -795,6 +900,11 @@ const (
 	ServiceInvocationDisposition21FindMeFollowMe                    ServiceInvocationDisposition21 = "Find-me/Follow-me"
 	ServiceInvocationDisposition21PersonalAssistant                 ServiceInvocationDisposition21 = "Personal Assistant"
 )
+
+// ServiceInvocationDisposition21Values returns every value of ServiceInvocationDisposition21, in schema order.
+func ServiceInvocationDisposition21Values() []ServiceInvocationDisposition21 {
+	return []ServiceInvocationDisposition21{ServiceInvocationDisposition21AutomaticHoldRetrieve, ServiceInvocationDisposition21CallForwardAlways, ServiceInvocationDisposition21CallForwardBusy, ServiceInvocationDisposition21CallForwardNoAnswer, ServiceInvocationDisposition21CallForwardNotReachable, ServiceInvocationDisposition21CallForwardSelective, ServiceInvocationDisposition21CallPark, ServiceInvocationDisposition21CallPickup, ServiceInvocationDisposition21Deflection, ServiceInvocationDisposition21DirectedCallPickup, ServiceInvocationDisposition21DistributionFromCallCenter, ServiceInvocationDisposition21DistributionFromHuntGroup, ServiceInvocationDisposition21DistributionFromRoutePoint, ServiceInvocationDisposition21DoNotDisturb, ServiceInvocationDisposition21FaxDeposit, ServiceInvocationDisposition21GroupNightForwarding, ServiceInvocationDisposition21SequentialRing, ServiceInvocationDisposition21SeriesCompletion, ServiceInvocationDisposition21SimultaneousRing, ServiceInvocationDisposition21ThirdPartyDeflection, ServiceInvocationDisposition21ThirdPartyVoiceMailSupport, ServiceInvocationDisposition21TransferConsult, ServiceInvocationDisposition21TrunkGroupForwardCapacityExceeded, ServiceInvocationDisposition21TrunkGroupForwardUnreachable, ServiceInvocationDisposition21TrunkGroupForwardUnconditional, ServiceInvocationDisposition21VoiceMailTransfer, ServiceInvocationDisposition21VoiceMessaging, ServiceInvocationDisposition21FindMeFollowMe, ServiceInvocationDisposition21PersonalAssistant}
+}
 
 // Validate checks the facets of ServiceInvocationDisposition21.
 func (t ServiceInvocationDisposition21) Validate() error {

@@ -35,6 +35,11 @@ const (
 	CallBlockingServiceNumberPortability                        CallBlockingService = "Number Portability"
 )
 
+// CallBlockingServiceValues returns every value of CallBlockingService, in schema order.
+func CallBlockingServiceValues() []CallBlockingService {
+	return []CallBlockingService{CallBlockingServiceOCP, CallBlockingServiceEOCP, CallBlockingServiceICP, CallBlockingServiceACR, CallBlockingServiceSCR, CallBlockingServiceSCA, CallBlockingServiceAAC, CallBlockingServiceIntercept, CallBlockingServicePTT, CallBlockingServiceCommunicationBarring, CallBlockingServiceSAC, CallBlockingServiceIncomingCommunicationBarring, CallBlockingServiceHierarchicalCommunicationBarring, CallBlockingServiceIncomingHierarchicalCommunicationBarring, CallBlockingServiceBroadWorksMobilityDenyOriginations, CallBlockingServiceBroadWorksMobilityDenyTerminations, CallBlockingServiceEnterpriseTrunkRouteExhaust, CallBlockingServiceCallPark, CallBlockingServiceNumberPortability}
+}
+
 // Validate checks the facets of CallBlockingService.
 func (t CallBlockingService) Validate() error {
 	switch t {
@@ -71,6 +76,11 @@ const (
 	CallBlockingService22NumberPortability                            CallBlockingService22 = "Number Portability"
 	CallBlockingService22MaximumConcurrentTerminatingAlertingRequests CallBlockingService22 = "Maximum Concurrent Terminating Alerting Requests"
 )
+
+// CallBlockingService22Values returns every value of CallBlockingService22, in schema order.
+func CallBlockingService22Values() []CallBlockingService22 {
+	return []CallBlockingService22{CallBlockingService22OCP, CallBlockingService22EOCP, CallBlockingService22ICP, CallBlockingService22ACR, CallBlockingService22SCR, CallBlockingService22SCA, CallBlockingService22AAC, CallBlockingService22Intercept, CallBlockingService22PTT, CallBlockingService22CommunicationBarring, CallBlockingService22SAC, CallBlockingService22IncomingCommunicationBarring, CallBlockingService22HierarchicalCommunicationBarring, CallBlockingService22IncomingHierarchicalCommunicationBarring, CallBlockingService22BroadWorksMobilityDenyOriginations, CallBlockingService22BroadWorksMobilityDenyTerminations, CallBlockingService22EnterpriseTrunkRouteExhaust, CallBlockingService22CallPark, CallBlockingService22NumberPortability, CallBlockingService22MaximumConcurrentTerminatingAlertingRequests}
+}
 
 // Validate checks the facets of CallBlockingService22.
 func (t CallBlockingService22) Validate() error {
@@ -110,6 +120,11 @@ const (
 	CallBlockingService22V2AutomaticCollectCall                         CallBlockingService22V2 = "Automatic Collect Call"
 )
 
+// CallBlockingService22V2Values returns every value of CallBlockingService22V2, in schema order.
+func CallBlockingService22V2Values() []CallBlockingService22V2 {
+	return []CallBlockingService22V2{CallBlockingService22V2OCP, CallBlockingService22V2EOCP, CallBlockingService22V2ICP, CallBlockingService22V2ACR, CallBlockingService22V2SCR, CallBlockingService22V2SCA, CallBlockingService22V2AAC, CallBlockingService22V2Intercept, CallBlockingService22V2PTT, CallBlockingService22V2CommunicationBarring, CallBlockingService22V2SAC, CallBlockingService22V2IncomingCommunicationBarring, CallBlockingService22V2HierarchicalCommunicationBarring, CallBlockingService22V2IncomingHierarchicalCommunicationBarring, CallBlockingService22V2BroadWorksMobilityDenyOriginations, CallBlockingService22V2BroadWorksMobilityDenyTerminations, CallBlockingService22V2EnterpriseTrunkRouteExhaust, CallBlockingService22V2CallPark, CallBlockingService22V2NumberPortability, CallBlockingService22V2MaximumConcurrentTerminatingAlertingRequests, CallBlockingService22V2AutomaticCollectCall}
+}
+
 // Validate checks the facets of CallBlockingService22V2.
 func (t CallBlockingService22V2) Validate() error {
 	switch t {
@@ -148,6 +163,11 @@ const (
 	CallBlockingService22V3AutomaticCollectCall                         CallBlockingService22V3 = "Automatic Collect Call"
 	CallBlockingService22V3TCUG                                         CallBlockingService22V3 = "TCUG"
 )
+
+// CallBlockingService22V3Values returns every value of CallBlockingService22V3, in schema order.
+func CallBlockingService22V3Values() []CallBlockingService22V3 {
+	return []CallBlockingService22V3{CallBlockingService22V3OCP, CallBlockingService22V3EOCP, CallBlockingService22V3ICP, CallBlockingService22V3ACR, CallBlockingService22V3SCR, CallBlockingService22V3SCA, CallBlockingService22V3AAC, CallBlockingService22V3Intercept, CallBlockingService22V3PTT, CallBlockingService22V3CommunicationBarring, CallBlockingService22V3SAC, CallBlockingService22V3IncomingCommunicationBarring, CallBlockingService22V3HierarchicalCommunicationBarring, CallBlockingService22V3IncomingHierarchicalCommunicationBarring, CallBlockingService22V3BroadWorksMobilityDenyOriginations, CallBlockingService22V3BroadWorksMobilityDenyTerminations, CallBlockingService22V3EnterpriseTrunkRouteExhaust, CallBlockingService22V3CallPark, CallBlockingService22V3NumberPortability, CallBlockingService22V3MaximumConcurrentTerminatingAlertingRequests, CallBlockingService22V3AutomaticCollectCall, CallBlockingService22V3TCUG}
+}
 
 // Validate checks the facets of CallBlockingService22V3.
 func (t CallBlockingService22V3) Validate() error {
@@ -190,6 +210,11 @@ const (
 	CallBlockingService22V5EnterpriseTrunkRouteExhaustBusy              CallBlockingService22V5 = "Enterprise Trunk Route Exhaust Busy"
 )
 
+// CallBlockingService22V5Values returns every value of CallBlockingService22V5, in schema order.
+func CallBlockingService22V5Values() []CallBlockingService22V5 {
+	return []CallBlockingService22V5{CallBlockingService22V5OCP, CallBlockingService22V5EOCP, CallBlockingService22V5ICP, CallBlockingService22V5ACR, CallBlockingService22V5SCR, CallBlockingService22V5SCA, CallBlockingService22V5AAC, CallBlockingService22V5Intercept, CallBlockingService22V5PTT, CallBlockingService22V5CommunicationBarring, CallBlockingService22V5SAC, CallBlockingService22V5IncomingCommunicationBarring, CallBlockingService22V5HierarchicalCommunicationBarring, CallBlockingService22V5IncomingHierarchicalCommunicationBarring, CallBlockingService22V5BroadWorksMobilityDenyOriginations, CallBlockingService22V5BroadWorksMobilityDenyTerminations, CallBlockingService22V5EnterpriseTrunkRouteExhaust, CallBlockingService22V5CallPark, CallBlockingService22V5NumberPortability, CallBlockingService22V5MaximumConcurrentTerminatingAlertingRequests, CallBlockingService22V5AutomaticCollectCall, CallBlockingService22V5TCUG, CallBlockingService22V5CallingNameRetrieval, CallBlockingService22V5EnterpriseTrunkRouteExhaustBusy}
+}
+
 // Validate checks the facets of CallBlockingService22V5.
 func (t CallBlockingService22V5) Validate() error {
 	switch t {
@@ -228,6 +253,11 @@ const (
 	CallBlockingService23AutomaticCollectCall                         CallBlockingService23 = "Automatic Collect Call"
 	CallBlockingService23EnterpriseTrunkRouteExhaustUnreachable       CallBlockingService23 = "Enterprise Trunk Route Exhaust Unreachable"
 )
+
+// CallBlockingService23Values returns every value of CallBlockingService23, in schema order.
+func CallBlockingService23Values() []CallBlockingService23 {
+	return []CallBlockingService23{CallBlockingService23OCP, CallBlockingService23EOCP, CallBlockingService23ICP, CallBlockingService23ACR, CallBlockingService23SCR, CallBlockingService23SCA, CallBlockingService23AAC, CallBlockingService23Intercept, CallBlockingService23PTT, CallBlockingService23CommunicationBarring, CallBlockingService23SAC, CallBlockingService23IncomingCommunicationBarring, CallBlockingService23HierarchicalCommunicationBarring, CallBlockingService23IncomingHierarchicalCommunicationBarring, CallBlockingService23BroadWorksMobilityDenyOriginations, CallBlockingService23BroadWorksMobilityDenyTerminations, CallBlockingService23EnterpriseTrunkRouteExhaust, CallBlockingService23CallPark, CallBlockingService23NumberPortability, CallBlockingService23MaximumConcurrentTerminatingAlertingRequests, CallBlockingService23AutomaticCollectCall, CallBlockingService23EnterpriseTrunkRouteExhaustUnreachable}
+}
 
 // Validate checks the facets of CallBlockingService23.
 func (t CallBlockingService23) Validate() error {
@@ -269,6 +299,11 @@ const (
 	CallBlockingService23V2TCUG                                         CallBlockingService23V2 = "TCUG"
 )
 
+// CallBlockingService23V2Values returns every value of CallBlockingService23V2, in schema order.
+func CallBlockingService23V2Values() []CallBlockingService23V2 {
+	return []CallBlockingService23V2{CallBlockingService23V2OCP, CallBlockingService23V2EOCP, CallBlockingService23V2ICP, CallBlockingService23V2ACR, CallBlockingService23V2SCR, CallBlockingService23V2SCA, CallBlockingService23V2AAC, CallBlockingService23V2Intercept, CallBlockingService23V2PTT, CallBlockingService23V2CommunicationBarring, CallBlockingService23V2SAC, CallBlockingService23V2IncomingCommunicationBarring, CallBlockingService23V2HierarchicalCommunicationBarring, CallBlockingService23V2IncomingHierarchicalCommunicationBarring, CallBlockingService23V2BroadWorksMobilityDenyOriginations, CallBlockingService23V2BroadWorksMobilityDenyTerminations, CallBlockingService23V2EnterpriseTrunkRouteExhaust, CallBlockingService23V2CallPark, CallBlockingService23V2NumberPortability, CallBlockingService23V2MaximumConcurrentTerminatingAlertingRequests, CallBlockingService23V2AutomaticCollectCall, CallBlockingService23V2EnterpriseTrunkRouteExhaustUnreachable, CallBlockingService23V2TCUG}
+}
+
 // Validate checks the facets of CallBlockingService23V2.
 func (t CallBlockingService23V2) Validate() error {
 	switch t {
@@ -309,6 +344,11 @@ const (
 	CallBlockingService23V3TCUG                                         CallBlockingService23V3 = "TCUG"
 	CallBlockingService23V3RPAdmission                                  CallBlockingService23V3 = "RPAdmission"
 )
+
+// CallBlockingService23V3Values returns every value of CallBlockingService23V3, in schema order.
+func CallBlockingService23V3Values() []CallBlockingService23V3 {
+	return []CallBlockingService23V3{CallBlockingService23V3OCP, CallBlockingService23V3EOCP, CallBlockingService23V3ICP, CallBlockingService23V3ACR, CallBlockingService23V3SCR, CallBlockingService23V3SCA, CallBlockingService23V3AAC, CallBlockingService23V3Intercept, CallBlockingService23V3PTT, CallBlockingService23V3CommunicationBarring, CallBlockingService23V3SAC, CallBlockingService23V3IncomingCommunicationBarring, CallBlockingService23V3HierarchicalCommunicationBarring, CallBlockingService23V3IncomingHierarchicalCommunicationBarring, CallBlockingService23V3BroadWorksMobilityDenyOriginations, CallBlockingService23V3BroadWorksMobilityDenyTerminations, CallBlockingService23V3EnterpriseTrunkRouteExhaust, CallBlockingService23V3CallPark, CallBlockingService23V3NumberPortability, CallBlockingService23V3MaximumConcurrentTerminatingAlertingRequests, CallBlockingService23V3AutomaticCollectCall, CallBlockingService23V3EnterpriseTrunkRouteExhaustUnreachable, CallBlockingService23V3TCUG, CallBlockingService23V3RPAdmission}
+}
 
 // Validate checks the facets of CallBlockingService23V3.
 func (t CallBlockingService23V3) Validate() error {
@@ -353,6 +393,11 @@ const (
 	CallBlockingService23V5EnterpriseTrunkRouteExhaustBusy              CallBlockingService23V5 = "Enterprise Trunk Route Exhaust Busy"
 )
 
+// CallBlockingService23V5Values returns every value of CallBlockingService23V5, in schema order.
+func CallBlockingService23V5Values() []CallBlockingService23V5 {
+	return []CallBlockingService23V5{CallBlockingService23V5OCP, CallBlockingService23V5EOCP, CallBlockingService23V5ICP, CallBlockingService23V5ACR, CallBlockingService23V5SCR, CallBlockingService23V5SCA, CallBlockingService23V5AAC, CallBlockingService23V5Intercept, CallBlockingService23V5PTT, CallBlockingService23V5CommunicationBarring, CallBlockingService23V5SAC, CallBlockingService23V5IncomingCommunicationBarring, CallBlockingService23V5HierarchicalCommunicationBarring, CallBlockingService23V5IncomingHierarchicalCommunicationBarring, CallBlockingService23V5BroadWorksMobilityDenyOriginations, CallBlockingService23V5BroadWorksMobilityDenyTerminations, CallBlockingService23V5EnterpriseTrunkRouteExhaust, CallBlockingService23V5CallPark, CallBlockingService23V5NumberPortability, CallBlockingService23V5MaximumConcurrentTerminatingAlertingRequests, CallBlockingService23V5AutomaticCollectCall, CallBlockingService23V5EnterpriseTrunkRouteExhaustUnreachable, CallBlockingService23V5TCUG, CallBlockingService23V5RPAdmission, CallBlockingService23V5CallingNameRetrieval, CallBlockingService23V5EnterpriseTrunkRouteExhaustBusy}
+}
+
 // Validate checks the facets of CallBlockingService23V5.
 func (t CallBlockingService23V5) Validate() error {
 	switch t {
@@ -395,6 +440,11 @@ const (
 	CallBlockingService24MaximumRedirectionDepthReachedOnBusy         CallBlockingService24 = "Maximum Redirection Depth Reached On Busy"
 	CallBlockingService24MaximumRedirectionDepthReachedOnDiversion    CallBlockingService24 = "Maximum Redirection Depth Reached On Diversion"
 )
+
+// CallBlockingService24Values returns every value of CallBlockingService24, in schema order.
+func CallBlockingService24Values() []CallBlockingService24 {
+	return []CallBlockingService24{CallBlockingService24OCP, CallBlockingService24EOCP, CallBlockingService24ICP, CallBlockingService24ACR, CallBlockingService24SCR, CallBlockingService24SCA, CallBlockingService24AAC, CallBlockingService24Intercept, CallBlockingService24PTT, CallBlockingService24CommunicationBarring, CallBlockingService24SAC, CallBlockingService24IncomingCommunicationBarring, CallBlockingService24HierarchicalCommunicationBarring, CallBlockingService24IncomingHierarchicalCommunicationBarring, CallBlockingService24BroadWorksMobilityDenyOriginations, CallBlockingService24BroadWorksMobilityDenyTerminations, CallBlockingService24EnterpriseTrunkRouteExhaust, CallBlockingService24CallPark, CallBlockingService24NumberPortability, CallBlockingService24MaximumConcurrentTerminatingAlertingRequests, CallBlockingService24AutomaticCollectCall, CallBlockingService24EnterpriseTrunkRouteExhaustUnreachable, CallBlockingService24TCUG, CallBlockingService24RPAdmission, CallBlockingService24MaximumRedirectionDepthReachedOnBusy, CallBlockingService24MaximumRedirectionDepthReachedOnDiversion}
+}
 
 // Validate checks the facets of CallBlockingService24.
 func (t CallBlockingService24) Validate() error {
@@ -454,6 +504,11 @@ const (
 	ServiceInvocationDisposition21sp1PersonalAssistant                 ServiceInvocationDisposition21sp1 = "Personal Assistant"
 )
 
+// ServiceInvocationDisposition21sp1Values returns every value of ServiceInvocationDisposition21sp1, in schema order.
+func ServiceInvocationDisposition21sp1Values() []ServiceInvocationDisposition21sp1 {
+	return []ServiceInvocationDisposition21sp1{ServiceInvocationDisposition21sp1AutomaticHoldRetrieve, ServiceInvocationDisposition21sp1CallForwardAlways, ServiceInvocationDisposition21sp1CallForwardAlwaysSecondary, ServiceInvocationDisposition21sp1CallForwardBusy, ServiceInvocationDisposition21sp1CallForwardNoAnswer, ServiceInvocationDisposition21sp1CallForwardNotReachable, ServiceInvocationDisposition21sp1CallForwardSelective, ServiceInvocationDisposition21sp1CallPark, ServiceInvocationDisposition21sp1CallPickup, ServiceInvocationDisposition21sp1Deflection, ServiceInvocationDisposition21sp1DirectedCallPickup, ServiceInvocationDisposition21sp1DistributionFromCallCenter, ServiceInvocationDisposition21sp1DistributionFromHuntGroup, ServiceInvocationDisposition21sp1DistributionFromRoutePoint, ServiceInvocationDisposition21sp1DoNotDisturb, ServiceInvocationDisposition21sp1FaxDeposit, ServiceInvocationDisposition21sp1GroupNightForwarding, ServiceInvocationDisposition21sp1SequentialRing, ServiceInvocationDisposition21sp1SeriesCompletion, ServiceInvocationDisposition21sp1SimultaneousRing, ServiceInvocationDisposition21sp1ThirdPartyDeflection, ServiceInvocationDisposition21sp1ThirdPartyVoiceMailSupport, ServiceInvocationDisposition21sp1TransferConsult, ServiceInvocationDisposition21sp1TrunkGroupForwardCapacityExceeded, ServiceInvocationDisposition21sp1TrunkGroupForwardUnreachable, ServiceInvocationDisposition21sp1TrunkGroupForwardUnconditional, ServiceInvocationDisposition21sp1VoiceMailTransfer, ServiceInvocationDisposition21sp1VoiceMessaging, ServiceInvocationDisposition21sp1FindMeFollowMe, ServiceInvocationDisposition21sp1PersonalAssistant}
+}
+
 // Validate checks the facets of ServiceInvocationDisposition21sp1.
 func (t ServiceInvocationDisposition21sp1) Validate() error {
 	switch t {
@@ -485,6 +540,11 @@ const (
 	SystemLicenseTypeSystemVoicePortal              SystemLicenseType = "System Voice Portal"
 	SystemLicenseTypeNumberPortabilityQuery         SystemLicenseType = "Number Portability Query"
 )
+
+// SystemLicenseTypeValues returns every value of SystemLicenseType, in schema order.
+func SystemLicenseTypeValues() []SystemLicenseType {
+	return []SystemLicenseType{SystemLicenseTypeLawfulInterceptEventMonitoring, SystemLicenseTypeLawfulInterceptMediaMonitoring, SystemLicenseTypeEnterpriseVoicePortal, SystemLicenseTypeServicePacks, SystemLicenseTypeSIPTCP, SystemLicenseTypeRealtimeAccounting, SystemLicenseTypeNetworkWideMessaging, SystemLicenseTypeShInterface, SystemLicenseTypeDestinationTrunkGroup, SystemLicenseTypeDeploymentStudio, SystemLicenseTypeSessionAdmissionControl, SystemLicenseTypeSessionDataReplication, SystemLicenseTypeBroadWorksMobileManager, SystemLicenseTypeSystemVoicePortal, SystemLicenseTypeNumberPortabilityQuery}
+}
 
 // Validate checks the facets of SystemLicenseType.
 func (t SystemLicenseType) Validate() error {
@@ -519,6 +579,11 @@ const (
 	SystemLicenseType19sp1CLIDDeliveryPrefix             SystemLicenseType19sp1 = "CLID Delivery Prefix"
 )
 
+// SystemLicenseType19sp1Values returns every value of SystemLicenseType19sp1, in schema order.
+func SystemLicenseType19sp1Values() []SystemLicenseType19sp1 {
+	return []SystemLicenseType19sp1{SystemLicenseType19sp1LawfulInterceptEventMonitoring, SystemLicenseType19sp1LawfulInterceptMediaMonitoring, SystemLicenseType19sp1EnterpriseVoicePortal, SystemLicenseType19sp1ServicePacks, SystemLicenseType19sp1SIPTCP, SystemLicenseType19sp1RealtimeAccounting, SystemLicenseType19sp1NetworkWideMessaging, SystemLicenseType19sp1ShInterface, SystemLicenseType19sp1DestinationTrunkGroup, SystemLicenseType19sp1DeploymentStudio, SystemLicenseType19sp1SessionAdmissionControl, SystemLicenseType19sp1SessionDataReplication, SystemLicenseType19sp1BroadWorksMobileManager, SystemLicenseType19sp1SystemVoicePortal, SystemLicenseType19sp1NumberPortabilityQuery, SystemLicenseType19sp1CLIDDeliveryPrefix}
+}
+
 // Validate checks the facets of SystemLicenseType19sp1.
 func (t SystemLicenseType19sp1) Validate() error {
 	switch t {
@@ -551,6 +616,11 @@ const (
 	SystemLicenseType21NumberPortabilityQuery         SystemLicenseType21 = "Number Portability Query"
 	SystemLicenseType21DeutscheTelekomHPBXProprietary SystemLicenseType21 = "Deutsche Telekom hPBX Proprietary"
 )
+
+// SystemLicenseType21Values returns every value of SystemLicenseType21, in schema order.
+func SystemLicenseType21Values() []SystemLicenseType21 {
+	return []SystemLicenseType21{SystemLicenseType21LawfulInterceptEventMonitoring, SystemLicenseType21LawfulInterceptMediaMonitoring, SystemLicenseType21EnterpriseVoicePortal, SystemLicenseType21ServicePacks, SystemLicenseType21SIPTCP, SystemLicenseType21RealtimeAccounting, SystemLicenseType21NetworkWideMessaging, SystemLicenseType21ShInterface, SystemLicenseType21DestinationTrunkGroup, SystemLicenseType21DeploymentStudio, SystemLicenseType21SessionAdmissionControl, SystemLicenseType21SessionDataReplication, SystemLicenseType21BroadWorksMobileManager, SystemLicenseType21SystemVoicePortal, SystemLicenseType21NumberPortabilityQuery, SystemLicenseType21DeutscheTelekomHPBXProprietary}
+}
 
 // Validate checks the facets of SystemLicenseType21.
 func (t SystemLicenseType21) Validate() error {
@@ -585,6 +655,11 @@ const (
 	SystemLicenseType21sp1DeutscheTelekomHPBXProprietary SystemLicenseType21sp1 = "Deutsche Telekom hPBX Proprietary"
 	SystemLicenseType21sp1CLIDDeliveryPrefix             SystemLicenseType21sp1 = "CLID Delivery Prefix"
 )
+
+// SystemLicenseType21sp1Values returns every value of SystemLicenseType21sp1, in schema order.
+func SystemLicenseType21sp1Values() []SystemLicenseType21sp1 {
+	return []SystemLicenseType21sp1{SystemLicenseType21sp1LawfulInterceptEventMonitoring, SystemLicenseType21sp1LawfulInterceptMediaMonitoring, SystemLicenseType21sp1EnterpriseVoicePortal, SystemLicenseType21sp1ServicePacks, SystemLicenseType21sp1SIPTCP, SystemLicenseType21sp1RealtimeAccounting, SystemLicenseType21sp1NetworkWideMessaging, SystemLicenseType21sp1ShInterface, SystemLicenseType21sp1DestinationTrunkGroup, SystemLicenseType21sp1DeploymentStudio, SystemLicenseType21sp1SessionAdmissionControl, SystemLicenseType21sp1SessionDataReplication, SystemLicenseType21sp1BroadWorksMobileManager, SystemLicenseType21sp1SystemVoicePortal, SystemLicenseType21sp1NumberPortabilityQuery, SystemLicenseType21sp1DeutscheTelekomHPBXProprietary, SystemLicenseType21sp1CLIDDeliveryPrefix}
+}
 
 // Validate checks the facets of SystemLicenseType21sp1.
 func (t SystemLicenseType21sp1) Validate() error {
@@ -621,6 +696,11 @@ const (
 	SystemLicenseType22AutomaticCollectCallSystem     SystemLicenseType22 = "Automatic Collect Call System"
 	SystemLicenseType22CloudPBX                       SystemLicenseType22 = "Cloud PBX"
 )
+
+// SystemLicenseType22Values returns every value of SystemLicenseType22, in schema order.
+func SystemLicenseType22Values() []SystemLicenseType22 {
+	return []SystemLicenseType22{SystemLicenseType22LawfulInterceptEventMonitoring, SystemLicenseType22LawfulInterceptMediaMonitoring, SystemLicenseType22EnterpriseVoicePortal, SystemLicenseType22ServicePacks, SystemLicenseType22SIPTCP, SystemLicenseType22RealtimeAccounting, SystemLicenseType22NetworkWideMessaging, SystemLicenseType22ShInterface, SystemLicenseType22DestinationTrunkGroup, SystemLicenseType22DeploymentStudio, SystemLicenseType22SessionAdmissionControl, SystemLicenseType22SessionDataReplication, SystemLicenseType22BroadWorksMobileManager, SystemLicenseType22SystemVoicePortal, SystemLicenseType22NumberPortabilityQuery, SystemLicenseType22DeutscheTelekomHPBXProprietary, SystemLicenseType22CLIDDeliveryPrefix, SystemLicenseType22AutomaticCollectCallSystem, SystemLicenseType22CloudPBX}
+}
 
 // Validate checks the facets of SystemLicenseType22.
 func (t SystemLicenseType22) Validate() error {

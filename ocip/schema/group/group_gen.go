@@ -28,6 +28,11 @@ const (
 	GroupDigitCollectionSettingLevelGroup           GroupDigitCollectionSettingLevel = "Group"
 )
 
+// GroupDigitCollectionSettingLevelValues returns every value of GroupDigitCollectionSettingLevel, in schema order.
+func GroupDigitCollectionSettingLevelValues() []GroupDigitCollectionSettingLevel {
+	return []GroupDigitCollectionSettingLevel{GroupDigitCollectionSettingLevelSystem, GroupDigitCollectionSettingLevelServiceProvider, GroupDigitCollectionSettingLevelGroup}
+}
+
 // Validate checks the facets of GroupDigitCollectionSettingLevel.
 func (t GroupDigitCollectionSettingLevel) Validate() error {
 	switch t {

@@ -17,6 +17,11 @@ const (
 	LogoutRequestReasonOpenClientServerForcedLogout LogoutRequestReason = "Open Client Server Forced Logout"
 )
 
+// LogoutRequestReasonValues returns every value of LogoutRequestReason, in schema order.
+func LogoutRequestReasonValues() []LogoutRequestReason {
+	return []LogoutRequestReason{LogoutRequestReasonClientLogout, LogoutRequestReasonServerConnectionFailure, LogoutRequestReasonOpenClientServerForcedLogout}
+}
+
 // Validate checks the facets of LogoutRequestReason.
 func (t LogoutRequestReason) Validate() error {
 	switch t {

@@ -17,6 +17,11 @@ const (
 	EnterpriseVoiceVPNDefaultSelectionPrivate EnterpriseVoiceVPNDefaultSelection = "Private"
 )
 
+// EnterpriseVoiceVPNDefaultSelectionValues returns every value of EnterpriseVoiceVPNDefaultSelection, in schema order.
+func EnterpriseVoiceVPNDefaultSelectionValues() []EnterpriseVoiceVPNDefaultSelection {
+	return []EnterpriseVoiceVPNDefaultSelection{EnterpriseVoiceVPNDefaultSelectionPublic, EnterpriseVoiceVPNDefaultSelectionPrivate}
+}
+
 // Validate checks the facets of EnterpriseVoiceVPNDefaultSelection.
 func (t EnterpriseVoiceVPNDefaultSelection) Validate() error {
 	switch t {
@@ -57,6 +62,11 @@ const (
 	EnterpriseVoiceVPNDigitManipulationOperationMove       EnterpriseVoiceVPNDigitManipulationOperation = "Move"
 )
 
+// EnterpriseVoiceVPNDigitManipulationOperationValues returns every value of EnterpriseVoiceVPNDigitManipulationOperation, in schema order.
+func EnterpriseVoiceVPNDigitManipulationOperationValues() []EnterpriseVoiceVPNDigitManipulationOperation {
+	return []EnterpriseVoiceVPNDigitManipulationOperation{EnterpriseVoiceVPNDigitManipulationOperationPrepend, EnterpriseVoiceVPNDigitManipulationOperationEnd, EnterpriseVoiceVPNDigitManipulationOperationOverwrite, EnterpriseVoiceVPNDigitManipulationOperationRightTrim, EnterpriseVoiceVPNDigitManipulationOperationReplaceAll, EnterpriseVoiceVPNDigitManipulationOperationLeftTrim, EnterpriseVoiceVPNDigitManipulationOperationAppend, EnterpriseVoiceVPNDigitManipulationOperationPosition, EnterpriseVoiceVPNDigitManipulationOperationInsert, EnterpriseVoiceVPNDigitManipulationOperationTrim, EnterpriseVoiceVPNDigitManipulationOperationDelete, EnterpriseVoiceVPNDigitManipulationOperationMove}
+}
+
 // Validate checks the facets of EnterpriseVoiceVPNDigitManipulationOperation.
 func (t EnterpriseVoiceVPNDigitManipulationOperation) Validate() error {
 	switch t {
@@ -74,6 +84,11 @@ type EnterpriseVoiceVPNDigitManipulationOperationNoValue string
 const (
 	EnterpriseVoiceVPNDigitManipulationOperationNoValueEnd EnterpriseVoiceVPNDigitManipulationOperationNoValue = "End"
 )
+
+// EnterpriseVoiceVPNDigitManipulationOperationNoValueValues returns every value of EnterpriseVoiceVPNDigitManipulationOperationNoValue, in schema order.
+func EnterpriseVoiceVPNDigitManipulationOperationNoValueValues() []EnterpriseVoiceVPNDigitManipulationOperationNoValue {
+	return []EnterpriseVoiceVPNDigitManipulationOperationNoValue{EnterpriseVoiceVPNDigitManipulationOperationNoValueEnd}
+}
 
 // Validate checks the facets of EnterpriseVoiceVPNDigitManipulationOperationNoValue.
 func (t EnterpriseVoiceVPNDigitManipulationOperationNoValue) Validate() error {
@@ -103,6 +118,11 @@ const (
 	EnterpriseVoiceVPNDigitManipulationOperationOptionalValueTrim       EnterpriseVoiceVPNDigitManipulationOperationOptionalValue = "Trim"
 )
 
+// EnterpriseVoiceVPNDigitManipulationOperationOptionalValueValues returns every value of EnterpriseVoiceVPNDigitManipulationOperationOptionalValue, in schema order.
+func EnterpriseVoiceVPNDigitManipulationOperationOptionalValueValues() []EnterpriseVoiceVPNDigitManipulationOperationOptionalValue {
+	return []EnterpriseVoiceVPNDigitManipulationOperationOptionalValue{EnterpriseVoiceVPNDigitManipulationOperationOptionalValuePrepend, EnterpriseVoiceVPNDigitManipulationOperationOptionalValueOverwrite, EnterpriseVoiceVPNDigitManipulationOperationOptionalValueRightTrim, EnterpriseVoiceVPNDigitManipulationOperationOptionalValueReplaceAll, EnterpriseVoiceVPNDigitManipulationOperationOptionalValueLeftTrim, EnterpriseVoiceVPNDigitManipulationOperationOptionalValueAppend, EnterpriseVoiceVPNDigitManipulationOperationOptionalValueInsert, EnterpriseVoiceVPNDigitManipulationOperationOptionalValueTrim}
+}
+
 // Validate checks the facets of EnterpriseVoiceVPNDigitManipulationOperationOptionalValue.
 func (t EnterpriseVoiceVPNDigitManipulationOperationOptionalValue) Validate() error {
 	if err := EnterpriseVoiceVPNDigitManipulationOperation(t).Validate(); err != nil {
@@ -125,6 +145,11 @@ const (
 	EnterpriseVoiceVPNDigitManipulationOperationRequiredValueDelete   EnterpriseVoiceVPNDigitManipulationOperationRequiredValue = "Delete"
 	EnterpriseVoiceVPNDigitManipulationOperationRequiredValueMove     EnterpriseVoiceVPNDigitManipulationOperationRequiredValue = "Move"
 )
+
+// EnterpriseVoiceVPNDigitManipulationOperationRequiredValueValues returns every value of EnterpriseVoiceVPNDigitManipulationOperationRequiredValue, in schema order.
+func EnterpriseVoiceVPNDigitManipulationOperationRequiredValueValues() []EnterpriseVoiceVPNDigitManipulationOperationRequiredValue {
+	return []EnterpriseVoiceVPNDigitManipulationOperationRequiredValue{EnterpriseVoiceVPNDigitManipulationOperationRequiredValuePosition, EnterpriseVoiceVPNDigitManipulationOperationRequiredValueDelete, EnterpriseVoiceVPNDigitManipulationOperationRequiredValueMove}
+}
 
 // Validate checks the facets of EnterpriseVoiceVPNDigitManipulationOperationRequiredValue.
 func (t EnterpriseVoiceVPNDigitManipulationOperationRequiredValue) Validate() error {
@@ -180,6 +205,11 @@ const (
 	EnterpriseVoiceVPNNonMatchingE164NumberSelectionPublic  EnterpriseVoiceVPNNonMatchingE164NumberSelection = "Public"
 	EnterpriseVoiceVPNNonMatchingE164NumberSelectionDefault EnterpriseVoiceVPNNonMatchingE164NumberSelection = "Default"
 )
+
+// EnterpriseVoiceVPNNonMatchingE164NumberSelectionValues returns every value of EnterpriseVoiceVPNNonMatchingE164NumberSelection, in schema order.
+func EnterpriseVoiceVPNNonMatchingE164NumberSelectionValues() []EnterpriseVoiceVPNNonMatchingE164NumberSelection {
+	return []EnterpriseVoiceVPNNonMatchingE164NumberSelection{EnterpriseVoiceVPNNonMatchingE164NumberSelectionPublic, EnterpriseVoiceVPNNonMatchingE164NumberSelectionDefault}
+}
 
 // Validate checks the facets of EnterpriseVoiceVPNNonMatchingE164NumberSelection.
 func (t EnterpriseVoiceVPNNonMatchingE164NumberSelection) Validate() error {

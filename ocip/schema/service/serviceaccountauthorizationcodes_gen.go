@@ -51,6 +51,11 @@ const (
 	AccountAuthorizationCodeTypeDeactivated       AccountAuthorizationCodeType = "Deactivated"
 )
 
+// AccountAuthorizationCodeTypeValues returns every value of AccountAuthorizationCodeType, in schema order.
+func AccountAuthorizationCodeTypeValues() []AccountAuthorizationCodeType {
+	return []AccountAuthorizationCodeType{AccountAuthorizationCodeTypeAccountCode, AccountAuthorizationCodeTypeAuthorizationCode, AccountAuthorizationCodeTypeDeactivated}
+}
+
 // Validate checks the facets of AccountAuthorizationCodeType.
 func (t AccountAuthorizationCodeType) Validate() error {
 	switch t {

@@ -28,6 +28,11 @@ const (
 	AdviceOfChargeIncomingAocHandlingCharge AdviceOfChargeIncomingAocHandling = "Charge"
 )
 
+// AdviceOfChargeIncomingAocHandlingValues returns every value of AdviceOfChargeIncomingAocHandling, in schema order.
+func AdviceOfChargeIncomingAocHandlingValues() []AdviceOfChargeIncomingAocHandling {
+	return []AdviceOfChargeIncomingAocHandling{AdviceOfChargeIncomingAocHandlingIgnore, AdviceOfChargeIncomingAocHandlingCharge}
+}
+
 // Validate checks the facets of AdviceOfChargeIncomingAocHandling.
 func (t AdviceOfChargeIncomingAocHandling) Validate() error {
 	switch t {
@@ -47,6 +52,11 @@ const (
 	AdviceOfChargeOCSEnquiryTypeAdviceOfCharge AdviceOfChargeOCSEnquiryType = "Advice Of Charge"
 )
 
+// AdviceOfChargeOCSEnquiryTypeValues returns every value of AdviceOfChargeOCSEnquiryType, in schema order.
+func AdviceOfChargeOCSEnquiryTypeValues() []AdviceOfChargeOCSEnquiryType {
+	return []AdviceOfChargeOCSEnquiryType{AdviceOfChargeOCSEnquiryTypeServicePrice, AdviceOfChargeOCSEnquiryTypeAdviceOfCharge}
+}
+
 // Validate checks the facets of AdviceOfChargeOCSEnquiryType.
 func (t AdviceOfChargeOCSEnquiryType) Validate() error {
 	switch t {
@@ -65,6 +75,11 @@ const (
 	AdviceOfChargeTypeDuringCall AdviceOfChargeType = "During Call"
 	AdviceOfChargeTypeEndOfCall  AdviceOfChargeType = "End Of Call"
 )
+
+// AdviceOfChargeTypeValues returns every value of AdviceOfChargeType, in schema order.
+func AdviceOfChargeTypeValues() []AdviceOfChargeType {
+	return []AdviceOfChargeType{AdviceOfChargeTypeDuringCall, AdviceOfChargeTypeEndOfCall}
+}
 
 // Validate checks the facets of AdviceOfChargeType.
 func (t AdviceOfChargeType) Validate() error {

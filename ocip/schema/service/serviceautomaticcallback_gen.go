@@ -61,6 +61,11 @@ const (
 	AutomaticCallbackMethodNotifyIfPossibleAndPollingOtherwise AutomaticCallbackMethod = "Notify If Possible And Polling Otherwise"
 )
 
+// AutomaticCallbackMethodValues returns every value of AutomaticCallbackMethod, in schema order.
+func AutomaticCallbackMethodValues() []AutomaticCallbackMethod {
+	return []AutomaticCallbackMethod{AutomaticCallbackMethodNotifyOnly, AutomaticCallbackMethodNotifyIfPossibleAndPollingOtherwise}
+}
+
 // Validate checks the facets of AutomaticCallbackMethod.
 func (t AutomaticCallbackMethod) Validate() error {
 	switch t {

@@ -18,6 +18,11 @@ const (
 	BasicCallLogsSchemaInstanceAuditStatusCompletedError   BasicCallLogsSchemaInstanceAuditStatus = "Completed Error"
 )
 
+// BasicCallLogsSchemaInstanceAuditStatusValues returns every value of BasicCallLogsSchemaInstanceAuditStatus, in schema order.
+func BasicCallLogsSchemaInstanceAuditStatusValues() []BasicCallLogsSchemaInstanceAuditStatus {
+	return []BasicCallLogsSchemaInstanceAuditStatus{BasicCallLogsSchemaInstanceAuditStatusNotStarted, BasicCallLogsSchemaInstanceAuditStatusInProgress, BasicCallLogsSchemaInstanceAuditStatusCompletedSuccess, BasicCallLogsSchemaInstanceAuditStatusCompletedError}
+}
+
 // Validate checks the facets of BasicCallLogsSchemaInstanceAuditStatus.
 func (t BasicCallLogsSchemaInstanceAuditStatus) Validate() error {
 	switch t {

@@ -18,6 +18,11 @@ const (
 	CallMeNowAnswerConfirmationPasscode CallMeNowAnswerConfirmation = "Passcode"
 )
 
+// CallMeNowAnswerConfirmationValues returns every value of CallMeNowAnswerConfirmation, in schema order.
+func CallMeNowAnswerConfirmationValues() []CallMeNowAnswerConfirmation {
+	return []CallMeNowAnswerConfirmation{CallMeNowAnswerConfirmationNone, CallMeNowAnswerConfirmationAnyKey, CallMeNowAnswerConfirmationPasscode}
+}
+
 // Validate checks the facets of CallMeNowAnswerConfirmation.
 func (t CallMeNowAnswerConfirmation) Validate() error {
 	switch t {

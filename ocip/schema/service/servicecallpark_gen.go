@@ -40,6 +40,11 @@ const (
 	CallParkRecallToAlternateUserOnly            CallParkRecallTo = "Alternate User Only"
 )
 
+// CallParkRecallToValues returns every value of CallParkRecallTo, in schema order.
+func CallParkRecallToValues() []CallParkRecallTo {
+	return []CallParkRecallTo{CallParkRecallToParkingUserOnly, CallParkRecallToParkingUserThenAlternateUser, CallParkRecallToAlternateUserOnly}
+}
+
 // Validate checks the facets of CallParkRecallTo.
 func (t CallParkRecallTo) Validate() error {
 	switch t {

@@ -18,6 +18,11 @@ const (
 	CommPilotExpressProfileUnavailable          CommPilotExpressProfile = "Unavailable"
 )
 
+// CommPilotExpressProfileValues returns every value of CommPilotExpressProfile, in schema order.
+func CommPilotExpressProfileValues() []CommPilotExpressProfile {
+	return []CommPilotExpressProfile{CommPilotExpressProfileAvailableInOffice, CommPilotExpressProfileAvailableOutOfOffice, CommPilotExpressProfileBusy, CommPilotExpressProfileUnavailable}
+}
+
 // Validate checks the facets of CommPilotExpressProfile.
 func (t CommPilotExpressProfile) Validate() error {
 	switch t {
@@ -37,6 +42,11 @@ const (
 	CommPilotExpressRedirectionActionForward             CommPilotExpressRedirectionAction = "Forward"
 )
 
+// CommPilotExpressRedirectionActionValues returns every value of CommPilotExpressRedirectionAction, in schema order.
+func CommPilotExpressRedirectionActionValues() []CommPilotExpressRedirectionAction {
+	return []CommPilotExpressRedirectionAction{CommPilotExpressRedirectionActionTransferToVoiceMail, CommPilotExpressRedirectionActionForward}
+}
+
 // Validate checks the facets of CommPilotExpressRedirectionAction.
 func (t CommPilotExpressRedirectionAction) Validate() error {
 	switch t {
@@ -55,6 +65,11 @@ const (
 	CommPilotExpressVoiceMailGreetingNoAnswer    CommPilotExpressVoiceMailGreeting = "No Answer"
 	CommPilotExpressVoiceMailGreetingUnavailable CommPilotExpressVoiceMailGreeting = "Unavailable"
 )
+
+// CommPilotExpressVoiceMailGreetingValues returns every value of CommPilotExpressVoiceMailGreeting, in schema order.
+func CommPilotExpressVoiceMailGreetingValues() []CommPilotExpressVoiceMailGreeting {
+	return []CommPilotExpressVoiceMailGreeting{CommPilotExpressVoiceMailGreetingNoAnswer, CommPilotExpressVoiceMailGreetingUnavailable}
+}
 
 // Validate checks the facets of CommPilotExpressVoiceMailGreeting.
 func (t CommPilotExpressVoiceMailGreeting) Validate() error {

@@ -16,6 +16,11 @@ const (
 	DirectRouteOutgoingDTGPolicyTrunkGroupDTG  DirectRouteOutgoingDTGPolicy = "Trunk Group DTG"
 )
 
+// DirectRouteOutgoingDTGPolicyValues returns every value of DirectRouteOutgoingDTGPolicy, in schema order.
+func DirectRouteOutgoingDTGPolicyValues() []DirectRouteOutgoingDTGPolicy {
+	return []DirectRouteOutgoingDTGPolicy{DirectRouteOutgoingDTGPolicyDirectRouteDTG, DirectRouteOutgoingDTGPolicyTrunkGroupDTG}
+}
+
 // Validate checks the facets of DirectRouteOutgoingDTGPolicy.
 func (t DirectRouteOutgoingDTGPolicy) Validate() error {
 	switch t {
@@ -34,6 +39,11 @@ const (
 	DirectRouteOutgoingTrunkIdentityPolicyDirectRouteTrunkIdentity DirectRouteOutgoingTrunkIdentityPolicy = "Direct Route Trunk Identity"
 	DirectRouteOutgoingTrunkIdentityPolicyTrunkGroupTrunkIdentity  DirectRouteOutgoingTrunkIdentityPolicy = "Trunk Group Trunk Identity"
 )
+
+// DirectRouteOutgoingTrunkIdentityPolicyValues returns every value of DirectRouteOutgoingTrunkIdentityPolicy, in schema order.
+func DirectRouteOutgoingTrunkIdentityPolicyValues() []DirectRouteOutgoingTrunkIdentityPolicy {
+	return []DirectRouteOutgoingTrunkIdentityPolicy{DirectRouteOutgoingTrunkIdentityPolicyDirectRouteTrunkIdentity, DirectRouteOutgoingTrunkIdentityPolicyTrunkGroupTrunkIdentity}
+}
 
 // Validate checks the facets of DirectRouteOutgoingTrunkIdentityPolicy.
 func (t DirectRouteOutgoingTrunkIdentityPolicy) Validate() error {

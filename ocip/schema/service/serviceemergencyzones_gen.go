@@ -16,6 +16,11 @@ const (
 	EmergencyZonesProhibitionProhibitEmergencyCallOriginations           EmergencyZonesProhibition = "Prohibit emergency call originations"
 )
 
+// EmergencyZonesProhibitionValues returns every value of EmergencyZonesProhibition, in schema order.
+func EmergencyZonesProhibitionValues() []EmergencyZonesProhibition {
+	return []EmergencyZonesProhibition{EmergencyZonesProhibitionProhibitAllRegistrationsAndCallOriginations, EmergencyZonesProhibitionProhibitEmergencyCallOriginations}
+}
+
 // Validate checks the facets of EmergencyZonesProhibition.
 func (t EmergencyZonesProhibition) Validate() error {
 	switch t {

@@ -20,6 +20,11 @@ const (
 	ExecutiveAlertingCallingLineIdNameModeCustom              ExecutiveAlertingCallingLineIdNameMode = "Custom"
 )
 
+// ExecutiveAlertingCallingLineIdNameModeValues returns every value of ExecutiveAlertingCallingLineIdNameMode, in schema order.
+func ExecutiveAlertingCallingLineIdNameModeValues() []ExecutiveAlertingCallingLineIdNameMode {
+	return []ExecutiveAlertingCallingLineIdNameMode{ExecutiveAlertingCallingLineIdNameModeExecutive, ExecutiveAlertingCallingLineIdNameModeExecutiveOriginator, ExecutiveAlertingCallingLineIdNameModeOriginatorExecutive, ExecutiveAlertingCallingLineIdNameModeOriginator, ExecutiveAlertingCallingLineIdNameModeCustom}
+}
+
 // Validate checks the facets of ExecutiveAlertingCallingLineIdNameMode.
 func (t ExecutiveAlertingCallingLineIdNameMode) Validate() error {
 	switch t {
@@ -39,6 +44,11 @@ const (
 	ExecutiveAlertingCallingLineIdPhoneNumberModeOriginator ExecutiveAlertingCallingLineIdPhoneNumberMode = "Originator"
 	ExecutiveAlertingCallingLineIdPhoneNumberModeCustom     ExecutiveAlertingCallingLineIdPhoneNumberMode = "Custom"
 )
+
+// ExecutiveAlertingCallingLineIdPhoneNumberModeValues returns every value of ExecutiveAlertingCallingLineIdPhoneNumberMode, in schema order.
+func ExecutiveAlertingCallingLineIdPhoneNumberModeValues() []ExecutiveAlertingCallingLineIdPhoneNumberMode {
+	return []ExecutiveAlertingCallingLineIdPhoneNumberMode{ExecutiveAlertingCallingLineIdPhoneNumberModeExecutive, ExecutiveAlertingCallingLineIdPhoneNumberModeOriginator, ExecutiveAlertingCallingLineIdPhoneNumberModeCustom}
+}
 
 // Validate checks the facets of ExecutiveAlertingCallingLineIdPhoneNumberMode.
 func (t ExecutiveAlertingCallingLineIdPhoneNumberMode) Validate() error {
@@ -70,6 +80,11 @@ const (
 	ExecutiveAlertingModeSequential   ExecutiveAlertingMode = "Sequential"
 )
 
+// ExecutiveAlertingModeValues returns every value of ExecutiveAlertingMode, in schema order.
+func ExecutiveAlertingModeValues() []ExecutiveAlertingMode {
+	return []ExecutiveAlertingMode{ExecutiveAlertingModeSimultaneous, ExecutiveAlertingModeSequential}
+}
+
 // Validate checks the facets of ExecutiveAlertingMode.
 func (t ExecutiveAlertingMode) Validate() error {
 	switch t {
@@ -88,6 +103,11 @@ const (
 	ExecutiveCallFilteringModeSimple   ExecutiveCallFilteringMode = "Simple"
 	ExecutiveCallFilteringModeAdvanced ExecutiveCallFilteringMode = "Advanced"
 )
+
+// ExecutiveCallFilteringModeValues returns every value of ExecutiveCallFilteringMode, in schema order.
+func ExecutiveCallFilteringModeValues() []ExecutiveCallFilteringMode {
+	return []ExecutiveCallFilteringMode{ExecutiveCallFilteringModeSimple, ExecutiveCallFilteringModeAdvanced}
+}
 
 // Validate checks the facets of ExecutiveCallFilteringMode.
 func (t ExecutiveCallFilteringMode) Validate() error {
@@ -108,6 +128,11 @@ const (
 	ExecutiveCallFilteringSimpleFilterTypeAllInternalCalls ExecutiveCallFilteringSimpleFilterType = "All Internal Calls"
 	ExecutiveCallFilteringSimpleFilterTypeAllExternalCalls ExecutiveCallFilteringSimpleFilterType = "All External Calls"
 )
+
+// ExecutiveCallFilteringSimpleFilterTypeValues returns every value of ExecutiveCallFilteringSimpleFilterType, in schema order.
+func ExecutiveCallFilteringSimpleFilterTypeValues() []ExecutiveCallFilteringSimpleFilterType {
+	return []ExecutiveCallFilteringSimpleFilterType{ExecutiveCallFilteringSimpleFilterTypeAllCalls, ExecutiveCallFilteringSimpleFilterTypeAllInternalCalls, ExecutiveCallFilteringSimpleFilterTypeAllExternalCalls}
+}
 
 // Validate checks the facets of ExecutiveCallFilteringSimpleFilterType.
 func (t ExecutiveCallFilteringSimpleFilterType) Validate() error {
@@ -151,6 +176,11 @@ const (
 	ExecutiveRolloverActionTypeNoAnswerProcessing ExecutiveRolloverActionType = "No Answer Processing"
 )
 
+// ExecutiveRolloverActionTypeValues returns every value of ExecutiveRolloverActionType, in schema order.
+func ExecutiveRolloverActionTypeValues() []ExecutiveRolloverActionType {
+	return []ExecutiveRolloverActionType{ExecutiveRolloverActionTypeVoiceMessaging, ExecutiveRolloverActionTypeForward, ExecutiveRolloverActionTypeNoAnswerProcessing}
+}
+
 // Validate checks the facets of ExecutiveRolloverActionType.
 func (t ExecutiveRolloverActionType) Validate() error {
 	switch t {
@@ -180,6 +210,11 @@ const (
 	ExecutiveScreeningAlertTypeSilent     ExecutiveScreeningAlertType = "Silent"
 	ExecutiveScreeningAlertTypeRingSplash ExecutiveScreeningAlertType = "Ring Splash"
 )
+
+// ExecutiveScreeningAlertTypeValues returns every value of ExecutiveScreeningAlertType, in schema order.
+func ExecutiveScreeningAlertTypeValues() []ExecutiveScreeningAlertType {
+	return []ExecutiveScreeningAlertType{ExecutiveScreeningAlertTypeSilent, ExecutiveScreeningAlertTypeRingSplash}
+}
 
 // Validate checks the facets of ExecutiveScreeningAlertType.
 func (t ExecutiveScreeningAlertType) Validate() error {

@@ -28,6 +28,11 @@ const (
 	ExternalCustomRingbackSettingLevelUser            ExternalCustomRingbackSettingLevel = "User"
 )
 
+// ExternalCustomRingbackSettingLevelValues returns every value of ExternalCustomRingbackSettingLevel, in schema order.
+func ExternalCustomRingbackSettingLevelValues() []ExternalCustomRingbackSettingLevel {
+	return []ExternalCustomRingbackSettingLevel{ExternalCustomRingbackSettingLevelServiceProvider, ExternalCustomRingbackSettingLevelUser}
+}
+
 // Validate checks the facets of ExternalCustomRingbackSettingLevel.
 func (t ExternalCustomRingbackSettingLevel) Validate() error {
 	switch t {

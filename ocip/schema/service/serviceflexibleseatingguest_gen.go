@@ -16,6 +16,11 @@ const (
 	FlexibleSeatingHostAccessLevelGroup      FlexibleSeatingHostAccessLevel = "Group"
 )
 
+// FlexibleSeatingHostAccessLevelValues returns every value of FlexibleSeatingHostAccessLevel, in schema order.
+func FlexibleSeatingHostAccessLevelValues() []FlexibleSeatingHostAccessLevel {
+	return []FlexibleSeatingHostAccessLevel{FlexibleSeatingHostAccessLevelEnterprise, FlexibleSeatingHostAccessLevelGroup}
+}
+
 // Validate checks the facets of FlexibleSeatingHostAccessLevel.
 func (t FlexibleSeatingHostAccessLevel) Validate() error {
 	switch t {

@@ -17,6 +17,11 @@ const (
 	GroupNightForwardingGroupServiceActivationModeOff    GroupNightForwardingGroupServiceActivationMode = "Off"
 )
 
+// GroupNightForwardingGroupServiceActivationModeValues returns every value of GroupNightForwardingGroupServiceActivationMode, in schema order.
+func GroupNightForwardingGroupServiceActivationModeValues() []GroupNightForwardingGroupServiceActivationMode {
+	return []GroupNightForwardingGroupServiceActivationMode{GroupNightForwardingGroupServiceActivationModeAutoOn, GroupNightForwardingGroupServiceActivationModeOn, GroupNightForwardingGroupServiceActivationModeOff}
+}
+
 // Validate checks the facets of GroupNightForwardingGroupServiceActivationMode.
 func (t GroupNightForwardingGroupServiceActivationMode) Validate() error {
 	switch t {
@@ -36,6 +41,11 @@ const (
 	GroupNightForwardingUserServiceActivationModeOn       GroupNightForwardingUserServiceActivationMode = "On"
 	GroupNightForwardingUserServiceActivationModeOff      GroupNightForwardingUserServiceActivationMode = "Off"
 )
+
+// GroupNightForwardingUserServiceActivationModeValues returns every value of GroupNightForwardingUserServiceActivationMode, in schema order.
+func GroupNightForwardingUserServiceActivationModeValues() []GroupNightForwardingUserServiceActivationMode {
+	return []GroupNightForwardingUserServiceActivationMode{GroupNightForwardingUserServiceActivationModeUseGroup, GroupNightForwardingUserServiceActivationModeOn, GroupNightForwardingUserServiceActivationModeOff}
+}
 
 // Validate checks the facets of GroupNightForwardingUserServiceActivationMode.
 func (t GroupNightForwardingUserServiceActivationMode) Validate() error {

@@ -16,6 +16,11 @@ const (
 	HotelingHostAccessLevelGroup      HotelingHostAccessLevel = "Group"
 )
 
+// HotelingHostAccessLevelValues returns every value of HotelingHostAccessLevel, in schema order.
+func HotelingHostAccessLevelValues() []HotelingHostAccessLevel {
+	return []HotelingHostAccessLevel{HotelingHostAccessLevelEnterprise, HotelingHostAccessLevelGroup}
+}
+
 // Validate checks the facets of HotelingHostAccessLevel.
 func (t HotelingHostAccessLevel) Validate() error {
 	switch t {

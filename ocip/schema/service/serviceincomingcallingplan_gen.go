@@ -17,6 +17,11 @@ const (
 	IncomingCallingPlanOutsideCallPermissionDisallow                             IncomingCallingPlanOutsideCallPermission = "Disallow"
 )
 
+// IncomingCallingPlanOutsideCallPermissionValues returns every value of IncomingCallingPlanOutsideCallPermission, in schema order.
+func IncomingCallingPlanOutsideCallPermissionValues() []IncomingCallingPlanOutsideCallPermission {
+	return []IncomingCallingPlanOutsideCallPermission{IncomingCallingPlanOutsideCallPermissionAllow, IncomingCallingPlanOutsideCallPermissionAllowOnlyIfRedirectedFromAnotherUser, IncomingCallingPlanOutsideCallPermissionDisallow}
+}
+
 // Validate checks the facets of IncomingCallingPlanOutsideCallPermission.
 func (t IncomingCallingPlanOutsideCallPermission) Validate() error {
 	switch t {

@@ -17,6 +17,11 @@ const (
 	InterceptOutboundCallAllowOutboundEnterpriseAndGroupCalls InterceptOutboundCall = "Allow Outbound Enterprise And Group Calls"
 )
 
+// InterceptOutboundCallValues returns every value of InterceptOutboundCall, in schema order.
+func InterceptOutboundCallValues() []InterceptOutboundCall {
+	return []InterceptOutboundCall{InterceptOutboundCallBlockAll, InterceptOutboundCallAllowOutboundLocalCalls, InterceptOutboundCallAllowOutboundEnterpriseAndGroupCalls}
+}
+
 // Validate checks the facets of InterceptOutboundCall.
 func (t InterceptOutboundCall) Validate() error {
 	switch t {

@@ -17,6 +17,11 @@ const (
 	LegacyAutomaticCallbackLineMatchActionDeny   LegacyAutomaticCallbackLineMatchAction = "Deny"
 )
 
+// LegacyAutomaticCallbackLineMatchActionValues returns every value of LegacyAutomaticCallbackLineMatchAction, in schema order.
+func LegacyAutomaticCallbackLineMatchActionValues() []LegacyAutomaticCallbackLineMatchAction {
+	return []LegacyAutomaticCallbackLineMatchAction{LegacyAutomaticCallbackLineMatchActionAccept, LegacyAutomaticCallbackLineMatchActionDeny}
+}
+
 // Validate checks the facets of LegacyAutomaticCallbackLineMatchAction.
 func (t LegacyAutomaticCallbackLineMatchAction) Validate() error {
 	switch t {
@@ -47,6 +52,11 @@ const (
 	LegacyAutomaticCallbackLineTypeTelekibutz  LegacyAutomaticCallbackLineType = "Telekibutz"
 	LegacyAutomaticCallbackLineTypeSpare       LegacyAutomaticCallbackLineType = "Spare"
 )
+
+// LegacyAutomaticCallbackLineTypeValues returns every value of LegacyAutomaticCallbackLineType, in schema order.
+func LegacyAutomaticCallbackLineTypeValues() []LegacyAutomaticCallbackLineType {
+	return []LegacyAutomaticCallbackLineType{LegacyAutomaticCallbackLineTypeIndividual, LegacyAutomaticCallbackLineTypeCoin, LegacyAutomaticCallbackLineTypeSeries, LegacyAutomaticCallbackLineTypeHunt, LegacyAutomaticCallbackLineTypeUnassigned, LegacyAutomaticCallbackLineTypePBX, LegacyAutomaticCallbackLineTypeMultiparty, LegacyAutomaticCallbackLineTypeChoke, LegacyAutomaticCallbackLineTypeOos, LegacyAutomaticCallbackLineTypeNonspecific, LegacyAutomaticCallbackLineTypeTelecampus, LegacyAutomaticCallbackLineTypeISDN, LegacyAutomaticCallbackLineTypeTelekibutz, LegacyAutomaticCallbackLineTypeSpare}
+}
 
 // Validate checks the facets of LegacyAutomaticCallbackLineType.
 func (t LegacyAutomaticCallbackLineType) Validate() error {

@@ -15,6 +15,11 @@ const (
 	DefaultMccMncBasedLocationRoaming DefaultMccMncBasedLocation = "Roaming"
 )
 
+// DefaultMccMncBasedLocationValues returns every value of DefaultMccMncBasedLocation, in schema order.
+func DefaultMccMncBasedLocationValues() []DefaultMccMncBasedLocation {
+	return []DefaultMccMncBasedLocation{DefaultMccMncBasedLocationLocal, DefaultMccMncBasedLocationRoaming}
+}
+
 // Validate checks the facets of DefaultMccMncBasedLocation.
 func (t DefaultMccMncBasedLocation) Validate() error {
 	switch t {
@@ -57,6 +62,11 @@ const (
 	PhysicalLocationIndicatorPANI           PhysicalLocationIndicator = "PANI"
 	PhysicalLocationIndicatorDisregardZones PhysicalLocationIndicator = "Disregard Zones"
 )
+
+// PhysicalLocationIndicatorValues returns every value of PhysicalLocationIndicator, in schema order.
+func PhysicalLocationIndicatorValues() []PhysicalLocationIndicator {
+	return []PhysicalLocationIndicator{PhysicalLocationIndicatorCI, PhysicalLocationIndicatorLACCI, PhysicalLocationIndicatorPANI, PhysicalLocationIndicatorDisregardZones}
+}
 
 // Validate checks the facets of PhysicalLocationIndicator.
 func (t PhysicalLocationIndicator) Validate() error {

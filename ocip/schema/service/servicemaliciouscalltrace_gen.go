@@ -17,6 +17,11 @@ const (
 	MaliciousCallTraceCallTypeSelectionAllIncomingAndOutgoing MaliciousCallTraceCallTypeSelection = "All Incoming And Outgoing"
 )
 
+// MaliciousCallTraceCallTypeSelectionValues returns every value of MaliciousCallTraceCallTypeSelection, in schema order.
+func MaliciousCallTraceCallTypeSelectionValues() []MaliciousCallTraceCallTypeSelection {
+	return []MaliciousCallTraceCallTypeSelection{MaliciousCallTraceCallTypeSelectionAllIncoming, MaliciousCallTraceCallTypeSelectionAnsweredIncoming, MaliciousCallTraceCallTypeSelectionAllIncomingAndOutgoing}
+}
+
 // Validate checks the facets of MaliciousCallTraceCallTypeSelection.
 func (t MaliciousCallTraceCallTypeSelection) Validate() error {
 	switch t {

@@ -40,6 +40,11 @@ const (
 	MeetMeConferencingConferenceAttendeeNotificationNoNotification   MeetMeConferencingConferenceAttendeeNotification = "No Notification"
 )
 
+// MeetMeConferencingConferenceAttendeeNotificationValues returns every value of MeetMeConferencingConferenceAttendeeNotification, in schema order.
+func MeetMeConferencingConferenceAttendeeNotificationValues() []MeetMeConferencingConferenceAttendeeNotification {
+	return []MeetMeConferencingConferenceAttendeeNotification{MeetMeConferencingConferenceAttendeeNotificationPlayTone, MeetMeConferencingConferenceAttendeeNotificationPlayRecordedName, MeetMeConferencingConferenceAttendeeNotificationNoNotification}
+}
+
 // Validate checks the facets of MeetMeConferencingConferenceAttendeeNotification.
 func (t MeetMeConferencingConferenceAttendeeNotification) Validate() error {
 	switch t {
@@ -144,6 +149,11 @@ const (
 	MeetMeConferencingExpiredConferenceHoldPeriodDays60 MeetMeConferencingExpiredConferenceHoldPeriodDays = 60
 )
 
+// MeetMeConferencingExpiredConferenceHoldPeriodDaysValues returns every value of MeetMeConferencingExpiredConferenceHoldPeriodDays, in schema order.
+func MeetMeConferencingExpiredConferenceHoldPeriodDaysValues() []MeetMeConferencingExpiredConferenceHoldPeriodDays {
+	return []MeetMeConferencingExpiredConferenceHoldPeriodDays{MeetMeConferencingExpiredConferenceHoldPeriodDays1, MeetMeConferencingExpiredConferenceHoldPeriodDays2, MeetMeConferencingExpiredConferenceHoldPeriodDays3, MeetMeConferencingExpiredConferenceHoldPeriodDays4, MeetMeConferencingExpiredConferenceHoldPeriodDays5, MeetMeConferencingExpiredConferenceHoldPeriodDays6, MeetMeConferencingExpiredConferenceHoldPeriodDays7, MeetMeConferencingExpiredConferenceHoldPeriodDays15, MeetMeConferencingExpiredConferenceHoldPeriodDays30, MeetMeConferencingExpiredConferenceHoldPeriodDays60}
+}
+
 // Validate checks the facets of MeetMeConferencingExpiredConferenceHoldPeriodDays.
 func (t MeetMeConferencingExpiredConferenceHoldPeriodDays) Validate() error {
 	switch t {
@@ -184,6 +194,11 @@ const (
 	MeetMeConferencingRecordingFileFormatWAV MeetMeConferencingRecordingFileFormat = "WAV"
 	MeetMeConferencingRecordingFileFormatMP3 MeetMeConferencingRecordingFileFormat = "MP3"
 )
+
+// MeetMeConferencingRecordingFileFormatValues returns every value of MeetMeConferencingRecordingFileFormat, in schema order.
+func MeetMeConferencingRecordingFileFormatValues() []MeetMeConferencingRecordingFileFormat {
+	return []MeetMeConferencingRecordingFileFormat{MeetMeConferencingRecordingFileFormatWAV, MeetMeConferencingRecordingFileFormatMP3}
+}
 
 // Validate checks the facets of MeetMeConferencingRecordingFileFormat.
 func (t MeetMeConferencingRecordingFileFormat) Validate() error {

@@ -31,6 +31,11 @@ const (
 	OutgoingCallingPlanOriginatingPermissionTransferToThirdTransferNumber  OutgoingCallingPlanOriginatingPermission = "Transfer To Third Transfer Number"
 )
 
+// OutgoingCallingPlanOriginatingPermissionValues returns every value of OutgoingCallingPlanOriginatingPermission, in schema order.
+func OutgoingCallingPlanOriginatingPermissionValues() []OutgoingCallingPlanOriginatingPermission {
+	return []OutgoingCallingPlanOriginatingPermission{OutgoingCallingPlanOriginatingPermissionDisallow, OutgoingCallingPlanOriginatingPermissionAllow, OutgoingCallingPlanOriginatingPermissionAuthorizationCodeRequired, OutgoingCallingPlanOriginatingPermissionTransferToFirstTransferNumber, OutgoingCallingPlanOriginatingPermissionTransferToSecondTransferNumber, OutgoingCallingPlanOriginatingPermissionTransferToThirdTransferNumber}
+}
+
 // Validate checks the facets of OutgoingCallingPlanOriginatingPermission.
 func (t OutgoingCallingPlanOriginatingPermission) Validate() error {
 	switch t {
@@ -49,6 +54,11 @@ const (
 	OutgoingPinholeDigitPlanCallMeNowPermissionIgnore OutgoingPinholeDigitPlanCallMeNowPermission = "Ignore"
 	OutgoingPinholeDigitPlanCallMeNowPermissionAllow  OutgoingPinholeDigitPlanCallMeNowPermission = "Allow"
 )
+
+// OutgoingPinholeDigitPlanCallMeNowPermissionValues returns every value of OutgoingPinholeDigitPlanCallMeNowPermission, in schema order.
+func OutgoingPinholeDigitPlanCallMeNowPermissionValues() []OutgoingPinholeDigitPlanCallMeNowPermission {
+	return []OutgoingPinholeDigitPlanCallMeNowPermission{OutgoingPinholeDigitPlanCallMeNowPermissionIgnore, OutgoingPinholeDigitPlanCallMeNowPermissionAllow}
+}
 
 // Validate checks the facets of OutgoingPinholeDigitPlanCallMeNowPermission.
 func (t OutgoingPinholeDigitPlanCallMeNowPermission) Validate() error {
@@ -73,6 +83,11 @@ const (
 	OutgoingPinholeDigitPlanOriginatingPermissionTransferToThirdTransferNumber  OutgoingPinholeDigitPlanOriginatingPermission = "Transfer To Third Transfer Number"
 )
 
+// OutgoingPinholeDigitPlanOriginatingPermissionValues returns every value of OutgoingPinholeDigitPlanOriginatingPermission, in schema order.
+func OutgoingPinholeDigitPlanOriginatingPermissionValues() []OutgoingPinholeDigitPlanOriginatingPermission {
+	return []OutgoingPinholeDigitPlanOriginatingPermission{OutgoingPinholeDigitPlanOriginatingPermissionIgnore, OutgoingPinholeDigitPlanOriginatingPermissionAllow, OutgoingPinholeDigitPlanOriginatingPermissionAuthorizationCodeRequired, OutgoingPinholeDigitPlanOriginatingPermissionTransferToFirstTransferNumber, OutgoingPinholeDigitPlanOriginatingPermissionTransferToSecondTransferNumber, OutgoingPinholeDigitPlanOriginatingPermissionTransferToThirdTransferNumber}
+}
+
 // Validate checks the facets of OutgoingPinholeDigitPlanOriginatingPermission.
 func (t OutgoingPinholeDigitPlanOriginatingPermission) Validate() error {
 	switch t {
@@ -91,6 +106,11 @@ const (
 	OutgoingPinholeDigitPlanRedirectingPermissionIgnore OutgoingPinholeDigitPlanRedirectingPermission = "Ignore"
 	OutgoingPinholeDigitPlanRedirectingPermissionAllow  OutgoingPinholeDigitPlanRedirectingPermission = "Allow"
 )
+
+// OutgoingPinholeDigitPlanRedirectingPermissionValues returns every value of OutgoingPinholeDigitPlanRedirectingPermission, in schema order.
+func OutgoingPinholeDigitPlanRedirectingPermissionValues() []OutgoingPinholeDigitPlanRedirectingPermission {
+	return []OutgoingPinholeDigitPlanRedirectingPermission{OutgoingPinholeDigitPlanRedirectingPermissionIgnore, OutgoingPinholeDigitPlanRedirectingPermissionAllow}
+}
 
 // Validate checks the facets of OutgoingPinholeDigitPlanRedirectingPermission.
 func (t OutgoingPinholeDigitPlanRedirectingPermission) Validate() error {

@@ -16,6 +16,11 @@ const (
 	PushToTalkAccessListSelectionAllowCallsFromEveryoneExceptSelectedUsers PushToTalkAccessListSelection = "Allow Calls From Everyone Except Selected Users"
 )
 
+// PushToTalkAccessListSelectionValues returns every value of PushToTalkAccessListSelection, in schema order.
+func PushToTalkAccessListSelectionValues() []PushToTalkAccessListSelection {
+	return []PushToTalkAccessListSelection{PushToTalkAccessListSelectionAllowCallsFromSelectedUsers, PushToTalkAccessListSelectionAllowCallsFromEveryoneExceptSelectedUsers}
+}
+
 // Validate checks the facets of PushToTalkAccessListSelection.
 func (t PushToTalkAccessListSelection) Validate() error {
 	switch t {
@@ -34,6 +39,11 @@ const (
 	PushToTalkOutgoingConnectionSelectionOneWay PushToTalkOutgoingConnectionSelection = "One Way"
 	PushToTalkOutgoingConnectionSelectionTwoWay PushToTalkOutgoingConnectionSelection = "Two Way"
 )
+
+// PushToTalkOutgoingConnectionSelectionValues returns every value of PushToTalkOutgoingConnectionSelection, in schema order.
+func PushToTalkOutgoingConnectionSelectionValues() []PushToTalkOutgoingConnectionSelection {
+	return []PushToTalkOutgoingConnectionSelection{PushToTalkOutgoingConnectionSelectionOneWay, PushToTalkOutgoingConnectionSelectionTwoWay}
+}
 
 // Validate checks the facets of PushToTalkOutgoingConnectionSelection.
 func (t PushToTalkOutgoingConnectionSelection) Validate() error {

@@ -19,6 +19,11 @@ const (
 	ResourcePriorityValueQ7354 ResourcePriorityValue = "q735.4"
 )
 
+// ResourcePriorityValueValues returns every value of ResourcePriorityValue, in schema order.
+func ResourcePriorityValueValues() []ResourcePriorityValue {
+	return []ResourcePriorityValue{ResourcePriorityValueQ7350, ResourcePriorityValueQ7351, ResourcePriorityValueQ7352, ResourcePriorityValueQ7353, ResourcePriorityValueQ7354}
+}
+
 // Validate checks the facets of ResourcePriorityValue.
 func (t ResourcePriorityValue) Validate() error {
 	switch t {

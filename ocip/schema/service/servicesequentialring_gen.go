@@ -35,6 +35,11 @@ const (
 	SequentialRingNumberOfRings20 SequentialRingNumberOfRings = 20
 )
 
+// SequentialRingNumberOfRingsValues returns every value of SequentialRingNumberOfRings, in schema order.
+func SequentialRingNumberOfRingsValues() []SequentialRingNumberOfRings {
+	return []SequentialRingNumberOfRings{SequentialRingNumberOfRings0, SequentialRingNumberOfRings2, SequentialRingNumberOfRings3, SequentialRingNumberOfRings4, SequentialRingNumberOfRings5, SequentialRingNumberOfRings6, SequentialRingNumberOfRings7, SequentialRingNumberOfRings8, SequentialRingNumberOfRings9, SequentialRingNumberOfRings10, SequentialRingNumberOfRings11, SequentialRingNumberOfRings12, SequentialRingNumberOfRings13, SequentialRingNumberOfRings14, SequentialRingNumberOfRings15, SequentialRingNumberOfRings16, SequentialRingNumberOfRings17, SequentialRingNumberOfRings18, SequentialRingNumberOfRings19, SequentialRingNumberOfRings20}
+}
+
 // Validate checks the facets of SequentialRingNumberOfRings.
 func (t SequentialRingNumberOfRings) Validate() error {
 	switch t {

@@ -21,6 +21,11 @@ const (
 	EnterpriseTrunkHighwateCallCountHoldoverPeriodMinutes60 EnterpriseTrunkHighwateCallCountHoldoverPeriodMinutes = "60"
 )
 
+// EnterpriseTrunkHighwateCallCountHoldoverPeriodMinutesValues returns every value of EnterpriseTrunkHighwateCallCountHoldoverPeriodMinutes, in schema order.
+func EnterpriseTrunkHighwateCallCountHoldoverPeriodMinutesValues() []EnterpriseTrunkHighwateCallCountHoldoverPeriodMinutes {
+	return []EnterpriseTrunkHighwateCallCountHoldoverPeriodMinutes{EnterpriseTrunkHighwateCallCountHoldoverPeriodMinutes5, EnterpriseTrunkHighwateCallCountHoldoverPeriodMinutes10, EnterpriseTrunkHighwateCallCountHoldoverPeriodMinutes15, EnterpriseTrunkHighwateCallCountHoldoverPeriodMinutes20, EnterpriseTrunkHighwateCallCountHoldoverPeriodMinutes30, EnterpriseTrunkHighwateCallCountHoldoverPeriodMinutes60}
+}
+
 // Validate checks the facets of EnterpriseTrunkHighwateCallCountHoldoverPeriodMinutes.
 func (t EnterpriseTrunkHighwateCallCountHoldoverPeriodMinutes) Validate() error {
 	switch t {
@@ -75,6 +80,11 @@ const (
 	EnterpriseTrunkOrderingAlgorithmLeastIdle            EnterpriseTrunkOrderingAlgorithm = "Least Idle"
 )
 
+// EnterpriseTrunkOrderingAlgorithmValues returns every value of EnterpriseTrunkOrderingAlgorithm, in schema order.
+func EnterpriseTrunkOrderingAlgorithmValues() []EnterpriseTrunkOrderingAlgorithm {
+	return []EnterpriseTrunkOrderingAlgorithm{EnterpriseTrunkOrderingAlgorithmOrderedLoadBalancing, EnterpriseTrunkOrderingAlgorithmOverflow, EnterpriseTrunkOrderingAlgorithmMostIdle, EnterpriseTrunkOrderingAlgorithmLeastIdle}
+}
+
 // Validate checks the facets of EnterpriseTrunkOrderingAlgorithm.
 func (t EnterpriseTrunkOrderingAlgorithm) Validate() error {
 	switch t {
@@ -105,6 +115,11 @@ const (
 	EnterpriseTrunkRouteExhaustionActionForward EnterpriseTrunkRouteExhaustionAction = "Forward"
 )
 
+// EnterpriseTrunkRouteExhaustionActionValues returns every value of EnterpriseTrunkRouteExhaustionAction, in schema order.
+func EnterpriseTrunkRouteExhaustionActionValues() []EnterpriseTrunkRouteExhaustionAction {
+	return []EnterpriseTrunkRouteExhaustionAction{EnterpriseTrunkRouteExhaustionActionNone, EnterpriseTrunkRouteExhaustionActionForward}
+}
+
 // Validate checks the facets of EnterpriseTrunkRouteExhaustionAction.
 func (t EnterpriseTrunkRouteExhaustionAction) Validate() error {
 	switch t {
@@ -124,6 +139,11 @@ const (
 	EnterpriseTrunkTimeZoneOffsetMinutes30 EnterpriseTrunkTimeZoneOffsetMinutes = "30"
 	EnterpriseTrunkTimeZoneOffsetMinutes45 EnterpriseTrunkTimeZoneOffsetMinutes = "45"
 )
+
+// EnterpriseTrunkTimeZoneOffsetMinutesValues returns every value of EnterpriseTrunkTimeZoneOffsetMinutes, in schema order.
+func EnterpriseTrunkTimeZoneOffsetMinutesValues() []EnterpriseTrunkTimeZoneOffsetMinutes {
+	return []EnterpriseTrunkTimeZoneOffsetMinutes{EnterpriseTrunkTimeZoneOffsetMinutes0, EnterpriseTrunkTimeZoneOffsetMinutes30, EnterpriseTrunkTimeZoneOffsetMinutes45}
+}
 
 // Validate checks the facets of EnterpriseTrunkTimeZoneOffsetMinutes.
 func (t EnterpriseTrunkTimeZoneOffsetMinutes) Validate() error {
@@ -167,6 +187,11 @@ const (
 	TrunkGroupCLIDSourceForScreenedCallsPolicyReceivedNameReceivedNumber TrunkGroupCLIDSourceForScreenedCallsPolicy = "Received Name Received Number"
 )
 
+// TrunkGroupCLIDSourceForScreenedCallsPolicyValues returns every value of TrunkGroupCLIDSourceForScreenedCallsPolicy, in schema order.
+func TrunkGroupCLIDSourceForScreenedCallsPolicyValues() []TrunkGroupCLIDSourceForScreenedCallsPolicy {
+	return []TrunkGroupCLIDSourceForScreenedCallsPolicy{TrunkGroupCLIDSourceForScreenedCallsPolicyProfileNameProfileNumber, TrunkGroupCLIDSourceForScreenedCallsPolicyReceivedNameProfileNumber, TrunkGroupCLIDSourceForScreenedCallsPolicyReceivedNameReceivedNumber}
+}
+
 // Validate checks the facets of TrunkGroupCLIDSourceForScreenedCallsPolicy.
 func (t TrunkGroupCLIDSourceForScreenedCallsPolicy) Validate() error {
 	switch t {
@@ -185,6 +210,11 @@ const (
 	TrunkGroupCallForwardingAlwaysActionForward TrunkGroupCallForwardingAlwaysAction = "Forward"
 	TrunkGroupCallForwardingAlwaysActionReroute TrunkGroupCallForwardingAlwaysAction = "Reroute"
 )
+
+// TrunkGroupCallForwardingAlwaysActionValues returns every value of TrunkGroupCallForwardingAlwaysAction, in schema order.
+func TrunkGroupCallForwardingAlwaysActionValues() []TrunkGroupCallForwardingAlwaysAction {
+	return []TrunkGroupCallForwardingAlwaysAction{TrunkGroupCallForwardingAlwaysActionForward, TrunkGroupCallForwardingAlwaysActionReroute}
+}
 
 // Validate checks the facets of TrunkGroupCallForwardingAlwaysAction.
 func (t TrunkGroupCallForwardingAlwaysAction) Validate() error {
@@ -238,6 +268,11 @@ const (
 	TrunkGroupImplicitRegistrationSetSupportPolicyDisabled TrunkGroupImplicitRegistrationSetSupportPolicy = "Disabled"
 )
 
+// TrunkGroupImplicitRegistrationSetSupportPolicyValues returns every value of TrunkGroupImplicitRegistrationSetSupportPolicy, in schema order.
+func TrunkGroupImplicitRegistrationSetSupportPolicyValues() []TrunkGroupImplicitRegistrationSetSupportPolicy {
+	return []TrunkGroupImplicitRegistrationSetSupportPolicy{TrunkGroupImplicitRegistrationSetSupportPolicyEnabled, TrunkGroupImplicitRegistrationSetSupportPolicyDisabled}
+}
+
 // Validate checks the facets of TrunkGroupImplicitRegistrationSetSupportPolicy.
 func (t TrunkGroupImplicitRegistrationSetSupportPolicy) Validate() error {
 	switch t {
@@ -258,6 +293,11 @@ const (
 	TrunkGroupOutOfDialogPBXRedirectionOriginatorLookupPolicyAssertedOrPresentation TrunkGroupOutOfDialogPBXRedirectionOriginatorLookupPolicy = "Asserted Or Presentation"
 )
 
+// TrunkGroupOutOfDialogPBXRedirectionOriginatorLookupPolicyValues returns every value of TrunkGroupOutOfDialogPBXRedirectionOriginatorLookupPolicy, in schema order.
+func TrunkGroupOutOfDialogPBXRedirectionOriginatorLookupPolicyValues() []TrunkGroupOutOfDialogPBXRedirectionOriginatorLookupPolicy {
+	return []TrunkGroupOutOfDialogPBXRedirectionOriginatorLookupPolicy{TrunkGroupOutOfDialogPBXRedirectionOriginatorLookupPolicyAsserted, TrunkGroupOutOfDialogPBXRedirectionOriginatorLookupPolicyPresentation, TrunkGroupOutOfDialogPBXRedirectionOriginatorLookupPolicyAssertedOrPresentation}
+}
+
 // Validate checks the facets of TrunkGroupOutOfDialogPBXRedirectionOriginatorLookupPolicy.
 func (t TrunkGroupOutOfDialogPBXRedirectionOriginatorLookupPolicy) Validate() error {
 	switch t {
@@ -276,6 +316,11 @@ const (
 	TrunkGroupPilotUserCallOptimizationPolicyOptimizeForUserServices   TrunkGroupPilotUserCallOptimizationPolicy = "Optimize For User Services"
 	TrunkGroupPilotUserCallOptimizationPolicyOptimizeForHighCallVolume TrunkGroupPilotUserCallOptimizationPolicy = "Optimize For High Call Volume"
 )
+
+// TrunkGroupPilotUserCallOptimizationPolicyValues returns every value of TrunkGroupPilotUserCallOptimizationPolicy, in schema order.
+func TrunkGroupPilotUserCallOptimizationPolicyValues() []TrunkGroupPilotUserCallOptimizationPolicy {
+	return []TrunkGroupPilotUserCallOptimizationPolicy{TrunkGroupPilotUserCallOptimizationPolicyOptimizeForUserServices, TrunkGroupPilotUserCallOptimizationPolicyOptimizeForHighCallVolume}
+}
 
 // Validate checks the facets of TrunkGroupPilotUserCallOptimizationPolicy.
 func (t TrunkGroupPilotUserCallOptimizationPolicy) Validate() error {
@@ -297,6 +342,11 @@ const (
 	TrunkGroupPilotUserCallingLineIdentityUsagePolicyNoCalls                    TrunkGroupPilotUserCallingLineIdentityUsagePolicy = "No Calls"
 )
 
+// TrunkGroupPilotUserCallingLineIdentityUsagePolicyValues returns every value of TrunkGroupPilotUserCallingLineIdentityUsagePolicy, in schema order.
+func TrunkGroupPilotUserCallingLineIdentityUsagePolicyValues() []TrunkGroupPilotUserCallingLineIdentityUsagePolicy {
+	return []TrunkGroupPilotUserCallingLineIdentityUsagePolicy{TrunkGroupPilotUserCallingLineIdentityUsagePolicyAllOriginatingCalls, TrunkGroupPilotUserCallingLineIdentityUsagePolicyUnscreenedOriginatingCalls, TrunkGroupPilotUserCallingLineIdentityUsagePolicyNoCalls}
+}
+
 // Validate checks the facets of TrunkGroupPilotUserCallingLineIdentityUsagePolicy.
 func (t TrunkGroupPilotUserCallingLineIdentityUsagePolicy) Validate() error {
 	switch t {
@@ -316,6 +366,11 @@ const (
 	TrunkGroupPilotUserChargeNumberUsagePolicyUnscreenedOriginatingCalls TrunkGroupPilotUserChargeNumberUsagePolicy = "Unscreened Originating Calls"
 	TrunkGroupPilotUserChargeNumberUsagePolicyNoCalls                    TrunkGroupPilotUserChargeNumberUsagePolicy = "No Calls"
 )
+
+// TrunkGroupPilotUserChargeNumberUsagePolicyValues returns every value of TrunkGroupPilotUserChargeNumberUsagePolicy, in schema order.
+func TrunkGroupPilotUserChargeNumberUsagePolicyValues() []TrunkGroupPilotUserChargeNumberUsagePolicy {
+	return []TrunkGroupPilotUserChargeNumberUsagePolicy{TrunkGroupPilotUserChargeNumberUsagePolicyAllOriginatingCalls, TrunkGroupPilotUserChargeNumberUsagePolicyUnscreenedOriginatingCalls, TrunkGroupPilotUserChargeNumberUsagePolicyNoCalls}
+}
 
 // Validate checks the facets of TrunkGroupPilotUserChargeNumberUsagePolicy.
 func (t TrunkGroupPilotUserChargeNumberUsagePolicy) Validate() error {
@@ -347,6 +402,11 @@ const (
 	TrunkGroupSIPIdentityForPilotAndProxyTrunkModesPolicyUser      TrunkGroupSIPIdentityForPilotAndProxyTrunkModesPolicy = "User"
 )
 
+// TrunkGroupSIPIdentityForPilotAndProxyTrunkModesPolicyValues returns every value of TrunkGroupSIPIdentityForPilotAndProxyTrunkModesPolicy, in schema order.
+func TrunkGroupSIPIdentityForPilotAndProxyTrunkModesPolicyValues() []TrunkGroupSIPIdentityForPilotAndProxyTrunkModesPolicy {
+	return []TrunkGroupSIPIdentityForPilotAndProxyTrunkModesPolicy{TrunkGroupSIPIdentityForPilotAndProxyTrunkModesPolicyPilotUser, TrunkGroupSIPIdentityForPilotAndProxyTrunkModesPolicyUser}
+}
+
 // Validate checks the facets of TrunkGroupSIPIdentityForPilotAndProxyTrunkModesPolicy.
 func (t TrunkGroupSIPIdentityForPilotAndProxyTrunkModesPolicy) Validate() error {
 	switch t {
@@ -366,6 +426,11 @@ const (
 	TrunkGroupStateUnavailable TrunkGroupState = "Unavailable"
 )
 
+// TrunkGroupStateValues returns every value of TrunkGroupState, in schema order.
+func TrunkGroupStateValues() []TrunkGroupState {
+	return []TrunkGroupState{TrunkGroupStateAvailable, TrunkGroupStateUnavailable}
+}
+
 // Validate checks the facets of TrunkGroupState.
 func (t TrunkGroupState) Validate() error {
 	switch t {
@@ -384,6 +449,11 @@ const (
 	TrunkGroupSupportConnectedIdentityPolicyEnabled  TrunkGroupSupportConnectedIdentityPolicy = "Enabled"
 	TrunkGroupSupportConnectedIdentityPolicyDisabled TrunkGroupSupportConnectedIdentityPolicy = "Disabled"
 )
+
+// TrunkGroupSupportConnectedIdentityPolicyValues returns every value of TrunkGroupSupportConnectedIdentityPolicy, in schema order.
+func TrunkGroupSupportConnectedIdentityPolicyValues() []TrunkGroupSupportConnectedIdentityPolicy {
+	return []TrunkGroupSupportConnectedIdentityPolicy{TrunkGroupSupportConnectedIdentityPolicyEnabled, TrunkGroupSupportConnectedIdentityPolicyDisabled}
+}
 
 // Validate checks the facets of TrunkGroupSupportConnectedIdentityPolicy.
 func (t TrunkGroupSupportConnectedIdentityPolicy) Validate() error {
@@ -415,6 +485,11 @@ const (
 	TrunkGroupUnreachableDestinationActionReroute TrunkGroupUnreachableDestinationAction = "Reroute"
 )
 
+// TrunkGroupUnreachableDestinationActionValues returns every value of TrunkGroupUnreachableDestinationAction, in schema order.
+func TrunkGroupUnreachableDestinationActionValues() []TrunkGroupUnreachableDestinationAction {
+	return []TrunkGroupUnreachableDestinationAction{TrunkGroupUnreachableDestinationActionForward, TrunkGroupUnreachableDestinationActionReroute}
+}
+
 // Validate checks the facets of TrunkGroupUnreachableDestinationAction.
 func (t TrunkGroupUnreachableDestinationAction) Validate() error {
 	switch t {
@@ -436,6 +511,11 @@ const (
 	TrunkGroupUnscreenedRedirectionHandlingRejectIfUnscreenedCallsDisallowed TrunkGroupUnscreenedRedirectionHandling = "Reject If Unscreened Calls Disallowed"
 )
 
+// TrunkGroupUnscreenedRedirectionHandlingValues returns every value of TrunkGroupUnscreenedRedirectionHandling, in schema order.
+func TrunkGroupUnscreenedRedirectionHandlingValues() []TrunkGroupUnscreenedRedirectionHandling {
+	return []TrunkGroupUnscreenedRedirectionHandling{TrunkGroupUnscreenedRedirectionHandlingReject, TrunkGroupUnscreenedRedirectionHandlingIgnore, TrunkGroupUnscreenedRedirectionHandlingIgnoreIfUnscreenedCallsDisallowed, TrunkGroupUnscreenedRedirectionHandlingRejectIfUnscreenedCallsDisallowed}
+}
+
 // Validate checks the facets of TrunkGroupUnscreenedRedirectionHandling.
 func (t TrunkGroupUnscreenedRedirectionHandling) Validate() error {
 	switch t {
@@ -454,6 +534,11 @@ const (
 	TrunkGroupUserCreationModeExtension   TrunkGroupUserCreationMode = "Extension"
 	TrunkGroupUserCreationModePhoneNumber TrunkGroupUserCreationMode = "Phone Number"
 )
+
+// TrunkGroupUserCreationModeValues returns every value of TrunkGroupUserCreationMode, in schema order.
+func TrunkGroupUserCreationModeValues() []TrunkGroupUserCreationMode {
+	return []TrunkGroupUserCreationMode{TrunkGroupUserCreationModeExtension, TrunkGroupUserCreationModePhoneNumber}
+}
 
 // Validate checks the facets of TrunkGroupUserCreationMode.
 func (t TrunkGroupUserCreationMode) Validate() error {
@@ -475,6 +560,11 @@ const (
 	TrunkGroupUserCreationSIPURIFormatE164FormatNoPlus TrunkGroupUserCreationSIPURIFormat = "E164 Format No Plus"
 	TrunkGroupUserCreationSIPURIFormatE164Format       TrunkGroupUserCreationSIPURIFormat = "E164 Format"
 )
+
+// TrunkGroupUserCreationSIPURIFormatValues returns every value of TrunkGroupUserCreationSIPURIFormat, in schema order.
+func TrunkGroupUserCreationSIPURIFormatValues() []TrunkGroupUserCreationSIPURIFormat {
+	return []TrunkGroupUserCreationSIPURIFormat{TrunkGroupUserCreationSIPURIFormatExtension, TrunkGroupUserCreationSIPURIFormatNationalDN, TrunkGroupUserCreationSIPURIFormatE164FormatNoPlus, TrunkGroupUserCreationSIPURIFormatE164Format}
+}
 
 // Validate checks the facets of TrunkGroupUserCreationSIPURIFormat.
 func (t TrunkGroupUserCreationSIPURIFormat) Validate() error {
@@ -508,6 +598,11 @@ const (
 	TrunkGroupUserCreationTaskStatusFailed     TrunkGroupUserCreationTaskStatus = "Failed"
 )
 
+// TrunkGroupUserCreationTaskStatusValues returns every value of TrunkGroupUserCreationTaskStatus, in schema order.
+func TrunkGroupUserCreationTaskStatusValues() []TrunkGroupUserCreationTaskStatus {
+	return []TrunkGroupUserCreationTaskStatus{TrunkGroupUserCreationTaskStatusPending, TrunkGroupUserCreationTaskStatusProcessing, TrunkGroupUserCreationTaskStatusCompleted, TrunkGroupUserCreationTaskStatusFailed}
+}
+
 // Validate checks the facets of TrunkGroupUserCreationTaskStatus.
 func (t TrunkGroupUserCreationTaskStatus) Validate() error {
 	switch t {
@@ -527,6 +622,11 @@ const (
 	TrunkGroupUserCreationUserIdFormatNationalDN       TrunkGroupUserCreationUserIdFormat = "National DN"
 	TrunkGroupUserCreationUserIdFormatE164FormatNoPlus TrunkGroupUserCreationUserIdFormat = "E164 Format No Plus"
 )
+
+// TrunkGroupUserCreationUserIdFormatValues returns every value of TrunkGroupUserCreationUserIdFormat, in schema order.
+func TrunkGroupUserCreationUserIdFormatValues() []TrunkGroupUserCreationUserIdFormat {
+	return []TrunkGroupUserCreationUserIdFormat{TrunkGroupUserCreationUserIdFormatExtension, TrunkGroupUserCreationUserIdFormatNationalDN, TrunkGroupUserCreationUserIdFormatE164FormatNoPlus}
+}
 
 // Validate checks the facets of TrunkGroupUserCreationUserIdFormat.
 func (t TrunkGroupUserCreationUserIdFormat) Validate() error {

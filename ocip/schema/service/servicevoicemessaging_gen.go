@@ -50,6 +50,11 @@ const (
 	VoiceMessagingGroupMailServerChoicesGroupMailServer  VoiceMessagingGroupMailServerChoices = "Group Mail Server"
 )
 
+// VoiceMessagingGroupMailServerChoicesValues returns every value of VoiceMessagingGroupMailServerChoices, in schema order.
+func VoiceMessagingGroupMailServerChoicesValues() []VoiceMessagingGroupMailServerChoices {
+	return []VoiceMessagingGroupMailServerChoices{VoiceMessagingGroupMailServerChoicesSystemMailServer, VoiceMessagingGroupMailServerChoicesGroupMailServer}
+}
+
 // Validate checks the facets of VoiceMessagingGroupMailServerChoices.
 func (t VoiceMessagingGroupMailServerChoices) Validate() error {
 	switch t {
@@ -79,6 +84,11 @@ const (
 	VoiceMessagingUserMailServerSelectionGroupMailServer    VoiceMessagingUserMailServerSelection = "Group Mail Server"
 	VoiceMessagingUserMailServerSelectionPersonalMailServer VoiceMessagingUserMailServerSelection = "Personal Mail Server"
 )
+
+// VoiceMessagingUserMailServerSelectionValues returns every value of VoiceMessagingUserMailServerSelection, in schema order.
+func VoiceMessagingUserMailServerSelectionValues() []VoiceMessagingUserMailServerSelection {
+	return []VoiceMessagingUserMailServerSelection{VoiceMessagingUserMailServerSelectionGroupMailServer, VoiceMessagingUserMailServerSelectionPersonalMailServer}
+}
 
 // Validate checks the facets of VoiceMessagingUserMailServerSelection.
 func (t VoiceMessagingUserMailServerSelection) Validate() error {

@@ -72,6 +72,11 @@ const (
 	BwDiameterAdvertisedApplication3gpp BwDiameterAdvertisedApplication = "3gpp"
 )
 
+// BwDiameterAdvertisedApplicationValues returns every value of BwDiameterAdvertisedApplication, in schema order.
+func BwDiameterAdvertisedApplicationValues() []BwDiameterAdvertisedApplication {
+	return []BwDiameterAdvertisedApplication{BwDiameterAdvertisedApplicationBase, BwDiameterAdvertisedApplication3gpp}
+}
+
 // Validate checks the facets of BwDiameterAdvertisedApplication.
 func (t BwDiameterAdvertisedApplication) Validate() error {
 	switch t {
@@ -92,6 +97,11 @@ const (
 	BwDiameterApplicationIdSh  BwDiameterApplicationId = "Sh"
 	BwDiameterApplicationIdAll BwDiameterApplicationId = "All"
 )
+
+// BwDiameterApplicationIdValues returns every value of BwDiameterApplicationId, in schema order.
+func BwDiameterApplicationIdValues() []BwDiameterApplicationId {
+	return []BwDiameterApplicationId{BwDiameterApplicationIdRf, BwDiameterApplicationIdRo, BwDiameterApplicationIdSh, BwDiameterApplicationIdAll}
+}
 
 // Validate checks the facets of BwDiameterApplicationId.
 func (t BwDiameterApplicationId) Validate() error {
@@ -133,6 +143,11 @@ const (
 	BwDiameterPeerInstanceXS BwDiameterPeerInstance = "XS"
 	BwDiameterPeerInstancePS BwDiameterPeerInstance = "PS"
 )
+
+// BwDiameterPeerInstanceValues returns every value of BwDiameterPeerInstance, in schema order.
+func BwDiameterPeerInstanceValues() []BwDiameterPeerInstance {
+	return []BwDiameterPeerInstance{BwDiameterPeerInstanceXS, BwDiameterPeerInstancePS}
+}
 
 // Validate checks the facets of BwDiameterPeerInstance.
 func (t BwDiameterPeerInstance) Validate() error {
@@ -245,6 +260,11 @@ const (
 	CallBlockingService24V2EnterpriseTrunkRouteExhaustBusy              CallBlockingService24V2 = "Enterprise Trunk Route Exhaust Busy"
 )
 
+// CallBlockingService24V2Values returns every value of CallBlockingService24V2, in schema order.
+func CallBlockingService24V2Values() []CallBlockingService24V2 {
+	return []CallBlockingService24V2{CallBlockingService24V2OCP, CallBlockingService24V2EOCP, CallBlockingService24V2ICP, CallBlockingService24V2ACR, CallBlockingService24V2SCR, CallBlockingService24V2SCA, CallBlockingService24V2AAC, CallBlockingService24V2Intercept, CallBlockingService24V2PTT, CallBlockingService24V2CommunicationBarring, CallBlockingService24V2SAC, CallBlockingService24V2IncomingCommunicationBarring, CallBlockingService24V2HierarchicalCommunicationBarring, CallBlockingService24V2IncomingHierarchicalCommunicationBarring, CallBlockingService24V2BroadWorksMobilityDenyOriginations, CallBlockingService24V2BroadWorksMobilityDenyTerminations, CallBlockingService24V2EnterpriseTrunkRouteExhaust, CallBlockingService24V2CallPark, CallBlockingService24V2NumberPortability, CallBlockingService24V2MaximumConcurrentTerminatingAlertingRequests, CallBlockingService24V2AutomaticCollectCall, CallBlockingService24V2EnterpriseTrunkRouteExhaustUnreachable, CallBlockingService24V2TCUG, CallBlockingService24V2RPAdmission, CallBlockingService24V2MaximumRedirectionDepthReachedOnBusy, CallBlockingService24V2MaximumRedirectionDepthReachedOnDiversion, CallBlockingService24V2CallingNameRetrieval, CallBlockingService24V2EnterpriseTrunkRouteExhaustBusy}
+}
+
 // Validate checks the facets of CallBlockingService24V2.
 func (t CallBlockingService24V2) Validate() error {
 	switch t {
@@ -275,6 +295,11 @@ const (
 	ChargeIndicatorNoCharge ChargeIndicator = "No Charge"
 )
 
+// ChargeIndicatorValues returns every value of ChargeIndicator, in schema order.
+func ChargeIndicatorValues() []ChargeIndicator {
+	return []ChargeIndicator{ChargeIndicatorCharge, ChargeIndicatorNoCharge}
+}
+
 // Validate checks the facets of ChargeIndicator.
 func (t ChargeIndicator) Validate() error {
 	switch t {
@@ -304,6 +329,11 @@ const (
 	ChargingFunctionElementServerTypeCCF ChargingFunctionElementServerType = "CCF"
 	ChargingFunctionElementServerTypeECF ChargingFunctionElementServerType = "ECF"
 )
+
+// ChargingFunctionElementServerTypeValues returns every value of ChargingFunctionElementServerType, in schema order.
+func ChargingFunctionElementServerTypeValues() []ChargingFunctionElementServerType {
+	return []ChargingFunctionElementServerType{ChargingFunctionElementServerTypeCCF, ChargingFunctionElementServerTypeECF}
+}
 
 // Validate checks the facets of ChargingFunctionElementServerType.
 func (t ChargingFunctionElementServerType) Validate() error {
@@ -350,6 +380,11 @@ const (
 	CodecGSMFR    Codec = "GSMFR"
 	CodecAMRWB    Codec = "AMR-WB"
 )
+
+// CodecValues returns every value of Codec, in schema order.
+func CodecValues() []Codec {
+	return []Codec{CodecClear, CodecG711alaw, CodecG711ulaw, CodecG722, CodecG72353, CodecG72363, CodecG723A53, CodecG723A63, CodecG72616, CodecG72624, CodecG72632, CodecG72640, CodecG728, CodecG7298, CodecG729B8, CodecGSMEFR, CodecGSMFR, CodecAMRWB}
+}
 
 // Validate checks the facets of Codec.
 func (t Codec) Validate() error {
@@ -458,6 +493,11 @@ const (
 	DTMFTransmissionMethodRTP       DTMFTransmissionMethod = "RTP"
 )
 
+// DTMFTransmissionMethodValues returns every value of DTMFTransmissionMethod, in schema order.
+func DTMFTransmissionMethodValues() []DTMFTransmissionMethod {
+	return []DTMFTransmissionMethod{DTMFTransmissionMethodSignaling, DTMFTransmissionMethodRTP}
+}
+
 // Validate checks the facets of DTMFTransmissionMethod.
 func (t DTMFTransmissionMethod) Validate() error {
 	switch t {
@@ -522,6 +562,11 @@ const (
 	DiameterApplicationIdSh DiameterApplicationId = "Sh"
 )
 
+// DiameterApplicationIdValues returns every value of DiameterApplicationId, in schema order.
+func DiameterApplicationIdValues() []DiameterApplicationId {
+	return []DiameterApplicationId{DiameterApplicationIdRf, DiameterApplicationIdRo, DiameterApplicationIdSh}
+}
+
 // Validate checks the facets of DiameterApplicationId.
 func (t DiameterApplicationId) Validate() error {
 	switch t {
@@ -543,6 +588,11 @@ const (
 	DiameterPeerDiscoveryModeRfc6733TCPOnly DiameterPeerDiscoveryMode = "Rfc6733TCPOnly"
 )
 
+// DiameterPeerDiscoveryModeValues returns every value of DiameterPeerDiscoveryMode, in schema order.
+func DiameterPeerDiscoveryModeValues() []DiameterPeerDiscoveryMode {
+	return []DiameterPeerDiscoveryMode{DiameterPeerDiscoveryModeLegacy, DiameterPeerDiscoveryModeRfc6733Any, DiameterPeerDiscoveryModeRfc6733TLSOnly, DiameterPeerDiscoveryModeRfc6733TCPOnly}
+}
+
 // Validate checks the facets of DiameterPeerDiscoveryMode.
 func (t DiameterPeerDiscoveryMode) Validate() error {
 	switch t {
@@ -561,6 +611,11 @@ const (
 	DiameterPeerModeActive  DiameterPeerMode = "Active"
 	DiameterPeerModeStandby DiameterPeerMode = "Standby"
 )
+
+// DiameterPeerModeValues returns every value of DiameterPeerMode, in schema order.
+func DiameterPeerModeValues() []DiameterPeerMode {
+	return []DiameterPeerMode{DiameterPeerModeActive, DiameterPeerModeStandby}
+}
 
 // Validate checks the facets of DiameterPeerMode.
 func (t DiameterPeerMode) Validate() error {
@@ -581,6 +636,11 @@ const (
 	DiameterRouteActionRelay DiameterRouteAction = "Relay"
 )
 
+// DiameterRouteActionValues returns every value of DiameterRouteAction, in schema order.
+func DiameterRouteActionValues() []DiameterRouteAction {
+	return []DiameterRouteAction{DiameterRouteActionLocal, DiameterRouteActionRelay}
+}
+
 // Validate checks the facets of DiameterRouteAction.
 func (t DiameterRouteAction) Validate() error {
 	switch t {
@@ -600,6 +660,11 @@ const (
 	DtmfTransmissionSignalingContentTypeApplicationDtmfRelay DtmfTransmissionSignalingContentType = "application/dtmf-relay"
 	DtmfTransmissionSignalingContentTypeAudioTelephoneEvent  DtmfTransmissionSignalingContentType = "audio/telephone-event"
 )
+
+// DtmfTransmissionSignalingContentTypeValues returns every value of DtmfTransmissionSignalingContentType, in schema order.
+func DtmfTransmissionSignalingContentTypeValues() []DtmfTransmissionSignalingContentType {
+	return []DtmfTransmissionSignalingContentType{DtmfTransmissionSignalingContentTypeApplicationDtmf, DtmfTransmissionSignalingContentTypeApplicationDtmfRelay, DtmfTransmissionSignalingContentTypeAudioTelephoneEvent}
+}
 
 // Validate checks the facets of DtmfTransmissionSignalingContentType.
 func (t DtmfTransmissionSignalingContentType) Validate() error {
@@ -677,6 +742,11 @@ const (
 	FileRepositoryProtocol22SFTP   FileRepositoryProtocol22 = "SFTP"
 )
 
+// FileRepositoryProtocol22Values returns every value of FileRepositoryProtocol22, in schema order.
+func FileRepositoryProtocol22Values() []FileRepositoryProtocol22 {
+	return []FileRepositoryProtocol22{FileRepositoryProtocol22WebDAV, FileRepositoryProtocol22FTP, FileRepositoryProtocol22FTPS, FileRepositoryProtocol22SFTP}
+}
+
 // Validate checks the facets of FileRepositoryProtocol22.
 func (t FileRepositoryProtocol22) Validate() error {
 	switch t {
@@ -696,6 +766,11 @@ const (
 	GETSCallIdentifierModeRPH           GETSCallIdentifierMode = "RPH"
 	GETSCallIdentifierModeRPHRequestURI GETSCallIdentifierMode = "RPH-Request-URI"
 )
+
+// GETSCallIdentifierModeValues returns every value of GETSCallIdentifierMode, in schema order.
+func GETSCallIdentifierModeValues() []GETSCallIdentifierMode {
+	return []GETSCallIdentifierMode{GETSCallIdentifierModeRequestURI, GETSCallIdentifierModeRPH, GETSCallIdentifierModeRPHRequestURI}
+}
 
 // Validate checks the facets of GETSCallIdentifierMode.
 func (t GETSCallIdentifierMode) Validate() error {
@@ -738,6 +813,11 @@ const (
 	GETSNumberTypeNT GETSNumberType = "NT"
 )
 
+// GETSNumberTypeValues returns every value of GETSNumberType, in schema order.
+func GETSNumberTypeValues() []GETSNumberType {
+	return []GETSNumberType{GETSNumberTypeAN, GETSNumberTypeNT}
+}
+
 // Validate checks the facets of GETSNumberType.
 func (t GETSNumberType) Validate() error {
 	switch t {
@@ -767,6 +847,11 @@ const (
 	GETSPriorityClassGETSMandatory GETSPriorityClass = "GETS-Mandatory"
 	GETSPriorityClassGETS          GETSPriorityClass = "GETS"
 )
+
+// GETSPriorityClassValues returns every value of GETSPriorityClass, in schema order.
+func GETSPriorityClassValues() []GETSPriorityClass {
+	return []GETSPriorityClass{GETSPriorityClassGETSMandatory, GETSPriorityClassGETS}
+}
 
 // Validate checks the facets of GETSPriorityClass.
 func (t GETSPriorityClass) Validate() error {
@@ -841,6 +926,11 @@ const (
 	InternalReleaseCause16InsufficientCredits    InternalReleaseCause16 = "Insufficient Credits"
 )
 
+// InternalReleaseCause16Values returns every value of InternalReleaseCause16, in schema order.
+func InternalReleaseCause16Values() []InternalReleaseCause16 {
+	return []InternalReleaseCause16{InternalReleaseCause16Busy, InternalReleaseCause16Forbidden, InternalReleaseCause16RoutingFailure, InternalReleaseCause16GlobalFailure, InternalReleaseCause16RequestFailure, InternalReleaseCause16ServerFailure, InternalReleaseCause16TranslationFailure, InternalReleaseCause16TemporarilyUnavailable, InternalReleaseCause16UserNotFound, InternalReleaseCause16RequestTimeout, InternalReleaseCause16DialToneTimeout, InternalReleaseCause16InsufficientCredits}
+}
+
 // Validate checks the facets of InternalReleaseCause16.
 func (t InternalReleaseCause16) Validate() error {
 	switch t {
@@ -893,6 +983,11 @@ const (
 	MediaBandwidthEnforcementTypeAllowUnspecified MediaBandwidthEnforcementType = "Allow Unspecified"
 	MediaBandwidthEnforcementTypeEnforceAll       MediaBandwidthEnforcementType = "Enforce All"
 )
+
+// MediaBandwidthEnforcementTypeValues returns every value of MediaBandwidthEnforcementType, in schema order.
+func MediaBandwidthEnforcementTypeValues() []MediaBandwidthEnforcementType {
+	return []MediaBandwidthEnforcementType{MediaBandwidthEnforcementTypeAllowAll, MediaBandwidthEnforcementTypeAllowUnspecified, MediaBandwidthEnforcementTypeEnforceAll}
+}
 
 // Validate checks the facets of MediaBandwidthEnforcementType.
 func (t MediaBandwidthEnforcementType) Validate() error {
@@ -1090,6 +1185,11 @@ const (
 	NetworkServerTypeBoth   NetworkServerType = "Both"
 )
 
+// NetworkServerTypeValues returns every value of NetworkServerType, in schema order.
+func NetworkServerTypeValues() []NetworkServerType {
+	return []NetworkServerType{NetworkServerTypeLookup, NetworkServerTypeUpdate, NetworkServerTypeBoth}
+}
+
 // Validate checks the facets of NetworkServerType.
 func (t NetworkServerType) Validate() error {
 	switch t {
@@ -1154,6 +1254,11 @@ const (
 	PerformanceMeasurementReportingEncodingUTF8     PerformanceMeasurementReportingEncoding = "UTF-8"
 )
 
+// PerformanceMeasurementReportingEncodingValues returns every value of PerformanceMeasurementReportingEncoding, in schema order.
+func PerformanceMeasurementReportingEncodingValues() []PerformanceMeasurementReportingEncoding {
+	return []PerformanceMeasurementReportingEncoding{PerformanceMeasurementReportingEncodingUSACSII, PerformanceMeasurementReportingEncodingISO88591, PerformanceMeasurementReportingEncodingUTF8}
+}
+
 // Validate checks the facets of PerformanceMeasurementReportingEncoding.
 func (t PerformanceMeasurementReportingEncoding) Validate() error {
 	switch t {
@@ -1186,6 +1291,11 @@ const (
 	ProtectionActionRedirect    ProtectionAction = "Redirect"
 	ProtectionActionUnavailable ProtectionAction = "Unavailable"
 )
+
+// ProtectionActionValues returns every value of ProtectionAction, in schema order.
+func ProtectionActionValues() []ProtectionAction {
+	return []ProtectionAction{ProtectionActionDecline, ProtectionActionDrop, ProtectionActionError, ProtectionActionRedirect, ProtectionActionUnavailable}
+}
 
 // Validate checks the facets of ProtectionAction.
 func (t ProtectionAction) Validate() error {
@@ -1350,6 +1460,11 @@ const (
 	RoutingDNSResolvedAddressSelectionPolicyStateful     RoutingDNSResolvedAddressSelectionPolicy = "Stateful"
 )
 
+// RoutingDNSResolvedAddressSelectionPolicyValues returns every value of RoutingDNSResolvedAddressSelectionPolicy, in schema order.
+func RoutingDNSResolvedAddressSelectionPolicyValues() []RoutingDNSResolvedAddressSelectionPolicy {
+	return []RoutingDNSResolvedAddressSelectionPolicy{RoutingDNSResolvedAddressSelectionPolicyStandard, RoutingDNSResolvedAddressSelectionPolicyLoadBalanced, RoutingDNSResolvedAddressSelectionPolicyStateful}
+}
+
 // Validate checks the facets of RoutingDNSResolvedAddressSelectionPolicy.
 func (t RoutingDNSResolvedAddressSelectionPolicy) Validate() error {
 	switch t {
@@ -1415,6 +1530,11 @@ const (
 	SIPACLExtendedTransportProtocolAll SIPACLExtendedTransportProtocol = "All"
 )
 
+// SIPACLExtendedTransportProtocolValues returns every value of SIPACLExtendedTransportProtocol, in schema order.
+func SIPACLExtendedTransportProtocolValues() []SIPACLExtendedTransportProtocol {
+	return []SIPACLExtendedTransportProtocol{SIPACLExtendedTransportProtocolUDP, SIPACLExtendedTransportProtocolTCP, SIPACLExtendedTransportProtocolTLS, SIPACLExtendedTransportProtocolAll}
+}
+
 // Validate checks the facets of SIPACLExtendedTransportProtocol.
 func (t SIPACLExtendedTransportProtocol) Validate() error {
 	switch t {
@@ -1460,6 +1580,11 @@ const (
 	SIPDiversionReasonBWImplicitID  SIPDiversionReason = "BW-ImplicitID"
 	SIPDiversionReasonBWExplicitID  SIPDiversionReason = "BW-ExplicitID"
 )
+
+// SIPDiversionReasonValues returns every value of SIPDiversionReason, in schema order.
+func SIPDiversionReasonValues() []SIPDiversionReason {
+	return []SIPDiversionReason{SIPDiversionReasonUnknown, SIPDiversionReasonUserBusy, SIPDiversionReasonNoAnswer, SIPDiversionReasonUnavailable, SIPDiversionReasonUnconditional, SIPDiversionReasonDeflection, SIPDiversionReasonTimeOfDay, SIPDiversionReasonDoNotDisturb, SIPDiversionReasonFollowMe, SIPDiversionReasonOutOfService, SIPDiversionReasonAway, SIPDiversionReasonTransfer, SIPDiversionReasonVoicemail, SIPDiversionReasonHuntGroup, SIPDiversionReasonCallCenter, SIPDiversionReasonRoutePoint, SIPDiversionReasonBWImplicitID, SIPDiversionReasonBWExplicitID}
+}
 
 // Validate checks the facets of SIPDiversionReason.
 func (t SIPDiversionReason) Validate() error {
@@ -1580,6 +1705,11 @@ const (
 	SMTPSecureModeSTARTTLS SMTPSecureMode = "STARTTLS"
 )
 
+// SMTPSecureModeValues returns every value of SMTPSecureMode, in schema order.
+func SMTPSecureModeValues() []SMTPSecureMode {
+	return []SMTPSecureMode{SMTPSecureModeDisabled, SMTPSecureModeSMTPS, SMTPSecureModeSTARTTLS}
+}
+
 // Validate checks the facets of SMTPSecureMode.
 func (t SMTPSecureMode) Validate() error {
 	switch t {
@@ -1620,6 +1750,11 @@ const (
 	ScheduleCombinationTypeUNION        ScheduleCombinationType = "UNION"
 	ScheduleCombinationTypeINTERSECTION ScheduleCombinationType = "INTERSECTION"
 )
+
+// ScheduleCombinationTypeValues returns every value of ScheduleCombinationType, in schema order.
+func ScheduleCombinationTypeValues() []ScheduleCombinationType {
+	return []ScheduleCombinationType{ScheduleCombinationTypeUNION, ScheduleCombinationTypeINTERSECTION}
+}
 
 // Validate checks the facets of ScheduleCombinationType.
 func (t ScheduleCombinationType) Validate() error {
@@ -1690,6 +1825,11 @@ const (
 	ServiceCategoryVoicePortalCalling            ServiceCategory = "Voice Portal Calling"
 )
 
+// ServiceCategoryValues returns every value of ServiceCategory, in schema order.
+func ServiceCategoryValues() []ServiceCategory {
+	return []ServiceCategory{ServiceCategoryBasicCallLogs, ServiceCategoryCallRecording, ServiceCategoryCallTransfer, ServiceCategoryCallWaiting, ServiceCategoryCallingNameRetrieval, ServiceCategoryChargeNumber, ServiceCategoryExternalCallingLineIDDelivery, ServiceCategoryGroupNightForwarding, ServiceCategoryIntegratedIMP, ServiceCategoryInterceptGroup, ServiceCategoryInternalCallingLineIDDelivery, ServiceCategoryMusicOnHold, ServiceCategoryOMAPresence, ServiceCategoryPrepaid, ServiceCategoryPushToTalk, ServiceCategorySharedCallAppearance, ServiceCategoryThirdPartyVoiceMailSupport, ServiceCategoryUser, ServiceCategoryVoicePortalCalling}
+}
+
 // Validate checks the facets of ServiceCategory.
 func (t ServiceCategory) Validate() error {
 	switch t {
@@ -1709,6 +1849,11 @@ const (
 	SessionAdmissionControlCodecSelectionPolicyTypePreferredCodec SessionAdmissionControlCodecSelectionPolicyType = "Preferred Codec"
 )
 
+// SessionAdmissionControlCodecSelectionPolicyTypeValues returns every value of SessionAdmissionControlCodecSelectionPolicyType, in schema order.
+func SessionAdmissionControlCodecSelectionPolicyTypeValues() []SessionAdmissionControlCodecSelectionPolicyType {
+	return []SessionAdmissionControlCodecSelectionPolicyType{SessionAdmissionControlCodecSelectionPolicyTypeHighestWeight, SessionAdmissionControlCodecSelectionPolicyTypePreferredCodec}
+}
+
 // Validate checks the facets of SessionAdmissionControlCodecSelectionPolicyType.
 func (t SessionAdmissionControlCodecSelectionPolicyType) Validate() error {
 	switch t {
@@ -1727,6 +1872,11 @@ const (
 	SessionAdmissionControlForMusicOnHoldTypeDoNotPlay    SessionAdmissionControlForMusicOnHoldType = "Do Not Play"
 	SessionAdmissionControlForMusicOnHoldTypePlayAndCount SessionAdmissionControlForMusicOnHoldType = "Play And Count"
 )
+
+// SessionAdmissionControlForMusicOnHoldTypeValues returns every value of SessionAdmissionControlForMusicOnHoldType, in schema order.
+func SessionAdmissionControlForMusicOnHoldTypeValues() []SessionAdmissionControlForMusicOnHoldType {
+	return []SessionAdmissionControlForMusicOnHoldType{SessionAdmissionControlForMusicOnHoldTypeDoNotPlay, SessionAdmissionControlForMusicOnHoldTypePlayAndCount}
+}
 
 // Validate checks the facets of SessionAdmissionControlForMusicOnHoldType.
 func (t SessionAdmissionControlForMusicOnHoldType) Validate() error {
@@ -1780,6 +1930,11 @@ const (
 	SessionTimerRefresherRemote SessionTimerRefresher = "Remote"
 )
 
+// SessionTimerRefresherValues returns every value of SessionTimerRefresher, in schema order.
+func SessionTimerRefresherValues() []SessionTimerRefresher {
+	return []SessionTimerRefresher{SessionTimerRefresherLocal, SessionTimerRefresherRemote}
+}
+
 // Validate checks the facets of SessionTimerRefresher.
 func (t SessionTimerRefresher) Validate() error {
 	switch t {
@@ -1831,6 +1986,11 @@ const (
 	SystemCallTypeEmergency SystemCallType = "Emergency"
 	SystemCallTypeRepair    SystemCallType = "Repair"
 )
+
+// SystemCallTypeValues returns every value of SystemCallType, in schema order.
+func SystemCallTypeValues() []SystemCallType {
+	return []SystemCallType{SystemCallTypeEmergency, SystemCallTypeRepair}
+}
 
 // Validate checks the facets of SystemCallType.
 func (t SystemCallType) Validate() error {
@@ -1884,6 +2044,11 @@ const (
 	SystemSIPSupportedInterfaceNetwork SystemSIPSupportedInterface = "Network"
 	SystemSIPSupportedInterfaceBoth    SystemSIPSupportedInterface = "Both"
 )
+
+// SystemSIPSupportedInterfaceValues returns every value of SystemSIPSupportedInterface, in schema order.
+func SystemSIPSupportedInterfaceValues() []SystemSIPSupportedInterface {
+	return []SystemSIPSupportedInterface{SystemSIPSupportedInterfaceAccess, SystemSIPSupportedInterfaceNetwork, SystemSIPSupportedInterfaceBoth}
+}
 
 // Validate checks the facets of SystemSIPSupportedInterface.
 func (t SystemSIPSupportedInterface) Validate() error {
