@@ -291,6 +291,7 @@ func generate(m *schemaModel, base string) (map[string][]byte, error) {
 		return nil, err
 	}
 	outFiles["registry_gen.go"] = reg
+	outFiles["describe_gen.go"] = emitDescribe(m)
 	return outFiles, nil
 }
 

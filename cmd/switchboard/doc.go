@@ -13,7 +13,11 @@
 //	               "<Request> <DataResponse|Success/Error>[ deprecated]";
 //	               --search, --deprecated=false, --implemented (only the
 //	               commands the server executes) and --count narrow or
-//	               summarise the list.
+//	               summarise the list; --describe <Command> prints its
+//	               elements, types, occurrences, constraints and enumeration
+//	               values, and its response's.
+//	bench          start a server on a temporary folder and measure it
+//	               over TCP (docs/PERFORMANCE.md).
 //	version        print the switchboard version and the Go version.
 //
 // Errors are printed once to stderr and make the process exit with status 1.

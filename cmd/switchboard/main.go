@@ -220,8 +220,7 @@ func newOCICommandsCmd() *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cmd.Flags().Changed("describe") {
-				// Issue 4 adds per-command descriptions.
-				return fmt.Errorf("oci commands --describe %s: describe is not available in this build yet", opts.describe)
+				return describeCommand(cmd.OutOrStdout(), opts.describe)
 			}
 			return listCommands(cmd.OutOrStdout(), opts)
 		},
@@ -231,7 +230,7 @@ func newOCICommandsCmd() *cobra.Command {
 	f.BoolVar(&opts.deprecated, "deprecated", true, "include deprecated commands (--deprecated=false hides them)")
 	f.BoolVar(&opts.implemented, "implemented", false, "show only the commands the server executes (the rest are answered as not supported)")
 	f.BoolVar(&opts.count, "count", false, "print only the number of matching requests and data responses")
-	f.StringVar(&opts.describe, "describe", "", "describe one command (not available yet)")
+	f.StringVar(&opts.describe, "describe", "", "describe one command: its elements, types, occurrences, constraints and enumeration values, and its response's")
 	return cmd
 }
 

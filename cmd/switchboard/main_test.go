@@ -104,13 +104,30 @@ func TestOCICommandsHideDeprecated(t *testing.T) {
 	}
 }
 
-func TestOCICommandsDescribeNotYet(t *testing.T) {
-	code, out, errOut := runCLI(t, "oci", "commands", "--describe", "UserGetRequest23V2")
-	if code == 0 || out != "" {
-		t.Fatalf("exit %d, stdout %q: want failure and no output", code, out)
+func TestOCICommandsDescribe(t *testing.T) {
+	code, out, errOut := runCLI(t, "oci", "commands", "--describe", "UserConsolidatedAddRequest22")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(errOut, "not available") {
-		t.Errorf("stderr %q", errOut)
+	for _, want := range []string{
+		"UserConsolidatedAddRequest22: request, answered by SuccessResponse or ErrorResponse; executed by this server",
+		"\n  userId  UserId  required  token, 1..161 characters\n",
+		"\n  serviceProviderId  ServiceProviderId  optional, choice",
+		"\n  addPhoneNumberToGroup  boolean  flag (present or absent)",
+		"\n  groupProperties  ConsolidatedGroupProperties  optional\n    defaultDomain  NetAddress  required",
+		"\n  thirdPartyVoiceMailServerUserServer  ThirdPartyVoiceMailSupportMailServer  optional, nillable",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+	code, out, _ = runCLI(t, "oci", "commands", "--describe", "LoginRequest22V5")
+	if code != 0 || !strings.Contains(out, "LoginResponse22V5:\n") || !strings.Contains(out, "loginType  LoginType22  required  token, one of: System | Provisioning | Reseller") {
+		t.Errorf("login: %s", out)
+	}
+	code, _, errOut = runCLI(t, "oci", "commands", "--describe", "NoSuchRequest")
+	if code == 0 || !strings.Contains(errOut, "not an OCI-P command") {
+		t.Errorf("unknown: exit %d %s", code, errOut)
 	}
 }
 
