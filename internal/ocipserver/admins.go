@@ -70,7 +70,7 @@ func admSystemRoutes(r routes) {
 			return fail
 		}
 		ad := v.Admin
-		return &deprecatedsystem.SystemAdminGetResponse{FirstName: admOpt[datatypes.FirstName](ad.FirstName), LastName: admOpt[datatypes.LastName](ad.LastName),
+		return &deprecatedsystem.SystemAdminGetResponse{FirstName: optS[datatypes.FirstName](ad.FirstName), LastName: optS[datatypes.LastName](ad.LastName),
 			Language: datatypes.Language(ad.Language), AdminType: datatypes.SystemAdminType(ad.Level), ReadOnly: ad.ReadOnly}
 	})
 	on(r, "SystemAdminGetRequest22", func(c *call, req *system.SystemAdminGetRequest22) ocixml.Command {
@@ -79,7 +79,7 @@ func admSystemRoutes(r routes) {
 			return fail
 		}
 		ad := v.Admin
-		return &system.SystemAdminGetResponse22{FirstName: admOpt[datatypes.FirstName](ad.FirstName), LastName: admOpt[datatypes.LastName](ad.LastName),
+		return &system.SystemAdminGetResponse22{FirstName: optS[datatypes.FirstName](ad.FirstName), LastName: optS[datatypes.LastName](ad.LastName),
 			Language: datatypes.Language(ad.Language), AdminType: datatypes.SystemAdminType(ad.Level), ReadOnly: ad.ReadOnly,
 			AccountDisabled: v.Disabled, LastAuthenticatedDate: admLastLogin(ad)}
 	})
@@ -88,7 +88,7 @@ func admSystemRoutes(r routes) {
 		if req.Password != nil {
 			pw = ocixml.Some(*req.Password)
 		}
-		return c.admModify(req.UserID, admChange{first: admNil(req.FirstName), last: admNil(req.LastName), password: admNil(pw),
+		return c.admModify(req.UserID, admChange{first: nillableString(req.FirstName), last: nillableString(req.LastName), password: nillableString(pw),
 			language: req.Language, disabled: req.AccountDisabled}, admSystemLevels)
 	})
 	on(r, "SystemAdminDeleteRequest", func(c *call, req *system.SystemAdminDeleteRequest) ocixml.Command {
@@ -121,8 +121,8 @@ func admResellerRoutes(r routes) {
 			return fail
 		}
 		ad := v.Admin
-		return &deprecated.ResellerAdminGetResponse{ResellerID: datatypes.ResellerId(ad.ResellerID), FirstName: admOpt[datatypes.FirstName](ad.FirstName),
-			LastName: admOpt[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language)}
+		return &deprecated.ResellerAdminGetResponse{ResellerID: datatypes.ResellerId(ad.ResellerID), FirstName: optS[datatypes.FirstName](ad.FirstName),
+			LastName: optS[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language)}
 	})
 	on(r, "ResellerAdminGetRequest22", func(c *call, req *deprecated.ResellerAdminGetRequest22) ocixml.Command {
 		v, fail := c.admGet(req.UserID, admReseller)
@@ -130,8 +130,8 @@ func admResellerRoutes(r routes) {
 			return fail
 		}
 		ad := v.Admin
-		return &deprecated.ResellerAdminGetResponse22{ResellerID: datatypes.ResellerId22(ad.ResellerID), FirstName: admOpt[datatypes.FirstName](ad.FirstName),
-			LastName: admOpt[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language)}
+		return &deprecated.ResellerAdminGetResponse22{ResellerID: datatypes.ResellerId22(ad.ResellerID), FirstName: optS[datatypes.FirstName](ad.FirstName),
+			LastName: optS[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language)}
 	})
 	on(r, "ResellerAdminGetRequest22V2", func(c *call, req *provider.ResellerAdminGetRequest22V2) ocixml.Command {
 		v, fail := c.admGet(req.UserID, admReseller)
@@ -139,12 +139,12 @@ func admResellerRoutes(r routes) {
 			return fail
 		}
 		ad := v.Admin
-		return &provider.ResellerAdminGetResponse22V2{ResellerID: datatypes.ResellerId22(ad.ResellerID), FirstName: admOpt[datatypes.FirstName](ad.FirstName),
-			LastName: admOpt[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language),
+		return &provider.ResellerAdminGetResponse22V2{ResellerID: datatypes.ResellerId22(ad.ResellerID), FirstName: optS[datatypes.FirstName](ad.FirstName),
+			LastName: optS[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language),
 			AccountDisabled: v.Disabled, LastAuthenticatedDate: admLastLogin(ad)}
 	})
 	on(r, "ResellerAdminModifyRequest", func(c *call, req *provider.ResellerAdminModifyRequest) ocixml.Command {
-		return c.admModify(req.UserID, admChange{first: admNil(req.FirstName), last: admNil(req.LastName), password: admNil(req.Password),
+		return c.admModify(req.UserID, admChange{first: nillableString(req.FirstName), last: nillableString(req.LastName), password: nillableString(req.Password),
 			language: req.Language, disabled: req.AccountDisabled}, admReseller)
 	})
 	on(r, "ResellerAdminDeleteRequest", func(c *call, req *provider.ResellerAdminDeleteRequest) ocixml.Command {
@@ -178,7 +178,7 @@ func admProviderRoutes(r routes) {
 		}
 		ad := v.Admin
 		return &deprecated.ServiceProviderAdminGetResponse14{ServiceProviderID: datatypes.ServiceProviderId(ad.SPID),
-			FirstName: admOpt[datatypes.FirstName](ad.FirstName), LastName: admOpt[datatypes.LastName](ad.LastName),
+			FirstName: optS[datatypes.FirstName](ad.FirstName), LastName: optS[datatypes.LastName](ad.LastName),
 			Language: datatypes.Language(ad.Language), AdministratorType: datatypes.ServiceProviderAdminType(ad.AdminType)}
 	})
 	on(r, "ServiceProviderAdminGetRequest21sp1", func(c *call, req *deprecated.ServiceProviderAdminGetRequest21sp1) ocixml.Command {
@@ -188,7 +188,7 @@ func admProviderRoutes(r routes) {
 		}
 		ad := v.Admin
 		return &deprecated.ServiceProviderAdminGetResponse21sp1{ServiceProviderID: datatypes.ServiceProviderId(ad.SPID),
-			FirstName: admOpt[datatypes.FirstName](ad.FirstName), LastName: admOpt[datatypes.LastName](ad.LastName),
+			FirstName: optS[datatypes.FirstName](ad.FirstName), LastName: optS[datatypes.LastName](ad.LastName),
 			Language: datatypes.Language(ad.Language), AdministratorType: datatypes.ServiceProviderAdminType(ad.AdminType),
 			Locale: admLocale, Encoding: admEncoding}
 	})
@@ -199,7 +199,7 @@ func admProviderRoutes(r routes) {
 		}
 		ad := v.Admin
 		return &deprecated.ServiceProviderAdminGetResponse22{ServiceProviderID: datatypes.ServiceProviderId(ad.SPID),
-			FirstName: admOpt[datatypes.FirstName](ad.FirstName), LastName: admOpt[datatypes.LastName](ad.LastName),
+			FirstName: optS[datatypes.FirstName](ad.FirstName), LastName: optS[datatypes.LastName](ad.LastName),
 			Language: datatypes.Language(ad.Language), AdministratorType: datatypes.ServiceProviderAdminType(ad.AdminType),
 			Locale: admLocale, Encoding: admEncoding}
 	})
@@ -210,7 +210,7 @@ func admProviderRoutes(r routes) {
 		}
 		ad := v.Admin
 		return &deprecated.ServiceProviderAdminGetResponse22V2{ServiceProviderID: datatypes.ServiceProviderId(ad.SPID),
-			FirstName: admOpt[datatypes.FirstName](ad.FirstName), LastName: admOpt[datatypes.LastName](ad.LastName),
+			FirstName: optS[datatypes.FirstName](ad.FirstName), LastName: optS[datatypes.LastName](ad.LastName),
 			Language: datatypes.Language(ad.Language), AdministratorType: datatypes.ServiceProviderAdminType(ad.AdminType),
 			Locale: admLocale, Encoding: admEncoding, AccountDisabled: v.Disabled, LastAuthenticatedDate: admLastLogin(ad)}
 	})
@@ -221,13 +221,13 @@ func admProviderRoutes(r routes) {
 		}
 		ad := v.Admin
 		return &provider.ServiceProviderAdminGetResponse22V3{ServiceProviderID: datatypes.ServiceProviderId(ad.SPID),
-			FirstName: admOpt[datatypes.FirstName](ad.FirstName), LastName: admOpt[datatypes.LastName](ad.LastName),
+			FirstName: optS[datatypes.FirstName](ad.FirstName), LastName: optS[datatypes.LastName](ad.LastName),
 			Language: datatypes.Language(ad.Language), AdministratorType: datatypes.ServiceProviderAdminType(ad.AdminType),
 			Locale: admLocale, Encoding: admEncoding, AccountDisabled: v.Disabled, LastAuthenticatedDate: admLastLogin(ad),
 			HasPassword: ad.PasswordSHA1 != ""}
 	})
 	on(r, "ServiceProviderAdminModifyRequest", func(c *call, req *provider.ServiceProviderAdminModifyRequest) ocixml.Command {
-		return c.admModify(req.UserID, admChange{first: admNil(req.FirstName), last: admNil(req.LastName), password: admNil(req.Password),
+		return c.admModify(req.UserID, admChange{first: nillableString(req.FirstName), last: nillableString(req.LastName), password: nillableString(req.Password),
 			language: req.Language, disabled: req.AccountDisabled}, admProvider)
 	})
 	on(r, "ServiceProviderAdminDeleteRequest", func(c *call, req *provider.ServiceProviderAdminDeleteRequest) ocixml.Command {
@@ -262,7 +262,7 @@ func admGroupRoutes(r routes) {
 		}
 		ad := v.Admin
 		return &deprecatedgroup.GroupAdminGetResponse{ServiceProviderID: datatypes.ServiceProviderId(ad.SPID), GroupID: datatypes.GroupId(ad.GroupID),
-			FirstName: admOpt[datatypes.FirstName](ad.FirstName), LastName: admOpt[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language)}
+			FirstName: optS[datatypes.FirstName](ad.FirstName), LastName: optS[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language)}
 	})
 	on(r, "GroupAdminGetRequest21sp1", func(c *call, req *deprecatedgroup.GroupAdminGetRequest21sp1) ocixml.Command {
 		v, fail := c.admGet(req.UserID, admGroup)
@@ -271,7 +271,7 @@ func admGroupRoutes(r routes) {
 		}
 		ad := v.Admin
 		return &deprecatedgroup.GroupAdminGetResponse21sp1{ServiceProviderID: datatypes.ServiceProviderId(ad.SPID), GroupID: datatypes.GroupId(ad.GroupID),
-			FirstName: admOpt[datatypes.FirstName](ad.FirstName), LastName: admOpt[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language),
+			FirstName: optS[datatypes.FirstName](ad.FirstName), LastName: optS[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language),
 			Locale: admLocale, Encoding: admEncoding}
 	})
 	on(r, "GroupAdminGetRequest22", func(c *call, req *deprecatedgroup.GroupAdminGetRequest22) ocixml.Command {
@@ -281,7 +281,7 @@ func admGroupRoutes(r routes) {
 		}
 		ad := v.Admin
 		return &deprecatedgroup.GroupAdminGetResponse22{ServiceProviderID: datatypes.ServiceProviderId(ad.SPID), GroupID: datatypes.GroupId(ad.GroupID),
-			FirstName: admOpt[datatypes.FirstName](ad.FirstName), LastName: admOpt[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language),
+			FirstName: optS[datatypes.FirstName](ad.FirstName), LastName: optS[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language),
 			Locale: admLocale, Encoding: admEncoding}
 	})
 	on(r, "GroupAdminGetRequest22V2", func(c *call, req *deprecatedgroup.GroupAdminGetRequest22V2) ocixml.Command {
@@ -291,7 +291,7 @@ func admGroupRoutes(r routes) {
 		}
 		ad := v.Admin
 		return &deprecatedgroup.GroupAdminGetResponse22V2{ServiceProviderID: datatypes.ServiceProviderId(ad.SPID), GroupID: datatypes.GroupId(ad.GroupID),
-			FirstName: admOpt[datatypes.FirstName](ad.FirstName), LastName: admOpt[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language),
+			FirstName: optS[datatypes.FirstName](ad.FirstName), LastName: optS[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language),
 			Locale: admLocale, Encoding: admEncoding, AccountDisabled: v.Disabled, LastAuthenticatedDate: admLastLogin(ad)}
 	})
 	on(r, "GroupAdminGetRequest22V3", func(c *call, req *group.GroupAdminGetRequest22V3) ocixml.Command {
@@ -301,12 +301,12 @@ func admGroupRoutes(r routes) {
 		}
 		ad := v.Admin
 		return &group.GroupAdminGetResponse22V3{ServiceProviderID: datatypes.ServiceProviderId(ad.SPID), GroupID: datatypes.GroupId(ad.GroupID),
-			FirstName: admOpt[datatypes.FirstName](ad.FirstName), LastName: admOpt[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language),
+			FirstName: optS[datatypes.FirstName](ad.FirstName), LastName: optS[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language),
 			Locale: admLocale, Encoding: admEncoding, AccountDisabled: v.Disabled, LastAuthenticatedDate: admLastLogin(ad),
 			HasPassword: ad.PasswordSHA1 != ""}
 	})
 	on(r, "GroupAdminModifyRequest", func(c *call, req *group.GroupAdminModifyRequest) ocixml.Command {
-		return c.admModify(req.UserID, admChange{first: admNil(req.FirstName), last: admNil(req.LastName), password: admNil(req.Password),
+		return c.admModify(req.UserID, admChange{first: nillableString(req.FirstName), last: nillableString(req.LastName), password: nillableString(req.Password),
 			language: req.Language, disabled: req.AccountDisabled}, admGroup)
 	})
 	on(r, "GroupAdminDeleteRequest", func(c *call, req *group.GroupAdminDeleteRequest) ocixml.Command {
@@ -342,7 +342,7 @@ func admDepartmentRoutes(r routes) {
 		}
 		ad := v.Admin
 		return &deprecatedgroup.GroupDepartmentAdminGetResponse{DepartmentKey: admDeptKey(ad), DepartmentFullPath: datatypes.DepartmentName(v.DepartmentPath),
-			FirstName: admOpt[datatypes.FirstName](ad.FirstName), LastName: admOpt[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language)}
+			FirstName: optS[datatypes.FirstName](ad.FirstName), LastName: optS[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language)}
 	})
 	on(r, "GroupDepartmentAdminGetRequest22", func(c *call, req *deprecatedgroup.GroupDepartmentAdminGetRequest22) ocixml.Command {
 		v, fail := c.admGet(req.UserID, admDepartment)
@@ -351,7 +351,7 @@ func admDepartmentRoutes(r routes) {
 		}
 		ad := v.Admin
 		return &deprecatedgroup.GroupDepartmentAdminGetResponse22{DepartmentKey: admDeptKey(ad), DepartmentFullPath: datatypes.DepartmentName(v.DepartmentPath),
-			FirstName: admOpt[datatypes.FirstName](ad.FirstName), LastName: admOpt[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language),
+			FirstName: optS[datatypes.FirstName](ad.FirstName), LastName: optS[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language),
 			AccountDisabled: v.Disabled, LastAuthenticatedDate: admLastLogin(ad)}
 	})
 	on(r, "GroupDepartmentAdminGetRequest22V2", func(c *call, req *group.GroupDepartmentAdminGetRequest22V2) ocixml.Command {
@@ -361,11 +361,11 @@ func admDepartmentRoutes(r routes) {
 		}
 		ad := v.Admin
 		return &group.GroupDepartmentAdminGetResponse22V2{DepartmentKey: admDeptKey(ad), DepartmentFullPath: datatypes.DepartmentName(v.DepartmentPath),
-			FirstName: admOpt[datatypes.FirstName](ad.FirstName), LastName: admOpt[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language),
+			FirstName: optS[datatypes.FirstName](ad.FirstName), LastName: optS[datatypes.LastName](ad.LastName), Language: datatypes.Language(ad.Language),
 			AccountDisabled: v.Disabled, LastAuthenticatedDate: admLastLogin(ad), HasPassword: ad.PasswordSHA1 != ""}
 	})
 	on(r, "GroupDepartmentAdminModifyRequest", func(c *call, req *group.GroupDepartmentAdminModifyRequest) ocixml.Command {
-		return c.admModify(req.UserID, admChange{first: admNil(req.FirstName), last: admNil(req.LastName), password: admNil(req.Password),
+		return c.admModify(req.UserID, admChange{first: nillableString(req.FirstName), last: nillableString(req.LastName), password: nillableString(req.Password),
 			language: req.Language, disabled: req.AccountDisabled}, admDepartment)
 	})
 	on(r, "GroupDepartmentAdminDeleteRequest", func(c *call, req *group.GroupDepartmentAdminDeleteRequest) ocixml.Command {
@@ -391,7 +391,7 @@ func admDepartmentRoutes(r routes) {
 
 // admNew starts an administrator record from the fields every add has.
 func admNew(id datatypes.UserId, first *datatypes.FirstName, last *datatypes.LastName, lang *datatypes.Language) store.Admin {
-	return store.Admin{ID: string(id), FirstName: admStr(first), LastName: admStr(last), Language: admStr(lang)}
+	return store.Admin{ID: string(id), FirstName: sv(first), LastName: sv(last), Language: sv(lang)}
 }
 
 // admAdd adds ad. Switchboard has no external authentication for
@@ -470,32 +470,4 @@ func (c *call) admDelete(id datatypes.UserId, levels []store.AdminLevel) ocixml.
 func admDeptKey(ad store.Admin) datatypes.GroupDepartmentKey {
 	return datatypes.GroupDepartmentKey{ServiceProviderID: datatypes.ServiceProviderId(ad.SPID), GroupID: datatypes.GroupId(ad.GroupID),
 		Name: datatypes.DepartmentName(ad.Department)}
-}
-
-// admStr is the value of an optional string-like element ("" if absent).
-func admStr[T ~string](p *T) string {
-	if p == nil {
-		return ""
-	}
-	return string(*p)
-}
-
-// admNil converts a nillable string-like element.
-func admNil[T ~string](n ocixml.Nillable[T]) ocixml.Nillable[string] {
-	switch {
-	case n.IsNil():
-		return ocixml.Null[string]()
-	case n.IsSet():
-		return ocixml.Some(string(n.Value()))
-	}
-	return ocixml.Nillable[string]{}
-}
-
-// admOpt is a pointer to s converted, nil for "".
-func admOpt[T ~string](s string) *T {
-	if s == "" {
-		return nil
-	}
-	v := T(s)
-	return &v
 }

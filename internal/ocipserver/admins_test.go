@@ -210,8 +210,8 @@ func TestAdminSystemLevel(t *testing.T) {
 		{name: "add provisioning, read-only", as: "sys", cmd: &system.SystemAdminAddRequest{UserID: "ops", FirstName: ptr(datatypes.FirstName("Olga")),
 			LastName: ptr(datatypes.LastName("Ops")), Password: "Ops-pass-1", AdminType: datatypes.SystemAdminTypeProvisioning, ReadOnly: true}},
 		{name: "get22", as: "sys", cmd: get22("ops"), check: admIs(func(t *testing.T, r *system.SystemAdminGetResponse22) {
-			admEq(t, "firstName", admStr(r.FirstName), "Olga")
-			admEq(t, "lastName", admStr(r.LastName), "Ops")
+			admEq(t, "firstName", sv(r.FirstName), "Olga")
+			admEq(t, "lastName", sv(r.LastName), "Ops")
 			admEq(t, "language", r.Language, "English")
 			admEq(t, "adminType", r.AdminType, datatypes.SystemAdminTypeProvisioning)
 			admEq(t, "readOnly", r.ReadOnly, true)
@@ -234,7 +234,7 @@ func TestAdminSystemLevel(t *testing.T) {
 			Language: ptr(datatypes.Language("French")), Password: ptr(datatypes.Password("Ops-pass-2"))}},
 		{name: "get after modify", as: "sys", cmd: get22("ops"), check: admIs(func(t *testing.T, r *system.SystemAdminGetResponse22) {
 			admEq(t, "firstName cleared", r.FirstName == nil, true)
-			admEq(t, "lastName", admStr(r.LastName), "Operator")
+			admEq(t, "lastName", sv(r.LastName), "Operator")
 			admEq(t, "language", r.Language, "French")
 		})},
 		{name: "disable", as: "sys", cmd: &system.SystemAdminModifyRequest{UserID: "ops", AccountDisabled: ptr(true)}},
@@ -300,7 +300,7 @@ func TestAdminResellerLevel(t *testing.T) {
 		{name: "provisioning adds", as: "prov", cmd: add("r1", "rae")},
 		{name: "get22V2", as: "prov", cmd: get("rae"), check: admIs(func(t *testing.T, r *provider.ResellerAdminGetResponse22V2) {
 			admEq(t, "resellerId", r.ResellerID, "r1")
-			admEq(t, "names", admStr(r.FirstName)+" "+admStr(r.LastName), "Rae Lee")
+			admEq(t, "names", sv(r.FirstName)+" "+sv(r.LastName), "Rae Lee")
 			admEq(t, "language", r.Language, "English")
 			admEq(t, "disabled", r.AccountDisabled, false)
 		})},
@@ -318,7 +318,7 @@ func TestAdminResellerLevel(t *testing.T) {
 		{name: "reseller adds a peer", as: "rsl1", cmd: add("r1", "rae2")},
 		{name: "reseller modifies a peer", as: "rsl1", cmd: &provider.ResellerAdminModifyRequest{UserID: "rae2", FirstName: ocixml.Some(datatypes.FirstName("Ray"))}},
 		{name: "reseller reads a peer", as: "rsl1", cmd: get("rae2"), check: admIs(func(t *testing.T, r *provider.ResellerAdminGetResponse22V2) {
-			admEq(t, "firstName", admStr(r.FirstName), "Ray")
+			admEq(t, "firstName", sv(r.FirstName), "Ray")
 		})},
 		{name: "reseller lists its own", as: "rsl1", cmd: list("r1"), check: admIs(func(t *testing.T, r *provider.ResellerAdminGetListResponse) {
 			admStrs(t, "ids", admCol(r.ResellerAdminTable, "Administrator ID"), []string{"rae", "rae2", "rsl1"})
@@ -352,7 +352,7 @@ func TestAdminServiceProviderLevel(t *testing.T) {
 		{name: "get22V3", as: "spadmin", cmd: get("cust"), check: admIs(func(t *testing.T, r *provider.ServiceProviderAdminGetResponse22V3) {
 			admEq(t, "sp", r.ServiceProviderID, "ent1")
 			admEq(t, "type", r.AdministratorType, datatypes.ServiceProviderAdminTypeCustomer)
-			admEq(t, "lastName", admStr(r.LastName), "Park")
+			admEq(t, "lastName", sv(r.LastName), "Park")
 			admEq(t, "firstName absent", r.FirstName == nil, true)
 			admEq(t, "locale", r.Locale, "en_US")
 			admEq(t, "encoding", r.Encoding, "ISO-8859-1")
@@ -380,7 +380,7 @@ func TestAdminServiceProviderLevel(t *testing.T) {
 			})},
 		{name: "modify", as: "spadmin", cmd: &provider.ServiceProviderAdminModifyRequest{UserID: "cust", FirstName: ocixml.Some(datatypes.FirstName("Kim"))}},
 		{name: "modified", as: "spadmin", cmd: get("cust"), check: admIs(func(t *testing.T, r *provider.ServiceProviderAdminGetResponse22V3) {
-			admEq(t, "firstName", admStr(r.FirstName), "Kim")
+			admEq(t, "firstName", sv(r.FirstName), "Kim")
 			admEq(t, "type kept", r.AdministratorType, datatypes.ServiceProviderAdminTypeCustomer)
 		})},
 		{name: "reset-only may reset a password", as: "reset", cmd: &provider.ServiceProviderAdminModifyRequest{UserID: "cust", Password: ocixml.Some(datatypes.Password("Reset-pw-1"))}},
@@ -420,7 +420,7 @@ func TestAdminGroupLevel(t *testing.T) {
 		{name: "group admin adds a peer", as: "g1admin@example.com", cmd: add("g1", "gil")},
 		{name: "get22V3", as: "g1admin@example.com", cmd: get("gus@example.com"), check: admIs(func(t *testing.T, r *group.GroupAdminGetResponse22V3) {
 			admEq(t, "scope", string(r.ServiceProviderID)+"/"+string(r.GroupID), "ent1/g1")
-			admEq(t, "firstName", admStr(r.FirstName), "Gus")
+			admEq(t, "firstName", sv(r.FirstName), "Gus")
 			admEq(t, "language", r.Language, "Spanish")
 			admEq(t, "hasPassword", r.HasPassword, true)
 			admEq(t, "locale", r.Locale, "en_US")
@@ -448,7 +448,7 @@ func TestAdminGroupLevel(t *testing.T) {
 			})},
 		{name: "modify", as: "g1admin@example.com", cmd: &group.GroupAdminModifyRequest{UserID: "gus@example.com", LastName: ocixml.Some(datatypes.LastName("Grant")), AccountDisabled: ptr(true)}},
 		{name: "modified", as: "spadmin", cmd: get("gus@example.com"), check: admIs(func(t *testing.T, r *group.GroupAdminGetResponse22V3) {
-			admEq(t, "lastName", admStr(r.LastName), "Grant")
+			admEq(t, "lastName", sv(r.LastName), "Grant")
 			admEq(t, "disabled", r.AccountDisabled, true)
 		})},
 		{name: "other group's admin: get", as: "g2admin@example.com", cmd: get("gus@example.com"), code: ocip.CodeUnauthorized},
@@ -485,7 +485,7 @@ func TestAdminDepartmentLevel(t *testing.T) {
 		{name: "get22V2", as: "g1admin@example.com", cmd: get("dora@example.com"), check: admIs(func(t *testing.T, r *group.GroupDepartmentAdminGetResponse22V2) {
 			admEq(t, "key", r.DepartmentKey, key("g1", "Sales"))
 			admEq(t, "full path", r.DepartmentFullPath, `HQ \ Sales`)
-			admEq(t, "lastName", admStr(r.LastName), "Dahl")
+			admEq(t, "lastName", sv(r.LastName), "Dahl")
 			admEq(t, "hasPassword", r.HasPassword, true)
 		})},
 		{name: "get22", as: "g1admin@example.com", cmd: &deprecatedgroup.GroupDepartmentAdminGetRequest22{UserID: "dora@example.com"},
@@ -553,11 +553,11 @@ func TestAdminLoginEveryLevel(t *testing.T) {
 			s := w.h.session()
 			r := get[*login.LoginResponse22V5](s, &login.LoginRequest22V5{UserID: datatypes.UserId(tc.id), Password: ptr(datatypes.Password(password))})
 			admEq(t, "22V5 loginType", r.LoginType, tc.type22)
-			admEq(t, "22V5 serviceProviderId", admStr(r.ServiceProviderID), tc.sp)
-			admEq(t, "22V5 groupId", admStr(r.GroupID), tc.group)
+			admEq(t, "22V5 serviceProviderId", sv(r.ServiceProviderID), tc.sp)
+			admEq(t, "22V5 groupId", sv(r.GroupID), tc.group)
 			admEq(t, "22V5 isEnterprise", r.IsEnterprise, tc.enterprise)
 			admEq(t, "22V5 userDomain", string(r.UserDomain), tc.domain)
-			admEq(t, "22V5 resellerId", admStr(r.ResellerID), tc.reseller)
+			admEq(t, "22V5 resellerId", sv(r.ResellerID), tc.reseller)
 			admEq(t, "22V5 locale", r.Locale, "en_US")
 			// The session is logged in: a read succeeds.
 			get[*system.SystemSoftwareVersionGetResponse](s, &system.SystemSoftwareVersionGetRequest{})
@@ -568,8 +568,8 @@ func TestAdminLoginEveryLevel(t *testing.T) {
 			signed := admSign(auth.Nonce, password)
 			r14 := get[*deprecated.LoginResponse14sp4](s2, &deprecated.LoginRequest14sp4{UserID: datatypes.UserId(tc.id), SignedPassword: ptr(datatypes.SignedPassword(signed))})
 			admEq(t, "14sp4 loginType", r14.LoginType, tc.type14)
-			admEq(t, "14sp4 serviceProviderId", admStr(r14.ServiceProviderID), tc.sp)
-			admEq(t, "14sp4 groupId", admStr(r14.GroupID), tc.group)
+			admEq(t, "14sp4 serviceProviderId", sv(r14.ServiceProviderID), tc.sp)
+			admEq(t, "14sp4 groupId", sv(r14.GroupID), tc.group)
 			admEq(t, "14sp4 isEnterprise", r14.IsEnterprise, tc.enterprise)
 			admEq(t, "14sp4 userDomain", string(r14.UserDomain), tc.domain)
 			get[*system.SystemSoftwareVersionGetResponse](s2, &system.SystemSoftwareVersionGetRequest{})

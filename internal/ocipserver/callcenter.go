@@ -66,11 +66,11 @@ func callCenterRoutes(r routes) {
 			OverrideAgentWrapUpTime: &v.x.OverrideAgentWrapUpTime, WrapUpSeconds: ccIntPtr[datatypes.CallCenterWrapUpSeconds](v.x.WrapUpSeconds),
 			ForceDeliveryOfCalls: &v.x.ForceDeliveryOfCalls, ForceDeliveryWaitTimeSeconds: ccIntPtr[datatypes.CallCenterForceDeliveryWaitTimeSeconds](v.x.ForceDeliveryWaitTimeSeconds),
 			EnableAutomaticStateChangeForAgents: &v.x.EnableAutomaticStateChangeForAgents, AgentStateAfterCall: v.stateAfterCall(),
-			AgentUnavailableCode:        ccOpt[datatypes.CallCenterAgentUnavailableCode](v.x.AgentUnavailableCode),
+			AgentUnavailableCode:        optS[datatypes.CallCenterAgentUnavailableCode](v.x.AgentUnavailableCode),
 			ExternalPreferredAudioCodec: datatypes.AudioFileCodec22(v.codec(v.cc.Profile.ExternalPreferredAudioCodec, false)),
 			InternalPreferredAudioCodec: datatypes.AudioFileCodec22(v.codec(v.cc.Profile.InternalPreferredAudioCodec, false)),
 			PlayRingingWhenOfferingCall: v.cc.Profile.PlayRingingWhenOfferingCall, CallCenterQueueThresholdsIsActive: ocixml.Ptr(false),
-			NetworkClassOfService: ccOpt[datatypes.NetworkClassOfServiceName](v.u.Profile.NetworkClassOfService)}
+			NetworkClassOfService: optS[datatypes.NetworkClassOfServiceName](v.u.Profile.NetworkClassOfService)}
 	})
 	on(r, "GroupCallCenterGetInstanceRequest19sp1", func(c *call, req *deprecatedgroup.GroupCallCenterGetInstanceRequest19sp1) ocixml.Command {
 		v, fail := c.ccInstance(string(req.ServiceUserID))
@@ -86,11 +86,11 @@ func callCenterRoutes(r routes) {
 			OverrideAgentWrapUpTime: &v.x.OverrideAgentWrapUpTime, WrapUpSeconds: ccIntPtr[datatypes.CallCenterWrapUpSeconds](v.x.WrapUpSeconds),
 			ForceDeliveryOfCalls: &v.x.ForceDeliveryOfCalls, ForceDeliveryWaitTimeSeconds: ccIntPtr[datatypes.CallCenterForceDeliveryWaitTimeSeconds](v.x.ForceDeliveryWaitTimeSeconds),
 			EnableAutomaticStateChangeForAgents: &v.x.EnableAutomaticStateChangeForAgents, AgentStateAfterCall: v.stateAfterCall(),
-			AgentUnavailableCode:        ccOpt[datatypes.CallCenterAgentUnavailableCode](v.x.AgentUnavailableCode),
+			AgentUnavailableCode:        optS[datatypes.CallCenterAgentUnavailableCode](v.x.AgentUnavailableCode),
 			ExternalPreferredAudioCodec: datatypes.AudioFileCodec(v.codec(v.cc.Profile.ExternalPreferredAudioCodec, true)),
 			InternalPreferredAudioCodec: datatypes.AudioFileCodec(v.codec(v.cc.Profile.InternalPreferredAudioCodec, true)),
 			PlayRingingWhenOfferingCall: v.cc.Profile.PlayRingingWhenOfferingCall, CallCenterQueueThresholdsIsActive: ocixml.Ptr(false),
-			NetworkClassOfService: ccOpt[datatypes.NetworkClassOfServiceName](v.u.Profile.NetworkClassOfService)}
+			NetworkClassOfService: optS[datatypes.NetworkClassOfServiceName](v.u.Profile.NetworkClassOfService)}
 	})
 	on(r, "GroupCallCenterGetInstanceRequest19", func(c *call, req *deprecatedgroup.GroupCallCenterGetInstanceRequest19) ocixml.Command {
 		v, fail := c.ccInstance(string(req.ServiceUserID))
@@ -106,7 +106,7 @@ func callCenterRoutes(r routes) {
 			OverrideAgentWrapUpTime: &v.x.OverrideAgentWrapUpTime, WrapUpSeconds: ccIntPtr[datatypes.CallCenterWrapUpSeconds](v.x.WrapUpSeconds),
 			ForceDeliveryOfCalls: &v.x.ForceDeliveryOfCalls, ForceDeliveryWaitTimeSeconds: ccIntPtr[datatypes.CallCenterForceDeliveryWaitTimeSeconds](v.x.ForceDeliveryWaitTimeSeconds),
 			EnableAutomaticStateChangeForAgents: &v.x.EnableAutomaticStateChangeForAgents, AgentStateAfterCall: v.stateAfterCall(),
-			AgentUnavailableCode:        ccOpt[datatypes.CallCenterAgentUnavailableCode](v.x.AgentUnavailableCode),
+			AgentUnavailableCode:        optS[datatypes.CallCenterAgentUnavailableCode](v.x.AgentUnavailableCode),
 			ExternalPreferredAudioCodec: datatypes.AudioFileCodec(v.codec(v.cc.Profile.ExternalPreferredAudioCodec, true)),
 			InternalPreferredAudioCodec: datatypes.AudioFileCodec(v.codec(v.cc.Profile.InternalPreferredAudioCodec, true)),
 			PlayRingingWhenOfferingCall: v.cc.Profile.PlayRingingWhenOfferingCall, CallCenterQueueThresholdsIsActive: ocixml.Ptr(false)}
@@ -118,7 +118,7 @@ func callCenterRoutes(r routes) {
 			AllowCallWaiting: req.AllowCallWaitingForAgents, InWrapUp: req.AllowCallsToAgentsInWrapUp, OverrideWrapUp: req.OverrideAgentWrapUpTime,
 			WrapUpSeconds: ccNillInt(req.WrapUpSeconds), ForceDelivery: req.ForceDeliveryOfCalls, ForceDeliveryWait: ccNillInt(req.ForceDeliveryWaitTimeSeconds),
 			AutoStateChange: req.EnableAutomaticStateChangeForAgents, StateAfterCall: ccStr(req.AgentStateAfterCall),
-			UnavailableCode: ccNillStr(req.AgentUnavailableCode), ExtCodec: ccStr(req.ExternalPreferredAudioCodec),
+			UnavailableCode: nillableString(req.AgentUnavailableCode), ExtCodec: ccStr(req.ExternalPreferredAudioCodec),
 			IntCodec: ccStr(req.InternalPreferredAudioCodec), PlayRinging: req.PlayRingingWhenOfferingCall, NCOS: ccStr(req.NetworkClassOfService)}
 		return c.ccModify(string(req.ServiceUserID), req.ServiceInstanceProfile, s)
 	})
@@ -129,7 +129,7 @@ func callCenterRoutes(r routes) {
 			AllowCallWaiting: req.AllowCallWaitingForAgents, InWrapUp: req.AllowCallsToAgentsInWrapUp, OverrideWrapUp: req.OverrideAgentWrapUpTime,
 			WrapUpSeconds: ccNillInt(req.WrapUpSeconds), ForceDelivery: req.ForceDeliveryOfCalls, ForceDeliveryWait: ccNillInt(req.ForceDeliveryWaitTimeSeconds),
 			AutoStateChange: req.EnableAutomaticStateChangeForAgents, StateAfterCall: ccStr(req.AgentStateAfterCall),
-			UnavailableCode: ccNillStr(req.AgentUnavailableCode), ExtCodec: ccStr(req.ExternalPreferredAudioCodec),
+			UnavailableCode: nillableString(req.AgentUnavailableCode), ExtCodec: ccStr(req.ExternalPreferredAudioCodec),
 			IntCodec: ccStr(req.InternalPreferredAudioCodec), PlayRinging: req.PlayRingingWhenOfferingCall, NCOS: ccStr(req.NetworkClassOfService)}
 		return c.ccModify(string(req.ServiceUserID), req.ServiceInstanceProfile, s)
 	})
@@ -528,12 +528,12 @@ func (c *call) ccAdd(spID, groupID, id string, p *datatypes.ServiceInstanceAddPr
 	video bool, queue int, s ccSettings) ocixml.Command {
 	u := store.User{ID: id, SPID: spID, GroupID: groupID, LastName: string(p.Name),
 		CLIDLastName: string(p.CallingLineIDLastName), CLIDFirstName: string(p.CallingLineIDFirstName),
-		PhoneNumber: deref(p.PhoneNumber), Extension: deref(p.Extension), Aliases: ccSIPURIs(p.Alias)}
-	u.Profile.HiraganaLastName = deref(p.HiraganaLastName)
-	u.Profile.HiraganaFirstName = deref(p.HiraganaFirstName)
-	u.Profile.Language = deref(p.Language)
-	u.Profile.TimeZone = deref(p.TimeZone)
-	u.Profile.CLIDPhoneNumber = deref(p.CallingLineIDPhoneNumber)
+		PhoneNumber: sv(p.PhoneNumber), Extension: sv(p.Extension), Aliases: ccSIPURIs(p.Alias)}
+	u.Profile.HiraganaLastName = sv(p.HiraganaLastName)
+	u.Profile.HiraganaFirstName = sv(p.HiraganaFirstName)
+	u.Profile.Language = sv(p.Language)
+	u.Profile.TimeZone = sv(p.TimeZone)
+	u.Profile.CLIDPhoneNumber = sv(p.CallingLineIDPhoneNumber)
 	if p.PublicUserIdentity != nil {
 		u.Profile.Extra = map[string]any{ccPublicIdentityKey: string(*p.PublicUserIdentity)}
 	}
@@ -696,14 +696,14 @@ func (v ccView) profile19sp1() datatypes.ServiceInstanceReadProfile19sp1 {
 	u := v.u
 	p := datatypes.ServiceInstanceReadProfile19sp1{Name: datatypes.ServiceInstanceProfileName(u.LastName),
 		CallingLineIDLastName: datatypes.CallingLineIdLastName(u.CLIDLastName), CallingLineIDFirstName: datatypes.CallingLineIdFirstName(u.CLIDFirstName),
-		HiraganaLastName: ccOpt[datatypes.HiraganaLastName](u.Profile.HiraganaLastName), HiraganaFirstName: ccOpt[datatypes.HiraganaFirstName](u.Profile.HiraganaFirstName),
-		Extension: ccOpt[datatypes.Extension17](u.Extension), Department: ccDepartmentKey(u),
-		Language: ccOpt[datatypes.Language](u.Profile.Language), TimeZone: ccOpt[datatypes.TimeZone](u.Profile.TimeZone),
-		Alias: ccToSIPURIs(u.Aliases), PublicUserIdentity: ccOpt[datatypes.SIPURI](v.publicIdentity()),
-		CallingLineIDPhoneNumber: ccOpt[datatypes.DN](u.Profile.CLIDPhoneNumber)}
+		HiraganaLastName: optS[datatypes.HiraganaLastName](u.Profile.HiraganaLastName), HiraganaFirstName: optS[datatypes.HiraganaFirstName](u.Profile.HiraganaFirstName),
+		Extension: optS[datatypes.Extension17](u.Extension), Department: ccDepartmentKey(u),
+		Language: optS[datatypes.Language](u.Profile.Language), TimeZone: optS[datatypes.TimeZone](u.Profile.TimeZone),
+		Alias: ccToSIPURIs(u.Aliases), PublicUserIdentity: optS[datatypes.SIPURI](v.publicIdentity()),
+		CallingLineIDPhoneNumber: optS[datatypes.DN](u.Profile.CLIDPhoneNumber)}
 	if u.PhoneNumber != "" {
 		cc, nat := ccSplitNumber(u.PhoneNumber)
-		p.PhoneNumber, p.CountryCode = ccOpt[datatypes.DN](nat), ccOpt[datatypes.CountryCode](cc)
+		p.PhoneNumber, p.CountryCode = optS[datatypes.DN](nat), optS[datatypes.CountryCode](cc)
 	}
 	return p
 }
@@ -834,7 +834,7 @@ func (v ccAgentView) state() *datatypes.AgentACDState {
 }
 
 func (v ccAgentView) code() *datatypes.CallCenterAgentUnavailableCode {
-	return ccOpt[datatypes.CallCenterAgentUnavailableCode](v.State.UnavailableCode)
+	return optS[datatypes.CallCenterAgentUnavailableCode](v.State.UnavailableCode)
 }
 
 func (v ccAgentView) b(name string, def bool) bool {
@@ -1005,29 +1005,11 @@ func ccNillInt[T ~int32](n ocixml.Nillable[T]) ocixml.Nillable[int] {
 	return ocixml.Nillable[int]{}
 }
 
-func ccNillStr[T ~string](n ocixml.Nillable[T]) ocixml.Nillable[string] {
-	switch v, ok := n.Get(); {
-	case ok:
-		return ocixml.Some(string(v))
-	case n.IsNil():
-		return ocixml.Null[string]()
-	}
-	return ocixml.Nillable[string]{}
-}
-
 func ccIntPtr[T ~int32](p *int) *T {
 	if p == nil {
 		return nil
 	}
 	v := T(*p)
-	return &v
-}
-
-func ccOpt[T ~string](s string) *T {
-	if s == "" {
-		return nil
-	}
-	v := T(s)
 	return &v
 }
 
@@ -1073,5 +1055,5 @@ func ccGet23(v ccAgentView) *callcenter.UserCallCenterGetResponse23 {
 		ForceAgentUnavailableOnNotReachable: v.bp("forceAgentUnavailableOnNotReachable", false),
 		MakeOutgoingCallsAsCallCenter:       v.bp("makeOutgoingCallsAsCallCenter", false),
 		UseSystemDefaultWrapUpDestination:   v.bp("useSystemDefaultWrapUpDestination", true),
-		WrapUpDestination:                   ccOpt[datatypes.OutgoingDNorSIPURI](v.s("wrapUpDestination"))}
+		WrapUpDestination:                   optS[datatypes.OutgoingDNorSIPURI](v.s("wrapUpDestination"))}
 }

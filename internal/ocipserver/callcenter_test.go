@@ -353,27 +353,27 @@ func TestCallCenterInstanceRoundTrip(t *testing.T) {
 	id := datatypes.UserId(ccUser("p1"))
 	g := get[*callcenter.GroupCallCenterGetInstanceResponse22](s, &callcenter.GroupCallCenterGetInstanceRequest22{ServiceUserID: id})
 	p := g.ServiceInstanceProfile
-	if p.Name != "Center p1" || p.CallingLineIDFirstName != "p1" || deref(p.PhoneNumber) != "2025550120" || deref(p.CountryCode) != "1" ||
-		deref(p.Extension) != "0120" || deref(p.Language) != "English" || !slices.Equal(p.Alias, []datatypes.SIPURI{"support@" + ccDomain}) {
+	if p.Name != "Center p1" || p.CallingLineIDFirstName != "p1" || sv(p.PhoneNumber) != "2025550120" || sv(p.CountryCode) != "1" ||
+		sv(p.Extension) != "0120" || sv(p.Language) != "English" || !slices.Equal(p.Alias, []datatypes.SIPURI{"support@" + ccDomain}) {
 		t.Fatalf("profile %+v", p)
 	}
 	if d, ok := p.Department.(*datatypes.GroupDepartmentKey); !ok || d.Name != "Sales" || d.GroupID != "g1" {
 		t.Fatalf("department %#v", p.Department)
 	}
-	if g.Type != "Premium" || deref(g.RoutingType) != "Skill Based" || g.Policy != "Weighted" || !g.EnableVideo || g.QueueLength != 25 ||
+	if g.Type != "Premium" || sv(g.RoutingType) != "Skill Based" || g.Policy != "Weighted" || !g.EnableVideo || g.QueueLength != 25 ||
 		g.EscapeDigit != "9" || !g.AllowCallerToDialEscapeDigit || !g.AllowAgentLogoff || g.WrapUpSeconds == nil || *g.WrapUpSeconds != 30 ||
-		!*g.ForceDeliveryOfCalls || deref(g.AgentStateAfterCall) != "Wrap-Up" || deref(g.AgentUnavailableCode) != "LUNCH" ||
-		g.ExternalPreferredAudioCodec != "OPUS" || g.InternalPreferredAudioCodec != "G722" || deref(g.NetworkClassOfService) != "ncos1" {
+		!*g.ForceDeliveryOfCalls || sv(g.AgentStateAfterCall) != "Wrap-Up" || sv(g.AgentUnavailableCode) != "LUNCH" ||
+		g.ExternalPreferredAudioCodec != "OPUS" || g.InternalPreferredAudioCodec != "G722" || sv(g.NetworkClassOfService) != "ncos1" {
 		t.Fatalf("settings %+v", g)
 	}
 	// Older versions render the same record; a codec they do not know
 	// reads as None.
 	g19 := get[*deprecatedgroup.GroupCallCenterGetInstanceResponse19sp1](s, &deprecatedgroup.GroupCallCenterGetInstanceRequest19sp1{ServiceUserID: id})
 	if g19.ServiceInstanceProfile.Name != "Center p1" || g19.QueueLength != 25 || g19.ExternalPreferredAudioCodec != "None" ||
-		g19.InternalPreferredAudioCodec != "G722" || deref(g19.RoutingType) != "Skill Based" {
+		g19.InternalPreferredAudioCodec != "G722" || sv(g19.RoutingType) != "Skill Based" {
 		t.Fatalf("19sp1 %+v", g19)
 	}
-	if g := get[*deprecatedgroup.GroupCallCenterGetInstanceResponse19](s, &deprecatedgroup.GroupCallCenterGetInstanceRequest19{ServiceUserID: id}); deref(g.ServiceInstanceProfile.PhoneNumber) != "2025550120" || g.Policy != "Weighted" {
+	if g := get[*deprecatedgroup.GroupCallCenterGetInstanceResponse19](s, &deprecatedgroup.GroupCallCenterGetInstanceRequest19{ServiceUserID: id}); sv(g.ServiceInstanceProfile.PhoneNumber) != "2025550120" || g.Policy != "Weighted" {
 		t.Fatalf("19 %+v", g)
 	}
 
@@ -404,7 +404,7 @@ func TestCallCenterInstanceRoundTrip(t *testing.T) {
 		ExternalPreferredAudioCodec: ocixml.Ptr(datatypes.AudioFileCodec22G711)})
 	g = get[*callcenter.GroupCallCenterGetInstanceResponse22](s, &callcenter.GroupCallCenterGetInstanceRequest22{ServiceUserID: id})
 	p = g.ServiceInstanceProfile
-	if p.Name != "Support" || p.PhoneNumber != nil || deref(p.Extension) != "555" || p.Department != nil || len(p.Alias) != 0 ||
+	if p.Name != "Support" || p.PhoneNumber != nil || sv(p.Extension) != "555" || p.Department != nil || len(p.Alias) != 0 ||
 		g.Type != "Standard" || g.RoutingType != nil || g.Policy != "Uniform" || g.QueueLength != 3 || g.WrapUpSeconds != nil ||
 		g.AgentUnavailableCode != nil || g.ExternalPreferredAudioCodec != "G711" || g.EscapeDigit != "9" || !g.EnableVideo {
 		t.Fatalf("after modify %+v / %+v", g, p)
@@ -755,7 +755,7 @@ func TestCallCenterAgentSettings(t *testing.T) {
 
 	// Defaults of an agent never changed.
 	g := ccGetAgent(s, "a1")
-	if deref(g.AgentACDState) != "Sign-Out" || g.AgentUnavailableCode != nil || !g.UseDefaultGuardTimer || g.EnableGuardTimer ||
+	if sv(g.AgentACDState) != "Sign-Out" || g.AgentUnavailableCode != nil || !g.UseDefaultGuardTimer || g.EnableGuardTimer ||
 		g.GuardTimerSeconds != 5 || !*g.UseSystemDefaultUnavailableSettings || *g.ForceAgentUnavailableOnDNDActivation {
 		t.Fatalf("defaults %+v", g)
 	}
@@ -769,9 +769,9 @@ func TestCallCenterAgentSettings(t *testing.T) {
 		WrapUpDestination:       ocixml.Some(datatypes.OutgoingDNorSIPURI("2025550149")),
 		CallCenterAgentSettings: []callcenter.CallCenterAgentSettings{{ServiceUserID: datatypes.UserId(ccUser("s1")), Available: ocixml.Ptr(false)}}})
 	g = ccGetAgent(me, "a1")
-	if deref(g.AgentACDState) != "Unavailable" || deref(g.AgentUnavailableCode) != "LUNCH" || g.UseDefaultGuardTimer || !g.EnableGuardTimer ||
+	if sv(g.AgentACDState) != "Unavailable" || sv(g.AgentUnavailableCode) != "LUNCH" || g.UseDefaultGuardTimer || !g.EnableGuardTimer ||
 		g.GuardTimerSeconds != 12 || !*g.ForceAgentUnavailableOnDNDActivation || *g.NumberConsecutiveBouncedCallsToForceAgentUnavailable != 4 ||
-		deref(g.WrapUpDestination) != "2025550149" {
+		sv(g.WrapUpDestination) != "2025550149" {
 		t.Fatalf("after modify %+v", g)
 	}
 	rows := g.CallCenterTable.Maps()
@@ -782,11 +782,11 @@ func TestCallCenterAgentSettings(t *testing.T) {
 	}
 	// Older Get versions read the same record.
 	old := get[*deprecateduser.UserCallCenterGetResponse17sp4](s, &deprecateduser.UserCallCenterGetRequest17sp4{UserID: datatypes.UserId(ccUser("a1"))})
-	if deref(old.AgentUnavailableCode) != "LUNCH" || old.GuardTimerSeconds != 12 || old.CallCenterTable.Len() != 2 || len(old.CallCenterTable.Headings) != 7 {
+	if sv(old.AgentUnavailableCode) != "LUNCH" || old.GuardTimerSeconds != 12 || old.CallCenterTable.Len() != 2 || len(old.CallCenterTable.Headings) != 7 {
 		t.Fatalf("17sp4 %+v", old)
 	}
 	legacy := get[*deprecateduser.UserCallCenterGetResponse](s, &deprecateduser.UserCallCenterGetRequest{UserID: datatypes.UserId(ccUser("a1"))})
-	if deref(legacy.AgentACDState) != "Unavailable" || legacy.UserTable == nil || legacy.UserTable.Get(1, "Available") != "false" {
+	if sv(legacy.AgentACDState) != "Unavailable" || legacy.UserTable == nil || legacy.UserTable.Get(1, "Available") != "false" {
 		t.Fatalf("legacy %+v", legacy)
 	}
 
@@ -794,7 +794,7 @@ func TestCallCenterAgentSettings(t *testing.T) {
 	s.ok(&callcenter.UserCallCenterModifyRequest19{UserID: datatypes.UserId(ccUser("a1")), AgentACDState: ocixml.Ptr(datatypes.AgentACDStateAvailable),
 		WrapUpDestination: ocixml.Null[datatypes.OutgoingDNorSIPURI]()})
 	g = ccGetAgent(s, "a1")
-	if deref(g.AgentACDState) != "Available" || g.AgentUnavailableCode != nil || g.WrapUpDestination != nil || g.GuardTimerSeconds != 12 {
+	if sv(g.AgentACDState) != "Available" || g.AgentUnavailableCode != nil || g.WrapUpDestination != nil || g.GuardTimerSeconds != 12 {
 		t.Fatalf("after Available %+v", g)
 	}
 	// An administrator sets a skill level in a Premium center.
@@ -836,7 +836,7 @@ func TestCallCenterAgentSettings(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.as().fails(tc.req, tc.code)
 			g := ccGetAgent(s, "a1")
-			if deref(g.AgentACDState) != "Available" || g.CallCenterTable.Get(0, "Skill Level") != "7" || g.CallCenterTable.Get(1, "Available") != "true" {
+			if sv(g.AgentACDState) != "Available" || g.CallCenterTable.Get(0, "Skill Level") != "7" || g.CallCenterTable.Get(1, "Available") != "true" {
 				t.Fatalf("refused modify changed the agent: %+v %v", g, g.CallCenterTable.Rows())
 			}
 		})

@@ -21,7 +21,7 @@ func departmentRoutes(r routes) {
 	on(r, "GroupDepartmentAddRequest", func(c *call, req *group.GroupDepartmentAddRequest) ocixml.Command {
 		sp, g := string(req.ServiceProviderID), string(req.GroupID)
 		d := store.Department{SPID: sp, GroupID: g, Name: string(req.DepartmentName),
-			CallingLineIDName: admStr(req.CallingLineIDName), CallingLineIDPhone: admStr(req.CallingLineIDPhoneNumber)}
+			CallingLineIDName: sv(req.CallingLineIDName), CallingLineIDPhone: sv(req.CallingLineIDPhoneNumber)}
 		if req.ParentDepartmentKey != nil {
 			p, fail := deptParent(req.ParentDepartmentKey, sp, g)
 			if fail != nil {
@@ -40,26 +40,26 @@ func departmentRoutes(r routes) {
 			return c.fail(err)
 		}
 		d := di.Dept
-		resp := &group.GroupDepartmentGetResponse{CallingLineIDName: admOpt[group.DepartmentCallingLineIdName](d.CallingLineIDName)}
+		resp := &group.GroupDepartmentGetResponse{CallingLineIDName: optS[group.DepartmentCallingLineIdName](d.CallingLineIDName)}
 		if d.Parent != "" {
 			resp.ParentDepartmentKey = deptKey(d.SPID, d.GroupID, d.Parent, d.ParentIsEnterprise)
 		}
 		if d.CallingLineIDPhone != "" {
-			resp.CallingLineIDPhoneNumber = admOpt[datatypes.DN](admNational(d.CallingLineIDPhone))
+			resp.CallingLineIDPhoneNumber = optS[datatypes.DN](admNational(d.CallingLineIDPhone))
 		}
 		return resp
 	})
 	on(r, "GroupDepartmentModifyRequest", func(c *call, req *group.GroupDepartmentModifyRequest) ocixml.Command {
 		sp, g := string(req.ServiceProviderID), string(req.GroupID)
-		ch := provisioning.DepartmentChange{NewName: admStr(req.NewDepartmentName)}
+		ch := provisioning.DepartmentChange{NewName: sv(req.NewDepartmentName)}
 		if fail := deptParentChange(&ch, req.NewParentDepartmentKey, sp, g); fail != nil {
 			return fail
 		}
-		if n := admNil(req.CallingLineIDName); n.IsSet() {
+		if n := nillableString(req.CallingLineIDName); n.IsSet() {
 			v := n.Value()
 			ch.CLIDName = &v
 		}
-		if n := admNil(req.CallingLineIDPhoneNumber); n.IsSet() {
+		if n := nillableString(req.CallingLineIDPhoneNumber); n.IsSet() {
 			v := n.Value()
 			ch.CLIDPhone = &v
 		}
@@ -125,7 +125,7 @@ func departmentRoutes(r routes) {
 	})
 	on(r, "EnterpriseDepartmentModifyRequest", func(c *call, req *provider.EnterpriseDepartmentModifyRequest) ocixml.Command {
 		sp := string(req.EnterpriseID)
-		ch := provisioning.DepartmentChange{NewName: admStr(req.NewDepartmentName)}
+		ch := provisioning.DepartmentChange{NewName: sv(req.NewDepartmentName)}
 		switch {
 		case req.NewParentDepartmentKey.IsNil():
 			ch.Parent = &provisioning.DepartmentRef{}

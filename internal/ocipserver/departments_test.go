@@ -65,8 +65,8 @@ func TestDepartmentGroupRoundTrip(t *testing.T) {
 		{name: "add at the top", as: "g1admin@example.com", cmd: deptAdd("g1", "Lab", nil)},
 		{name: "get", as: "g1admin@example.com", cmd: deptGet("g1", "East"), check: admIs(func(t *testing.T, r *group.GroupDepartmentGetResponse) {
 			admStrs(t, "parent", deptKeys([]datatypes.DepartmentKey{r.ParentDepartmentKey}), []string{"G:g1/Sales"})
-			admEq(t, "clid name", admStr(r.CallingLineIDName), "Sales East")
-			admEq(t, "clid number (national)", admStr(r.CallingLineIDPhoneNumber), "2025550123")
+			admEq(t, "clid name", sv(r.CallingLineIDName), "Sales East")
+			admEq(t, "clid number (national)", sv(r.CallingLineIDPhoneNumber), "2025550123")
 		})},
 		{name: "get: enterprise parent", as: "g1admin@example.com", cmd: deptGet("g1", "Support"), check: admIs(func(t *testing.T, r *group.GroupDepartmentGetResponse) {
 			admStrs(t, "parent", deptKeys([]datatypes.DepartmentKey{r.ParentDepartmentKey}), []string{"E:HQ"})
@@ -104,7 +104,7 @@ func TestDepartmentGroupRoundTrip(t *testing.T) {
 			CallingLineIDPhoneNumber: ocixml.Null[datatypes.DN]()}},
 		{name: "modified", as: "g1admin@example.com", cmd: deptGet("g1", "East"), check: admIs(func(t *testing.T, r *group.GroupDepartmentGetResponse) {
 			admStrs(t, "parent", deptKeys([]datatypes.DepartmentKey{r.ParentDepartmentKey}), []string{"G:g1/Lab"})
-			admEq(t, "clid name kept", admStr(r.CallingLineIDName), "Sales East")
+			admEq(t, "clid name kept", sv(r.CallingLineIDName), "Sales East")
 			admEq(t, "number cleared", r.CallingLineIDPhoneNumber == nil, true)
 		})},
 		{name: "modify: remove the parent", as: "g1admin@example.com", cmd: &group.GroupDepartmentModifyRequest{ServiceProviderID: "ent1", GroupID: "g1",
@@ -155,10 +155,10 @@ func TestDepartmentRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := w.as("g1admin@example.com").fails(del("Sales"), ocip.CodeInUse)
-	admEq(t, "detail", admStr(e.Detail), "department East is below it")
+	admEq(t, "detail", sv(e.Detail), "department East is below it")
 	w.as("g1admin@example.com").ok(del("East"))
 	e = w.as("g1admin@example.com").fails(del("Sales"), ocip.CodeInUse)
-	admEq(t, "detail", admStr(e.Detail), "administrator deptadmin@example.com manages it")
+	admEq(t, "detail", sv(e.Detail), "administrator deptadmin@example.com manages it")
 	w.as("g1admin@example.com").ok(&group.GroupDepartmentAdminDeleteRequest{UserID: "deptadmin@example.com"})
 	w.as("g1admin@example.com").ok(del("Sales"))
 	w.as("g1admin@example.com").fails(deptGet("g1", "Sales"), ocip.CodeNotFound)
@@ -193,7 +193,7 @@ func TestDepartmentRename(t *testing.T) {
 	ga.fails(deptGet("g1", "Sales"), ocip.CodeNotFound)
 	r := get[*group.GroupDepartmentGetResponse](ga, deptGet("g1", "Revenue"))
 	admStrs(t, "parent kept", deptKeys([]datatypes.DepartmentKey{r.ParentDepartmentKey}), []string{"E:HQ"})
-	admEq(t, "clid name", admStr(r.CallingLineIDName), "Rev")
+	admEq(t, "clid name", sv(r.CallingLineIDName), "Rev")
 	admEq(t, "user follows", userDept(), "Revenue")
 	east := get[*group.GroupDepartmentGetResponse](ga, deptGet("g1", "East"))
 	admStrs(t, "child follows", deptKeys([]datatypes.DepartmentKey{east.ParentDepartmentKey}), []string{"G:g1/Revenue"})

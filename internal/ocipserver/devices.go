@@ -23,9 +23,9 @@ import (
 func deviceRoutes(r routes) {
 	on(r, "GroupAccessDeviceAddRequest14", func(c *call, req *deprecatedgroup.GroupAccessDeviceAddRequest14) ocixml.Command {
 		in := devAdd{sp: string(req.ServiceProviderID), group: string(req.GroupID), name: string(req.DeviceName), typ: string(req.DeviceType),
-			protocol: admStr(req.Protocol), net: admStr(req.NetAddress), port: req.Port, proxy: admStr(req.OutboundProxyServerNetAddress),
-			stun: admStr(req.StunServerNetAddress), mac: admStr(req.MacAddress), serial: admStr(req.SerialNumber), desc: admStr(req.Description),
-			loc: admStr(req.PhysicalLocation), transport: admStr(req.TransportProtocol), useCustom: req.UseCustomUserNamePassword,
+			protocol: sv(req.Protocol), net: sv(req.NetAddress), port: req.Port, proxy: sv(req.OutboundProxyServerNetAddress),
+			stun: sv(req.StunServerNetAddress), mac: sv(req.MacAddress), serial: sv(req.SerialNumber), desc: sv(req.Description),
+			loc: sv(req.PhysicalLocation), transport: sv(req.TransportProtocol), useCustom: req.UseCustomUserNamePassword,
 			creds: req.AccessDeviceCredentials}
 		in.unsupported = devFirstSet(devOpt{"mobilityManagerProvisioningURL", req.MobilityManagerProvisioningURL != nil},
 			devOpt{"mobilityManagerProvisioningUserName", req.MobilityManagerProvisioningUserName != nil},
@@ -35,20 +35,20 @@ func deviceRoutes(r routes) {
 		return c.devAdd(req.XSIType(), in)
 	})
 	on(r, "GroupAccessDeviceAddRequest22V2", func(c *call, req *group.GroupAccessDeviceAddRequest22V2) ocixml.Command {
-		in := devAdd{sp: admStr(req.ServiceProviderID), group: admStr(req.GroupID), name: admStr(req.DeviceName), typ: string(req.DeviceType),
-			protocol: admStr(req.Protocol), net: admStr(req.NetAddress), port: req.Port, proxy: admStr(req.OutboundProxyServerNetAddress),
-			stun: admStr(req.StunServerNetAddress), mac: admStr(req.MacAddress), serial: admStr(req.SerialNumber), desc: admStr(req.Description),
-			loc: admStr(req.PhysicalLocation), transport: admStr(req.TransportProtocol), useCustom: req.UseCustomUserNamePassword,
-			creds: req.AccessDeviceCredentials, ipei: admStr(req.DeviceIPEI)}
+		in := devAdd{sp: sv(req.ServiceProviderID), group: sv(req.GroupID), name: sv(req.DeviceName), typ: string(req.DeviceType),
+			protocol: sv(req.Protocol), net: sv(req.NetAddress), port: req.Port, proxy: sv(req.OutboundProxyServerNetAddress),
+			stun: sv(req.StunServerNetAddress), mac: sv(req.MacAddress), serial: sv(req.SerialNumber), desc: sv(req.Description),
+			loc: sv(req.PhysicalLocation), transport: sv(req.TransportProtocol), useCustom: req.UseCustomUserNamePassword,
+			creds: req.AccessDeviceCredentials, ipei: sv(req.DeviceIPEI)}
 		in.unsupported = devFirstSet(devOpt{"groupExternalId", req.GroupExternalID != nil},
 			devOpt{"deviceExternalId", req.DeviceExternalID != nil})
 		return c.devAdd(req.XSIType(), in)
 	})
 	on(r, "ServiceProviderAccessDeviceAddRequest14", func(c *call, req *deprecated.ServiceProviderAccessDeviceAddRequest14) ocixml.Command {
 		in := devAdd{sp: string(req.ServiceProviderID), name: string(req.DeviceName), typ: string(req.DeviceType),
-			protocol: admStr(req.Protocol), net: admStr(req.NetAddress), port: req.Port, proxy: admStr(req.OutboundProxyServerNetAddress),
-			stun: admStr(req.StunServerNetAddress), mac: admStr(req.MacAddress), serial: admStr(req.SerialNumber), desc: admStr(req.Description),
-			loc: admStr(req.PhysicalLocation), transport: admStr(req.TransportProtocol), useCustom: req.UseCustomUserNamePassword,
+			protocol: sv(req.Protocol), net: sv(req.NetAddress), port: req.Port, proxy: sv(req.OutboundProxyServerNetAddress),
+			stun: sv(req.StunServerNetAddress), mac: sv(req.MacAddress), serial: sv(req.SerialNumber), desc: sv(req.Description),
+			loc: sv(req.PhysicalLocation), transport: sv(req.TransportProtocol), useCustom: req.UseCustomUserNamePassword,
 			creds: req.AccessDeviceCredentials}
 		in.unsupported = devFirstSet(devOpt{"mobilityManagerProvisioningURL", req.MobilityManagerProvisioningURL != nil},
 			devOpt{"mobilityManagerProvisioningUserName", req.MobilityManagerProvisioningUserName != nil},
@@ -58,20 +58,20 @@ func deviceRoutes(r routes) {
 		return c.devAdd(req.XSIType(), in)
 	})
 	on(r, "ServiceProviderAccessDeviceAddRequest22V2", func(c *call, req *provider.ServiceProviderAccessDeviceAddRequest22V2) ocixml.Command {
-		in := devAdd{sp: admStr(req.ServiceProviderID), name: admStr(req.DeviceName), typ: string(req.DeviceType),
-			protocol: admStr(req.Protocol), net: admStr(req.NetAddress), port: req.Port, proxy: admStr(req.OutboundProxyServerNetAddress),
-			stun: admStr(req.StunServerNetAddress), mac: admStr(req.MacAddress), serial: admStr(req.SerialNumber), desc: admStr(req.Description),
-			loc: admStr(req.PhysicalLocation), transport: admStr(req.TransportProtocol), useCustom: req.UseCustomUserNamePassword,
-			creds: req.AccessDeviceCredentials, ipei: admStr(req.DeviceIPEI)}
+		in := devAdd{sp: sv(req.ServiceProviderID), name: sv(req.DeviceName), typ: string(req.DeviceType),
+			protocol: sv(req.Protocol), net: sv(req.NetAddress), port: req.Port, proxy: sv(req.OutboundProxyServerNetAddress),
+			stun: sv(req.StunServerNetAddress), mac: sv(req.MacAddress), serial: sv(req.SerialNumber), desc: sv(req.Description),
+			loc: sv(req.PhysicalLocation), transport: sv(req.TransportProtocol), useCustom: req.UseCustomUserNamePassword,
+			creds: req.AccessDeviceCredentials, ipei: sv(req.DeviceIPEI)}
 		in.unsupported = devFirstSet(devOpt{"serviceProviderExternalId", req.ServiceProviderExternalID != nil},
 			devOpt{"deviceExternalId", req.DeviceExternalID != nil})
 		return c.devAdd(req.XSIType(), in)
 	})
 
 	on(r, "GroupAccessDeviceModifyRequest14", func(c *call, req *deprecatedgroup.GroupAccessDeviceModifyRequest14) ocixml.Command {
-		m := devModify{sp: admStr(req.ServiceProviderID), group: admStr(req.GroupID), name: admStr(req.DeviceName), protocol: req.Protocol,
-			net: admNil(req.NetAddress), port: req.Port, proxy: admNil(req.OutboundProxyServerNetAddress), stun: admNil(req.StunServerNetAddress),
-			mac: admNil(req.MacAddress), serial: admNil(req.SerialNumber), desc: admNil(req.Description), loc: admNil(req.PhysicalLocation),
+		m := devModify{sp: sv(req.ServiceProviderID), group: sv(req.GroupID), name: sv(req.DeviceName), protocol: req.Protocol,
+			net: nillableString(req.NetAddress), port: req.Port, proxy: nillableString(req.OutboundProxyServerNetAddress), stun: nillableString(req.StunServerNetAddress),
+			mac: nillableString(req.MacAddress), serial: nillableString(req.SerialNumber), desc: nillableString(req.Description), loc: nillableString(req.PhysicalLocation),
 			transport: req.TransportProtocol, useCustom: req.UseCustomUserNamePassword, creds: req.AccessDeviceCredentials}
 		m.unsupported = devFirstSet(devOpt{"deviceExternalId", req.DeviceExternalID != nil},
 			devOpt{"configurationMode", devSetValue(req.ConfigurationMode)},
@@ -86,10 +86,10 @@ func deviceRoutes(r routes) {
 		return c.devModify(req.XSIType(), m)
 	})
 	on(r, "GroupAccessDeviceModifyRequest22", func(c *call, req *group.GroupAccessDeviceModifyRequest22) ocixml.Command {
-		m := devModify{sp: admStr(req.ServiceProviderID), group: admStr(req.GroupID), name: admStr(req.DeviceName), protocol: req.Protocol,
-			net: admNil(req.NetAddress), port: req.Port, proxy: admNil(req.OutboundProxyServerNetAddress), stun: admNil(req.StunServerNetAddress),
-			mac: admNil(req.MacAddress), serial: admNil(req.SerialNumber), desc: admNil(req.Description), loc: admNil(req.PhysicalLocation),
-			transport: req.TransportProtocol, useCustom: req.UseCustomUserNamePassword, creds: req.AccessDeviceCredentials, ipei: admNil(req.DeviceIPEI)}
+		m := devModify{sp: sv(req.ServiceProviderID), group: sv(req.GroupID), name: sv(req.DeviceName), protocol: req.Protocol,
+			net: nillableString(req.NetAddress), port: req.Port, proxy: nillableString(req.OutboundProxyServerNetAddress), stun: nillableString(req.StunServerNetAddress),
+			mac: nillableString(req.MacAddress), serial: nillableString(req.SerialNumber), desc: nillableString(req.Description), loc: nillableString(req.PhysicalLocation),
+			transport: req.TransportProtocol, useCustom: req.UseCustomUserNamePassword, creds: req.AccessDeviceCredentials, ipei: nillableString(req.DeviceIPEI)}
 		m.unsupported = devFirstSet(devOpt{"deviceExternalId", req.DeviceExternalID != nil},
 			devOpt{"configurationMode", devSetValue(req.ConfigurationMode)},
 			devOpt{"configurationFile", req.ConfigurationFile != nil},
@@ -98,9 +98,9 @@ func deviceRoutes(r routes) {
 		return c.devModify(req.XSIType(), m)
 	})
 	on(r, "ServiceProviderAccessDeviceModifyRequest14", func(c *call, req *deprecated.ServiceProviderAccessDeviceModifyRequest14) ocixml.Command {
-		m := devModify{sp: admStr(req.ServiceProviderID), name: admStr(req.DeviceName), protocol: req.Protocol,
-			net: admNil(req.NetAddress), port: req.Port, proxy: admNil(req.OutboundProxyServerNetAddress), stun: admNil(req.StunServerNetAddress),
-			mac: admNil(req.MacAddress), serial: admNil(req.SerialNumber), desc: admNil(req.Description), loc: admNil(req.PhysicalLocation),
+		m := devModify{sp: sv(req.ServiceProviderID), name: sv(req.DeviceName), protocol: req.Protocol,
+			net: nillableString(req.NetAddress), port: req.Port, proxy: nillableString(req.OutboundProxyServerNetAddress), stun: nillableString(req.StunServerNetAddress),
+			mac: nillableString(req.MacAddress), serial: nillableString(req.SerialNumber), desc: nillableString(req.Description), loc: nillableString(req.PhysicalLocation),
 			transport: req.TransportProtocol, useCustom: req.UseCustomUserNamePassword, creds: req.AccessDeviceCredentials}
 		m.unsupported = devFirstSet(devOpt{"deviceExternalId", req.DeviceExternalID != nil},
 			devOpt{"mobilityManagerProvisioningURL", req.MobilityManagerProvisioningURL != nil},
@@ -113,10 +113,10 @@ func deviceRoutes(r routes) {
 		return c.devModify(req.XSIType(), m)
 	})
 	on(r, "ServiceProviderAccessDeviceModifyRequest22", func(c *call, req *provider.ServiceProviderAccessDeviceModifyRequest22) ocixml.Command {
-		m := devModify{sp: admStr(req.ServiceProviderID), name: admStr(req.DeviceName), protocol: req.Protocol,
-			net: admNil(req.NetAddress), port: req.Port, proxy: admNil(req.OutboundProxyServerNetAddress), stun: admNil(req.StunServerNetAddress),
-			mac: admNil(req.MacAddress), serial: admNil(req.SerialNumber), desc: admNil(req.Description), loc: admNil(req.PhysicalLocation),
-			transport: req.TransportProtocol, useCustom: req.UseCustomUserNamePassword, creds: req.AccessDeviceCredentials, ipei: admNil(req.DeviceIPEI)}
+		m := devModify{sp: sv(req.ServiceProviderID), name: sv(req.DeviceName), protocol: req.Protocol,
+			net: nillableString(req.NetAddress), port: req.Port, proxy: nillableString(req.OutboundProxyServerNetAddress), stun: nillableString(req.StunServerNetAddress),
+			mac: nillableString(req.MacAddress), serial: nillableString(req.SerialNumber), desc: nillableString(req.Description), loc: nillableString(req.PhysicalLocation),
+			transport: req.TransportProtocol, useCustom: req.UseCustomUserNamePassword, creds: req.AccessDeviceCredentials, ipei: nillableString(req.DeviceIPEI)}
 		m.unsupported = devFirstSet(devOpt{"deviceExternalId", req.DeviceExternalID != nil},
 			devOpt{"useDeviceCode", req.UseDeviceCode != nil && *req.UseDeviceCode},
 			devOpt{"deviceCode", devSetValue(req.DeviceCode)})
@@ -127,13 +127,13 @@ func deviceRoutes(r routes) {
 		if req.DeviceExternalID != nil {
 			return devUnsupported(req.XSIType(), "deviceExternalId")
 		}
-		return c.devDelete(admStr(req.ServiceProviderID), admStr(req.GroupID), admStr(req.DeviceName))
+		return c.devDelete(sv(req.ServiceProviderID), sv(req.GroupID), sv(req.DeviceName))
 	})
 	on(r, "ServiceProviderAccessDeviceDeleteRequest", func(c *call, req *provider.ServiceProviderAccessDeviceDeleteRequest) ocixml.Command {
 		if req.DeviceExternalID != nil {
 			return devUnsupported(req.XSIType(), "deviceExternalId")
 		}
-		return c.devDelete(admStr(req.ServiceProviderID), "", admStr(req.DeviceName))
+		return c.devDelete(sv(req.ServiceProviderID), "", sv(req.DeviceName))
 	})
 
 	on(r, "GroupAccessDeviceGetRequest18sp1", func(c *call, req *deprecatedgroup.GroupAccessDeviceGetRequest18sp1) ocixml.Command {
@@ -151,7 +151,7 @@ func deviceRoutes(r routes) {
 		if req.DeviceExternalID != nil {
 			return devUnsupported(req.XSIType(), "deviceExternalId")
 		}
-		dd, err := c.p.core.Device(c.ctx, c.actor, admStr(req.ServiceProviderID), admStr(req.GroupID), admStr(req.DeviceName))
+		dd, err := c.p.core.Device(c.ctx, c.actor, sv(req.ServiceProviderID), sv(req.GroupID), sv(req.DeviceName))
 		if err != nil {
 			return c.fail(err)
 		}
@@ -179,7 +179,7 @@ func deviceRoutes(r routes) {
 		if req.DeviceExternalID != nil {
 			return devUnsupported(req.XSIType(), "deviceExternalId")
 		}
-		dd, err := c.p.core.Device(c.ctx, c.actor, admStr(req.ServiceProviderID), "", admStr(req.DeviceName))
+		dd, err := c.p.core.Device(c.ctx, c.actor, sv(req.ServiceProviderID), "", sv(req.DeviceName))
 		if err != nil {
 			return c.fail(err)
 		}
@@ -198,7 +198,7 @@ func deviceRoutes(r routes) {
 		}
 		f := devFilter(req.ResponseSizeLimit, req.SearchCriteriaDeviceName, req.SearchCriteriaDeviceMACAddress,
 			req.SearchCriteriaDeviceNetAddress, req.SearchCriteriaExactDeviceType, req.SearchCriteriaAccessDeviceVersion)
-		list, err := c.p.core.ListDevices(c.ctx, c.actor, admStr(req.ServiceProviderID), admStr(req.GroupID), f)
+		list, err := c.p.core.ListDevices(c.ctx, c.actor, sv(req.ServiceProviderID), sv(req.GroupID), f)
 		if err != nil {
 			return c.fail(err)
 		}
@@ -210,7 +210,7 @@ func deviceRoutes(r routes) {
 		}
 		f := devFilter(req.ResponseSizeLimit, req.SearchCriteriaDeviceName, req.SearchCriteriaDeviceMACAddress,
 			req.SearchCriteriaDeviceNetAddress, req.SearchCriteriaExactDeviceType, req.SearchCriteriaAccessDeviceVersion)
-		list, err := c.p.core.ListDevices(c.ctx, c.actor, admStr(req.ServiceProviderID), "", f)
+		list, err := c.p.core.ListDevices(c.ctx, c.actor, sv(req.ServiceProviderID), "", f)
 		if err != nil {
 			return c.fail(err)
 		}
@@ -355,17 +355,17 @@ type devView struct {
 func devViewOf(dd provisioning.DeviceDetail) devView {
 	p := dd.Device.Profile
 	v := devView{typ: datatypes.AccessDeviceType(dd.Device.Type), protocol: datatypes.AccessDeviceProtocol(p.ProtocolChoice),
-		net: admOpt[datatypes.NetAddress](p.NetAddress), proxy: admOpt[datatypes.NetAddress](p.OutboundProxy),
-		stun: admOpt[datatypes.NetAddress](p.StunServer), mac: admOpt[datatypes.AccessDeviceMACAddress](p.MACAddress),
-		serial: admOpt[datatypes.AccessDeviceSerialNumber](p.SerialNumber), desc: admOpt[datatypes.AccessDeviceDescription](p.Description),
-		loc: admOpt[datatypes.AccessDevicePhysicalLocation](p.PhysicalLoc), transport: admOpt[datatypes.ExtendedTransportProtocol](p.TransportProto),
-		useCustom: p.UseCustomCreds, user: admOpt[datatypes.UserId](provisioning.DeviceCredentialUser(p)), assigned: int32(dd.AssignedPorts)}
+		net: optS[datatypes.NetAddress](p.NetAddress), proxy: optS[datatypes.NetAddress](p.OutboundProxy),
+		stun: optS[datatypes.NetAddress](p.StunServer), mac: optS[datatypes.AccessDeviceMACAddress](p.MACAddress),
+		serial: optS[datatypes.AccessDeviceSerialNumber](p.SerialNumber), desc: optS[datatypes.AccessDeviceDescription](p.Description),
+		loc: optS[datatypes.AccessDevicePhysicalLocation](p.PhysicalLoc), transport: optS[datatypes.ExtendedTransportProtocol](p.TransportProto),
+		useCustom: p.UseCustomCreds, user: optS[datatypes.UserId](provisioning.DeviceCredentialUser(p)), assigned: int32(dd.AssignedPorts)}
 	if p.Port != 0 {
 		port := datatypes.Port1025(p.Port)
 		v.port = &port
 	}
 	if s, _ := p.Extra[devIPEIKey].(string); s != "" {
-		v.ipei = admOpt[datatypes.AccessDeviceIPEI](s)
+		v.ipei = optS[datatypes.AccessDeviceIPEI](s)
 	}
 	return v
 }

@@ -64,18 +64,18 @@ func TestDeviceGroupRoundTrip(t *testing.T) {
 		{name: "add22V2, TLS and IPEI", as: "g1admin@example.com", cmd: tls},
 		{name: "get24V3", as: "g1admin@example.com", cmd: devGet("g1", "desk1"), check: admIs(func(t *testing.T, r *group.GroupAccessDeviceGetResponse24V3) {
 			admEq(t, "type", r.DeviceType, "Polycom VVX 450")
-			admEq(t, "protocol", admStr(r.Protocol), "SIP 2.0")
-			admEq(t, "net", admStr(r.NetAddress), "10.0.0.5")
+			admEq(t, "protocol", sv(r.Protocol), "SIP 2.0")
+			admEq(t, "net", sv(r.NetAddress), "10.0.0.5")
 			admEq(t, "port", *r.Port, 5070)
-			admEq(t, "proxy", admStr(r.OutboundProxyServerNetAddress), "proxy.example.com")
-			admEq(t, "stun", admStr(r.StunServerNetAddress), "stun.example.com")
-			admEq(t, "mac", admStr(r.MacAddress), "0004f2aabbcc")
-			admEq(t, "serial", admStr(r.SerialNumber), "SN-1")
-			admEq(t, "description", admStr(r.Description), "front desk")
-			admEq(t, "location", admStr(r.PhysicalLocation), "lobby")
-			admEq(t, "transport", admStr(r.TransportProtocol), "TCP")
+			admEq(t, "proxy", sv(r.OutboundProxyServerNetAddress), "proxy.example.com")
+			admEq(t, "stun", sv(r.StunServerNetAddress), "stun.example.com")
+			admEq(t, "mac", sv(r.MacAddress), "0004f2aabbcc")
+			admEq(t, "serial", sv(r.SerialNumber), "SN-1")
+			admEq(t, "description", sv(r.Description), "front desk")
+			admEq(t, "location", sv(r.PhysicalLocation), "lobby")
+			admEq(t, "transport", sv(r.TransportProtocol), "TCP")
 			admEq(t, "custom credentials", *r.UseCustomUserNamePassword, true)
-			admEq(t, "credential user", admStr(r.UserName), "dm-user")
+			admEq(t, "credential user", sv(r.UserName), "dm-user")
 			admEq(t, "ports", r.NumberOfPorts.Unlimited, true)
 			admEq(t, "assigned", r.NumberOfAssignedPorts, 0)
 			admEq(t, "status", r.Status, datatypes.AccessDeviceStatusOnline)
@@ -84,13 +84,13 @@ func TestDeviceGroupRoundTrip(t *testing.T) {
 		{name: "get18sp1", as: "g1admin@example.com", cmd: &deprecatedgroup.GroupAccessDeviceGetRequest18sp1{ServiceProviderID: "ent1", GroupID: "g1", DeviceName: "desk1"},
 			check: admIs(func(t *testing.T, r *deprecatedgroup.GroupAccessDeviceGetResponse18sp1) {
 				admEq(t, "type", r.DeviceType, "Polycom VVX 450")
-				admEq(t, "transport", admStr(r.TransportProtocol), "TCP")
-				admEq(t, "mac", admStr(r.MacAddress), "0004f2aabbcc")
+				admEq(t, "transport", sv(r.TransportProtocol), "TCP")
+				admEq(t, "mac", sv(r.MacAddress), "0004f2aabbcc")
 			})},
 		{name: "defaults and TLS", as: "g1admin@example.com", cmd: devGet("g1", "dect1"), check: admIs(func(t *testing.T, r *group.GroupAccessDeviceGetResponse24V3) {
-			admEq(t, "default protocol", admStr(r.Protocol), "SIP 2.0")
-			admEq(t, "transport", admStr(r.TransportProtocol), "TLS")
-			admEq(t, "ipei", admStr(r.DeviceIPEI), "0123456789")
+			admEq(t, "default protocol", sv(r.Protocol), "SIP 2.0")
+			admEq(t, "transport", sv(r.TransportProtocol), "TLS")
+			admEq(t, "ipei", sv(r.DeviceIPEI), "0123456789")
 			admEq(t, "no port", r.Port == nil, true)
 			admEq(t, "no credentials", *r.UseCustomUserNamePassword || r.UserName != nil, false)
 		})},
@@ -140,11 +140,11 @@ func TestDeviceGroupRoundTrip(t *testing.T) {
 			return m
 		}()},
 		{name: "modified", as: "g1admin@example.com", cmd: devGet("g1", "desk1"), check: admIs(func(t *testing.T, r *group.GroupAccessDeviceGetResponse24V3) {
-			admEq(t, "net", admStr(r.NetAddress), "10.0.0.6")
+			admEq(t, "net", sv(r.NetAddress), "10.0.0.6")
 			admEq(t, "port cleared", r.Port == nil, true)
 			admEq(t, "description cleared", r.Description == nil, true)
-			admEq(t, "serial kept", admStr(r.SerialNumber), "SN-1")
-			admEq(t, "transport", admStr(r.TransportProtocol), "UDP")
+			admEq(t, "serial kept", sv(r.SerialNumber), "SN-1")
+			admEq(t, "transport", sv(r.TransportProtocol), "UDP")
 			admEq(t, "credentials gone", *r.UseCustomUserNamePassword || r.UserName != nil, false)
 			admEq(t, "type kept", r.DeviceType, "Polycom VVX 450")
 		})},
@@ -153,8 +153,8 @@ func TestDeviceGroupRoundTrip(t *testing.T) {
 			PhysicalLocation: ocixml.Some(datatypes.AccessDevicePhysicalLocation("floor 2")), UseCustomUserNamePassword: ptr(true),
 			AccessDeviceCredentials: ocixml.Some(datatypes.DeviceManagementUserNamePassword16{UserName: "dm2", Password: "p2"})}},
 		{name: "modified14", as: "g1admin@example.com", cmd: devGet("g1", "desk1"), check: admIs(func(t *testing.T, r *group.GroupAccessDeviceGetResponse24V3) {
-			admEq(t, "location", admStr(r.PhysicalLocation), "floor 2")
-			admEq(t, "credential user", admStr(r.UserName), "dm2")
+			admEq(t, "location", sv(r.PhysicalLocation), "floor 2")
+			admEq(t, "credential user", sv(r.UserName), "dm2")
 		})},
 		{name: "delete", as: "g1admin@example.com", cmd: devDel("g1", "dect1")},
 		{name: "deleted", as: "g1admin@example.com", cmd: devGet("g1", "dect1"), code: ocip.CodeNotFound},
@@ -206,7 +206,7 @@ func TestDeviceRules(t *testing.T) {
 	r := get[*group.GroupAccessDeviceGetResponse24V3](ga, devGet("g1", "p1"))
 	admEq(t, "assigned ports", r.NumberOfAssignedPorts, 1)
 	e := ga.fails(devDel("g1", "p1"), ocip.CodeInUse)
-	admEq(t, "detail", admStr(e.Detail), "user dave@example.com has an endpoint on it")
+	admEq(t, "detail", sv(e.Detail), "user dave@example.com has an endpoint on it")
 	// The same name in g2 and at SP level is another device: free.
 	w.as("g2admin@example.com").ok(devDel("g2", "p1"))
 	if err := w.h.core.DeleteUser(ctx, w.sysActor, "dave@example.com"); err != nil {
@@ -235,7 +235,7 @@ func TestDeviceServiceProviderLevel(t *testing.T) {
 		{name: "get24V3", as: "spadmin", cmd: spGet("trunk1"), check: admIs(func(t *testing.T, r *provider.ServiceProviderAccessDeviceGetResponse24V3) {
 			admEq(t, "type", r.DeviceType, "Generic SIP Gateway")
 			admEq(t, "protocol", r.Protocol, "SIP 2.0")
-			admEq(t, "net", admStr(r.NetAddress), "gw.example.com")
+			admEq(t, "net", sv(r.NetAddress), "gw.example.com")
 			admEq(t, "port", *r.Port, 5060)
 			admEq(t, "identity", string(r.ServiceProviderID)+"/"+string(r.DeviceName), "ent1/trunk1")
 		})},
@@ -257,7 +257,7 @@ func TestDeviceServiceProviderLevel(t *testing.T) {
 		{name: "modify14", as: "spadmin", cmd: &deprecated.ServiceProviderAccessDeviceModifyRequest14{ServiceProviderID: ptr(datatypes.ServiceProviderId("ent1")),
 			DeviceName: ptr(datatypes.AccessDeviceName("sbc")), Protocol: ptr(datatypes.AccessDeviceProtocol("MGCP"))}},
 		{name: "modified", as: "spadmin", cmd: spGet("sbc"), check: admIs(func(t *testing.T, r *provider.ServiceProviderAccessDeviceGetResponse24V3) {
-			admEq(t, "serial", admStr(r.SerialNumber), "S-9")
+			admEq(t, "serial", sv(r.SerialNumber), "S-9")
 			admEq(t, "protocol", r.Protocol, "MGCP")
 		})},
 		{name: "hotline unsupported", as: "spadmin", cmd: &deprecated.ServiceProviderAccessDeviceModifyRequest14{ServiceProviderID: ptr(datatypes.ServiceProviderId("ent1")),

@@ -37,7 +37,7 @@ func groupRoutes(r routes) {
 	})
 
 	groupGet := func(c *call, req *group.GroupGetRequest22V5) (*group.GroupGetResponse22V5, ocixml.Command) {
-		gi, err := c.p.core.Group(c.ctx, c.actor, deref(req.ServiceProviderID), deref(req.GroupID), deref(req.GroupExternalID))
+		gi, err := c.p.core.Group(c.ctx, c.actor, sv(req.ServiceProviderID), sv(req.GroupID), sv(req.GroupExternalID))
 		if err != nil {
 			return nil, c.fail(err)
 		}
@@ -106,10 +106,10 @@ func groupRoutes(r routes) {
 	})
 
 	on(r, "GroupDomainAssignListRequest", func(c *call, req *group.GroupDomainAssignListRequest) ocixml.Command {
-		return orgDone(c, c.p.core.AssignDomains(c.ctx, c.actor, string(req.ServiceProviderID), string(req.GroupID), orgStrings(req.Domain)))
+		return orgDone(c, c.p.core.AssignDomains(c.ctx, c.actor, string(req.ServiceProviderID), string(req.GroupID), strs(req.Domain)))
 	})
 	on(r, "GroupDomainUnassignListRequest", func(c *call, req *group.GroupDomainUnassignListRequest) ocixml.Command {
-		return orgDone(c, c.p.core.UnassignDomains(c.ctx, c.actor, string(req.ServiceProviderID), string(req.GroupID), orgStrings(req.Domain)))
+		return orgDone(c, c.p.core.UnassignDomains(c.ctx, c.actor, string(req.ServiceProviderID), string(req.GroupID), strs(req.Domain)))
 	})
 	on(r, "GroupDomainGetAssignedListRequest", func(c *call, req *group.GroupDomainGetAssignedListRequest) ocixml.Command {
 		def, doms, err := c.p.core.AssignedDomains(c.ctx, c.actor, string(req.ServiceProviderID), string(req.GroupID))
@@ -141,9 +141,9 @@ func orgConsolidatedGroupAdd(c *call, cmd string, req *group.GroupConsolidatedAd
 	case req.TrunkGroupBurstingMaxActiveCalls != nil:
 		return orgUnsupported(cmd, "trunkGroupBurstingMaxActiveCalls", "trunk groups are not modelled")
 	}
-	spID := deref(req.ServiceProviderID)
+	spID := sv(req.ServiceProviderID)
 	if spID == "" {
-		sp, err := c.p.core.ServiceProvider(c.ctx, c.actor, "", deref(req.ServiceProviderExternalID))
+		sp, err := c.p.core.ServiceProvider(c.ctx, c.actor, "", sv(req.ServiceProviderExternalID))
 		if err != nil {
 			return c.fail(err)
 		}
@@ -152,15 +152,15 @@ func orgConsolidatedGroupAdd(c *call, cmd string, req *group.GroupConsolidatedAd
 	in := provisioning.GroupAdd{
 		Group: orgNewGroup(spID, string(*req.GroupID), string(req.DefaultDomain), int(req.UserLimit), req.GroupName,
 			req.CallingLineIDName, req.TimeZone, req.LocationDialingCode, req.Contact, req.Address),
-		Domains: orgStrings(req.Domain),
+		Domains: strs(req.Domain),
 	}
-	in.Group.ExternalID = deref(req.GroupExternalID)
+	in.Group.ExternalID = sv(req.GroupExternalID)
 	in.Group.Profile.ExtensionMin = orgExtLen(req.MinExtensionLength)
 	in.Group.Profile.ExtensionMax = orgExtLen(req.MaxExtensionLength)
 	in.Group.Profile.ExtensionDefault = orgExtLen(req.DefaultExtensionLength)
 	for _, a := range req.Admin {
-		in.Admins = append(in.Admins, provisioning.AdminAdd{Password: deref(a.Password), Admin: store.Admin{
-			ID: string(a.UserID), Level: store.LevelGroup, FirstName: deref(a.FirstName), LastName: deref(a.LastName), Language: deref(a.Language)}})
+		in.Admins = append(in.Admins, provisioning.AdminAdd{Password: sv(a.Password), Admin: store.Admin{
+			ID: string(a.UserID), Level: store.LevelGroup, FirstName: sv(a.FirstName), LastName: sv(a.LastName), Language: sv(a.Language)}})
 	}
 	for _, s := range req.GroupServiceAuthorizationAndAssignment {
 		in.ServiceAuth = append(in.ServiceAuth, provisioning.GroupServiceAuth{Kind: store.SvcGroup, Name: string(s.ServiceName), Quantity: orgQuantity(s.AuthorizedQuantity)})
@@ -238,12 +238,12 @@ func orgModifyGroup(c *call, req *group.GroupModifyRequest) ocixml.Command {
 		if req.UserLimit != nil {
 			g.UserLimit = int(*req.UserLimit)
 		}
-		orgSetNillable(&g.Name, req.GroupName)
-		orgSetNillable(&g.Profile.CallingLineIDName, req.CallingLineIDName)
+		setN(&g.Name, req.GroupName)
+		setN(&g.Profile.CallingLineIDName, req.CallingLineIDName)
 		if req.TimeZone != nil {
 			g.Profile.TimeZone = string(*req.TimeZone)
 		}
-		orgSetNillable(&g.Profile.LocationDialingCode, req.LocationDialingCode)
+		setN(&g.Profile.LocationDialingCode, req.LocationDialingCode)
 		orgApplyContact(&g.Profile.Contact, req.Contact)
 		orgApplyAddress(&g.Profile.Address, req.Address)
 		if e := req.ExtensionLengthSettings; e != nil {
@@ -263,10 +263,10 @@ func orgModifyGroup(c *call, req *group.GroupModifyRequest) ocixml.Command {
 
 func orgNewGroup(spID, groupID, defaultDomain string, userLimit int, name *datatypes.GroupName, clidName *datatypes.GroupCallingLineIdName,
 	tz *datatypes.TimeZone, ldc *datatypes.LocationDialingCode, contact *datatypes.Contact, addr *datatypes.StreetAddress) store.Group {
-	g := store.Group{SPID: spID, ID: groupID, Name: deref(name), DefaultDomain: defaultDomain, UserLimit: userLimit}
-	g.Profile.CallingLineIDName = deref(clidName)
-	g.Profile.TimeZone = deref(tz)
-	g.Profile.LocationDialingCode = deref(ldc)
+	g := store.Group{SPID: spID, ID: groupID, Name: sv(name), DefaultDomain: defaultDomain, UserLimit: userLimit}
+	g.Profile.CallingLineIDName = sv(clidName)
+	g.Profile.TimeZone = sv(tz)
+	g.Profile.LocationDialingCode = sv(ldc)
 	orgApplyContact(&g.Profile.Contact, contact)
 	orgApplyAddress(&g.Profile.Address, addr)
 	return g
@@ -282,17 +282,17 @@ func orgGroupResponse(gi provisioning.GroupInfo) *group.GroupGetResponse22V5 {
 		DefaultDomain:       datatypes.NetAddress(g.DefaultDomain),
 		UserLimit:           datatypes.GroupUserLimit(g.UserLimit),
 		UserCount:           int32(gi.UserCount),
-		GroupName:           orgOpt[datatypes.GroupName](g.Name),
-		CallingLineIDName:   orgOpt[datatypes.GroupCallingLineIdName](g.Profile.CallingLineIDName),
+		GroupName:           optS[datatypes.GroupName](g.Name),
+		CallingLineIDName:   optS[datatypes.GroupCallingLineIdName](g.Profile.CallingLineIDName),
 		TimeZone:            datatypes.TimeZone(tz),
 		TimeZoneDisplayName: datatypes.TimeZoneDisplayName(orgTimeZoneDisplay(tz)),
-		LocationDialingCode: orgOpt[datatypes.LocationDialingCode](g.Profile.LocationDialingCode),
+		LocationDialingCode: optS[datatypes.LocationDialingCode](g.Profile.LocationDialingCode),
 		Contact:             orgContactOut(g.Profile.Contact),
 		Address:             orgAddressOut(g.Profile.Address),
-		ResellerID:          orgOpt[datatypes.ResellerId22](gi.SP.ResellerID),
+		ResellerID:          optS[datatypes.ResellerId22](gi.SP.ResellerID),
 		ServiceProviderID:   datatypes.ServiceProviderId(g.SPID),
 		GroupID:             datatypes.GroupId(g.ID),
-		GroupExternalID:     orgOpt[datatypes.ExternalId](g.ExternalID),
+		GroupExternalID:     optS[datatypes.ExternalId](g.ExternalID),
 	}
 }
 

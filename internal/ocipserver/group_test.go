@@ -64,7 +64,7 @@ func TestGroupAddAndGetVersions(t *testing.T) {
 		g.TimeZoneDisplayName != want.TimeZoneDisplayName || g.ServiceProviderID != "sp1" || g.GroupID != "g1" {
 		t.Fatalf("required elements: %+v", g)
 	}
-	if deref(g.GroupName) != "g1 name" || deref(g.CallingLineIDName) != "Group One" || deref(g.LocationDialingCode) != "44" || g.ResellerID != nil {
+	if sv(g.GroupName) != "g1 name" || sv(g.CallingLineIDName) != "Group One" || sv(g.LocationDialingCode) != "44" || g.ResellerID != nil {
 		t.Errorf("optional elements: %+v", g)
 	}
 	if n, _ := g.Contact.ContactName.Get(); n != "Bob" {
@@ -197,7 +197,7 @@ func TestGroupConsolidatedAdd(t *testing.T) {
 	s.ok(req)
 
 	g := get[*group.GroupGetResponse22V5](s, &group.GroupGetRequest22V5{GroupExternalID: ptr(datatypes.ExternalId("ext-g1"))})
-	if g.GroupID != "g1" || g.ServiceProviderID != "ent" || g.UserLimit != 10 || deref(g.GroupExternalID) != "ext-g1" {
+	if g.GroupID != "g1" || g.ServiceProviderID != "ent" || g.UserLimit != 10 || sv(g.GroupExternalID) != "ext-g1" {
 		t.Fatalf("get by external id: %+v", g)
 	}
 	d := get[*group.GroupDomainGetAssignedListResponse](s, &group.GroupDomainGetAssignedListRequest{ServiceProviderID: "ent", GroupID: "g1"})
@@ -370,7 +370,7 @@ func TestGroupModify(t *testing.T) {
 		TimeZone: ptr(datatypes.TimeZone("Europe/London")), ExtensionLengthSettings: &datatypes.GroupExtensionLengthSettings{
 			MinExtensionLength: ptr(datatypes.ExtensionLength(3)), MaxExtensionLength: ptr(datatypes.ExtensionLength(5))}})
 	g := get[*group.GroupGetResponse22V5](s, orgGroupGet("sp1", "g1"))
-	if deref(g.GroupName) != "Renamed" || g.CallingLineIDName != nil || g.UserLimit != 2 || g.UserCount != 2 || g.TimeZone != "Europe/London" ||
+	if sv(g.GroupName) != "Renamed" || g.CallingLineIDName != nil || g.UserLimit != 2 || g.UserCount != 2 || g.TimeZone != "Europe/London" ||
 		g.TimeZoneDisplayName != "(GMT+00:00) Europe/London" || g.DefaultDomain != "example.com" {
 		t.Fatalf("after modify: %+v", g)
 	}
@@ -657,11 +657,11 @@ func TestGroupAuthorization(t *testing.T) {
 	s.fails(orgGroupGet("sp1", "new"), ocip.CodeNotFound)
 	s.fails(orgGroupGet("sp2", "new"), ocip.CodeNotFound)
 	for _, who := range []*session{grp, spAdmin, readOnly} {
-		if g := get[*group.GroupGetResponse22V5](who, orgGroupGet("sp1", "g1")); deref(g.GroupName) != "g1 name" {
+		if g := get[*group.GroupGetResponse22V5](who, orgGroupGet("sp1", "g1")); sv(g.GroupName) != "g1 name" {
 			t.Errorf("%s read %+v", who.id, g)
 		}
 	}
-	if g := get[*group.GroupGetResponse22V5](s, orgGroupGet("sp2", "g2")); deref(g.GroupName) != "g2 name" {
+	if g := get[*group.GroupGetResponse22V5](s, orgGroupGet("sp2", "g2")); sv(g.GroupName) != "g2 name" {
 		t.Errorf("g2 changed: %+v", g)
 	}
 	spAdmin.ok(orgGroupAdd("sp1", "new", "example.com", 5))

@@ -24,14 +24,14 @@ func loginRoutes(r routes) {
 			PasswordAlgorithm: datatypes.DigitalSignatureAlgorithmMD5}
 	})
 	on(r, "LoginRequest13mp10", func(c *call, req *deprecated.LoginRequest13mp10) ocixml.Command {
-		info, fail := c.login(string(req.UserID), "", deref(req.SignedPassword))
+		info, fail := c.login(string(req.UserID), "", sv(req.SignedPassword))
 		if fail != nil {
 			return fail
 		}
 		return &deprecated.LoginResponse13mp10{LoginType: legacyLoginType(info.Level), Locale: "en_US", Encoding: "ISO-8859-1"}
 	})
 	on(r, "LoginRequest14sp4", func(c *call, req *deprecated.LoginRequest14sp4) ocixml.Command {
-		info, fail := c.login(string(req.UserID), deref(req.PlainTextPassword), deref(req.SignedPassword))
+		info, fail := c.login(string(req.UserID), sv(req.PlainTextPassword), sv(req.SignedPassword))
 		if fail != nil {
 			return fail
 		}
@@ -39,7 +39,7 @@ func loginRoutes(r routes) {
 			GroupID: groupOf(info), ServiceProviderID: spOf(info), IsEnterprise: info.IsEnterprise, UserDomain: datatypes.NetAddress(info.UserDomain)}
 	})
 	on(r, "LoginRequest21sp1", func(c *call, req *deprecated.LoginRequest21sp1) ocixml.Command {
-		info, fail := c.login(string(req.UserID), deref(req.PlainTextPassword), deref(req.SignedPassword))
+		info, fail := c.login(string(req.UserID), sv(req.PlainTextPassword), sv(req.SignedPassword))
 		if fail != nil {
 			return fail
 		}
@@ -47,7 +47,7 @@ func loginRoutes(r routes) {
 			GroupID: groupOf(info), ServiceProviderID: spOf(info), IsEnterprise: info.IsEnterprise, UserDomain: datatypes.NetAddress(info.UserDomain)}
 	})
 	on(r, "LoginRequest22", func(c *call, req *deprecated.LoginRequest22) ocixml.Command {
-		info, fail := c.login(string(req.UserID), deref(req.Password), "")
+		info, fail := c.login(string(req.UserID), sv(req.Password), "")
 		if fail != nil {
 			return fail
 		}
@@ -55,7 +55,7 @@ func loginRoutes(r routes) {
 			GroupID: groupOf(info), ServiceProviderID: spOf(info), IsEnterprise: info.IsEnterprise, UserDomain: datatypes.NetAddress(info.UserDomain)}
 	})
 	on(r, "LoginRequest22V2", func(c *call, req *deprecated.LoginRequest22V2) ocixml.Command {
-		info, fail := c.login(string(req.UserID), deref(req.Password), "")
+		info, fail := c.login(string(req.UserID), sv(req.Password), "")
 		if fail != nil {
 			return fail
 		}
@@ -64,7 +64,7 @@ func loginRoutes(r routes) {
 			ResellerID: resellerOf[datatypes.ResellerId](info)}
 	})
 	on(r, "LoginRequest22V3", func(c *call, req *deprecated.LoginRequest22V3) ocixml.Command {
-		info, fail := c.login(string(req.UserID), deref(req.Password), "")
+		info, fail := c.login(string(req.UserID), sv(req.Password), "")
 		if fail != nil {
 			return fail
 		}
@@ -73,7 +73,7 @@ func loginRoutes(r routes) {
 			ResellerID: resellerOf[datatypes.ResellerId](info)}
 	})
 	on(r, "LoginRequest22V4", func(c *call, req *deprecated.LoginRequest22V4) ocixml.Command {
-		info, fail := c.login(string(req.UserID), deref(req.Password), deref(req.SignedPassword))
+		info, fail := c.login(string(req.UserID), sv(req.Password), sv(req.SignedPassword))
 		if fail != nil {
 			return fail
 		}
@@ -88,7 +88,7 @@ func loginRoutes(r routes) {
 		if req.Password == nil && (req.SignedPassword == nil || c.state.Nonce == "") {
 			return ocip.CodeInvalidValue.Response("password", "LoginRequest22V5 needs a password")
 		}
-		info, fail := c.login(string(req.UserID), deref(req.Password), deref(req.SignedPassword))
+		info, fail := c.login(string(req.UserID), sv(req.Password), sv(req.SignedPassword))
 		if fail != nil {
 			return fail
 		}
@@ -157,11 +157,4 @@ func resellerOf[T ~string](info *provisioning.LoginInfo) *T {
 	}
 	v := T(info.Actor.ResellerID)
 	return &v
-}
-
-func deref[T ~string](p *T) string {
-	if p == nil {
-		return ""
-	}
-	return string(*p)
 }

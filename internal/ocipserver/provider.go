@@ -20,13 +20,13 @@ import (
 func providerRoutes(r routes) {
 	on(r, "ServiceProviderAddRequest13mp2", func(c *call, req *deprecated.ServiceProviderAddRequest13mp2) ocixml.Command {
 		in := provisioning.ServiceProviderAdd{SP: orgNewSP(req.IsEnterprise, req.UseCustomRoutingProfile, string(req.ServiceProviderID),
-			string(req.DefaultDomain), deref(req.ServiceProviderName), deref(req.SupportEmail), req.Contact, req.Address, deref(req.ResellerID))}
+			string(req.DefaultDomain), sv(req.ServiceProviderName), sv(req.SupportEmail), req.Contact, req.Address, sv(req.ResellerID))}
 		return orgDone(c, c.p.core.AddServiceProvider(c.ctx, c.actor, in))
 	})
 	on(r, "ServiceProviderConsolidatedAddRequest", orgConsolidatedSPAdd)
 
 	spGet := func(c *call, req *provider.ServiceProviderGetRequest22V4) (*provider.ServiceProviderGetResponse22V4, ocixml.Command) {
-		sp, err := c.p.core.ServiceProvider(c.ctx, c.actor, deref(req.ServiceProviderID), deref(req.ServiceProviderExternalID))
+		sp, err := c.p.core.ServiceProvider(c.ctx, c.actor, sv(req.ServiceProviderID), sv(req.ServiceProviderExternalID))
 		if err != nil {
 			return nil, c.fail(err)
 		}
@@ -57,12 +57,12 @@ func providerRoutes(r routes) {
 		if orgHasValue(req.LocationCodeLength) {
 			return orgUnsupported(cmd, "locationCodeLength", "location-based dialing is not modelled")
 		}
-		ch := provisioning.SPChange{ResellerName: deref(req.ResellerName), Apply: func(sp *store.ServiceProvider) error {
+		ch := provisioning.SPChange{ResellerName: sv(req.ResellerName), Apply: func(sp *store.ServiceProvider) error {
 			if req.DefaultDomain != nil {
 				sp.DefaultDomain = string(*req.DefaultDomain)
 			}
-			orgSetNillable(&sp.Name, req.ServiceProviderName)
-			orgSetNillable(&sp.Profile.SupportEmail, req.SupportEmail)
+			setN(&sp.Name, req.ServiceProviderName)
+			setN(&sp.Profile.SupportEmail, req.SupportEmail)
 			orgApplyContact(&sp.Profile.Contact, req.Contact)
 			orgApplyAddress(&sp.Profile.Address, req.Address)
 			if req.UseServiceProviderLanguages != nil {
@@ -105,10 +105,10 @@ func providerRoutes(r routes) {
 	})
 
 	on(r, "ServiceProviderDomainAssignListRequest", func(c *call, req *provider.ServiceProviderDomainAssignListRequest) ocixml.Command {
-		return orgDone(c, c.p.core.AssignDomains(c.ctx, c.actor, string(req.ServiceProviderID), "", orgStrings(req.Domain)))
+		return orgDone(c, c.p.core.AssignDomains(c.ctx, c.actor, string(req.ServiceProviderID), "", strs(req.Domain)))
 	})
 	on(r, "ServiceProviderDomainUnassignListRequest", func(c *call, req *provider.ServiceProviderDomainUnassignListRequest) ocixml.Command {
-		return orgDone(c, c.p.core.UnassignDomains(c.ctx, c.actor, string(req.ServiceProviderID), "", orgStrings(req.Domain)))
+		return orgDone(c, c.p.core.UnassignDomains(c.ctx, c.actor, string(req.ServiceProviderID), "", strs(req.Domain)))
 	})
 	on(r, "ServiceProviderDomainGetAssignedListRequest22", func(c *call, req *provider.ServiceProviderDomainGetAssignedListRequest22) ocixml.Command {
 		def, doms, err := c.p.core.AssignedDomains(c.ctx, c.actor, string(req.ServiceProviderID), "")
@@ -161,16 +161,16 @@ func orgConsolidatedSPAdd(c *call, req *provider.ServiceProviderConsolidatedAddR
 	}
 	in := provisioning.ServiceProviderAdd{
 		SP: orgNewSP(req.IsEnterprise, req.UseCustomRoutingProfile, string(*req.ServiceProviderID), string(req.DefaultDomain),
-			deref(req.ServiceProviderName), deref(req.SupportEmail), req.Contact, req.Address, deref(req.ResellerID)),
-		ResellerName: deref(req.ResellerName),
-		Domains:      orgStrings(req.Domain),
+			sv(req.ServiceProviderName), sv(req.SupportEmail), req.Contact, req.Address, sv(req.ResellerID)),
+		ResellerName: sv(req.ResellerName),
+		Domains:      strs(req.Domain),
 		DNs:          orgNumbers(req.PhoneNumber, req.DnRange),
 	}
-	in.SP.ExternalID = deref(req.ServiceProviderExternalID)
+	in.SP.ExternalID = sv(req.ServiceProviderExternalID)
 	for _, a := range req.Admin {
-		in.Admins = append(in.Admins, provisioning.AdminAdd{Password: deref(a.Password), Admin: store.Admin{
-			ID: string(a.UserID), Level: store.LevelServiceProvider, FirstName: deref(a.FirstName), LastName: deref(a.LastName),
-			Language: deref(a.Language), AdminType: string(a.AdministratorType)}})
+		in.Admins = append(in.Admins, provisioning.AdminAdd{Password: sv(a.Password), Admin: store.Admin{
+			ID: string(a.UserID), Level: store.LevelServiceProvider, FirstName: sv(a.FirstName), LastName: sv(a.LastName),
+			Language: sv(a.Language), AdminType: string(a.AdministratorType)}})
 	}
 	// An "unauthorized" entry in an add asks for what a new SP already
 	// is, so it needs no action.
@@ -185,8 +185,8 @@ func orgConsolidatedSPAdd(c *call, req *provider.ServiceProviderConsolidatedAddR
 		}
 	}
 	for _, p := range req.ServicePack {
-		in.ServicePacks = append(in.ServicePacks, store.ServicePack{Name: string(p.ServicePackName), Description: deref(p.ServicePackDescription),
-			Available: p.IsAvailableForUse, Quantity: orgQuantity(&p.ServicePackQuantity), Services: orgStrings(p.ServiceName)})
+		in.ServicePacks = append(in.ServicePacks, store.ServicePack{Name: string(p.ServicePackName), Description: sv(p.ServicePackDescription),
+			Available: p.IsAvailableForUse, Quantity: orgQuantity(&p.ServicePackQuantity), Services: strs(p.ServiceName)})
 	}
 	return orgDone(c, c.p.core.AddServiceProvider(c.ctx, c.actor, in))
 }
@@ -215,14 +215,14 @@ func orgLegacyGet[Req any, Resp ocixml.Command](r routes, name string, get func(
 func orgSPResponse(sp store.ServiceProvider) *provider.ServiceProviderGetResponse22V4 {
 	resp := &provider.ServiceProviderGetResponse22V4{
 		DefaultDomain:               datatypes.NetAddress(sp.DefaultDomain),
-		ServiceProviderName:         orgOpt[datatypes.ServiceProviderName](sp.Name),
-		SupportEmail:                orgOpt[datatypes.EmailAddress](sp.Profile.SupportEmail),
+		ServiceProviderName:         optS[datatypes.ServiceProviderName](sp.Name),
+		SupportEmail:                optS[datatypes.EmailAddress](sp.Profile.SupportEmail),
 		Contact:                     orgContactOut(sp.Profile.Contact),
 		Address:                     orgAddressOut(sp.Profile.Address),
 		UseServiceProviderLanguages: sp.Profile.UseServiceProviderLangs,
-		ResellerID:                  orgOpt[datatypes.ResellerId22](sp.ResellerID),
+		ResellerID:                  optS[datatypes.ResellerId22](sp.ResellerID),
 		ServiceProviderID:           datatypes.ServiceProviderId(sp.ID),
-		ServiceProviderExternalID:   orgOpt[datatypes.ExternalId](sp.ExternalID),
+		ServiceProviderExternalID:   optS[datatypes.ExternalId](sp.ExternalID),
 	}
 	// The schema's choice: an enterprise says so, a service provider says
 	// whether it uses a custom routing profile.
@@ -267,35 +267,25 @@ func orgHasValue[T any](n ocixml.Nillable[T]) bool {
 	return ok
 }
 
-// orgSetNillable applies a nillable element to a stored string: a value
-// sets it, nil clears it, absence keeps it.
-func orgSetNillable[T ~string](dst *string, n ocixml.Nillable[T]) {
-	if v, ok := n.Get(); ok {
-		*dst = string(v)
-	} else if n.IsNil() {
-		*dst = ""
-	}
-}
-
 func orgApplyContact(dst *store.Contact, c *datatypes.Contact) {
 	if c == nil {
 		return
 	}
-	orgSetNillable(&dst.Name, c.ContactName)
-	orgSetNillable(&dst.Number, c.ContactNumber)
-	orgSetNillable(&dst.Email, c.ContactEmail)
+	setN(&dst.Name, c.ContactName)
+	setN(&dst.Number, c.ContactNumber)
+	setN(&dst.Email, c.ContactEmail)
 }
 
 func orgApplyAddress(dst *store.Address, a *datatypes.StreetAddress) {
 	if a == nil {
 		return
 	}
-	orgSetNillable(&dst.Line1, a.AddressLine1)
-	orgSetNillable(&dst.Line2, a.AddressLine2)
-	orgSetNillable(&dst.City, a.City)
-	orgSetNillable(&dst.StateProvince, a.StateOrProvince)
-	orgSetNillable(&dst.ZipOrPostal, a.ZipOrPostalCode)
-	orgSetNillable(&dst.Country, a.Country)
+	setN(&dst.Line1, a.AddressLine1)
+	setN(&dst.Line2, a.AddressLine2)
+	setN(&dst.City, a.City)
+	setN(&dst.StateProvince, a.StateOrProvince)
+	setN(&dst.ZipOrPostal, a.ZipOrPostalCode)
+	setN(&dst.Country, a.Country)
 }
 
 func orgContactOut(c store.Contact) *datatypes.Contact {
@@ -331,25 +321,8 @@ func orgSome[T ~string](dst *ocixml.Nillable[T], s string) {
 	}
 }
 
-// orgOpt is an optional response element: nil for "".
-func orgOpt[T ~string](s string) *T {
-	if s == "" {
-		return nil
-	}
-	v := T(s)
-	return &v
-}
-
-func orgStrings[T ~string](in []T) []string {
-	out := make([]string, len(in))
-	for i, v := range in {
-		out[i] = string(v)
-	}
-	return out
-}
-
 func orgNumbers(dns []datatypes.DN, ranges []datatypes.DNRange) provisioning.NumberSet {
-	ns := provisioning.NumberSet{Numbers: orgStrings(dns)}
+	ns := provisioning.NumberSet{Numbers: strs(dns)}
 	for _, r := range ranges {
 		ns.Ranges = append(ns.Ranges, [2]string{string(r.MinPhoneNumber), string(r.MaxPhoneNumber)})
 	}

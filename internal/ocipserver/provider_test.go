@@ -145,7 +145,7 @@ func TestProviderAdd13mp2AndGetVersions(t *testing.T) {
 
 	g := get[*provider.ServiceProviderGetResponse22V4](s, orgSPGet("ent1"))
 	if !g.IsEnterprise || g.UseCustomRoutingProfile != nil || g.DefaultDomain != "example.com" || g.ServiceProviderID != "ent1" ||
-		deref(g.ServiceProviderName) != "ent1 name" || deref(g.SupportEmail) != "help@example.com" || g.UseServiceProviderLanguages || g.ResellerID != nil {
+		sv(g.ServiceProviderName) != "ent1 name" || sv(g.SupportEmail) != "help@example.com" || g.UseServiceProviderLanguages || g.ResellerID != nil {
 		t.Fatalf("enterprise get: %+v", g)
 	}
 	if n, _ := g.Contact.ContactName.Get(); n != "Ann" {
@@ -241,7 +241,7 @@ func TestProviderAddRules(t *testing.T) {
 	}
 	// A reseller's own domain is fine for its SPs.
 	s.ok(withReseller("sp6", "r1.example.com", "r1"))
-	if g := get[*provider.ServiceProviderGetResponse22V4](s, orgSPGet("sp6")); deref(g.ResellerID) != "r1" {
+	if g := get[*provider.ServiceProviderGetResponse22V4](s, orgSPGet("sp6")); sv(g.ResellerID) != "r1" {
 		t.Errorf("reseller id %v", g.ResellerID)
 	}
 }
@@ -279,7 +279,7 @@ func TestProviderConsolidatedAdd(t *testing.T) {
 
 	// Read back every part.
 	g := get[*provider.ServiceProviderGetResponse22V4](s, &provider.ServiceProviderGetRequest22V4{ServiceProviderExternalID: ptr(datatypes.ExternalId("ext-ent1"))})
-	if g.ServiceProviderID != "ent1" || !g.IsEnterprise || deref(g.ServiceProviderExternalID) != "ext-ent1" {
+	if g.ServiceProviderID != "ent1" || !g.IsEnterprise || sv(g.ServiceProviderExternalID) != "ext-ent1" {
 		t.Fatalf("get by external id: %+v", g)
 	}
 	d := get[*provider.ServiceProviderDomainGetAssignedListResponse22](s, &provider.ServiceProviderDomainGetAssignedListRequest22{ServiceProviderID: "ent1"})
@@ -404,7 +404,7 @@ func TestProviderModify(t *testing.T) {
 	g := get[*provider.ServiceProviderGetResponse22V4](s, orgSPGet("sp1"))
 	name, _ := g.Contact.ContactName.Get()
 	num, _ := g.Contact.ContactNumber.Get()
-	if deref(g.ServiceProviderName) != "New Name" || g.SupportEmail != nil || name != "Ann" || num != "5550100" || g.Contact.ContactEmail.IsSet() ||
+	if sv(g.ServiceProviderName) != "New Name" || g.SupportEmail != nil || name != "Ann" || num != "5550100" || g.Contact.ContactEmail.IsSet() ||
 		!g.UseServiceProviderLanguages || g.IsEnterprise {
 		t.Fatalf("after modify: %+v contact %+v", g, g.Contact)
 	}
@@ -438,7 +438,7 @@ func TestProviderModify(t *testing.T) {
 	s.ok(&provider.ServiceProviderDomainAssignListRequest{ServiceProviderID: "sp1", Domain: []datatypes.NetAddress{"two.example.com"}})
 	s.ok(&provider.ServiceProviderModifyRequest{ServiceProviderID: "sp1", DefaultDomain: ptr(datatypes.NetAddress("two.example.com")),
 		ResellerID: ptr(datatypes.ResellerId22("r1")), ResellerName: ptr(datatypes.ResellerName22("Reseller One"))})
-	if g := get[*provider.ServiceProviderGetResponse22V4](s, orgSPGet("sp1")); g.DefaultDomain != "two.example.com" || deref(g.ResellerID) != "r1" {
+	if g := get[*provider.ServiceProviderGetResponse22V4](s, orgSPGet("sp1")); g.DefaultDomain != "two.example.com" || sv(g.ResellerID) != "r1" {
 		t.Fatalf("default domain / reseller: %+v", g)
 	}
 	// The old default can go now; the new one cannot.
@@ -550,7 +550,7 @@ func TestProviderGetList(t *testing.T) {
 	mine := orgSP13("delta", "example.com", false)
 	mine.ResellerID = ptr(datatypes.ResellerId22("r2"))
 	rs.ok(mine)
-	if g := get[*provider.ServiceProviderGetResponse22V4](s, orgSPGet("delta")); deref(g.ResellerID) != "r1" {
+	if g := get[*provider.ServiceProviderGetResponse22V4](s, orgSPGet("delta")); sv(g.ResellerID) != "r1" {
 		t.Errorf("reseller admin's SP has reseller %v", g.ResellerID)
 	}
 	if g := get[*provider.ServiceProviderGetResponse22V4](rs, orgSPGet("beta")); g.ServiceProviderID != "beta" {
@@ -597,10 +597,10 @@ func TestProviderAuthorization(t *testing.T) {
 		})
 	}
 	// Nothing changed, and the reads they may run work.
-	if g := get[*provider.ServiceProviderGetResponse22V4](spAdmin, orgSPGet("sp1")); deref(g.ServiceProviderName) != "sp1 name" {
+	if g := get[*provider.ServiceProviderGetResponse22V4](spAdmin, orgSPGet("sp1")); sv(g.ServiceProviderName) != "sp1 name" {
 		t.Errorf("sp1 changed: %+v", g)
 	}
-	if g := get[*provider.ServiceProviderGetResponse22V4](readOnly, orgSPGet("sp2")); deref(g.ServiceProviderName) != "sp2 name" {
+	if g := get[*provider.ServiceProviderGetResponse22V4](readOnly, orgSPGet("sp2")); sv(g.ServiceProviderName) != "sp2 name" {
 		t.Errorf("sp2 changed: %+v", g)
 	}
 	if l := get[*provider.ServiceProviderGetListResponse](readOnly, &provider.ServiceProviderGetListRequest{}); l.ServiceProviderTable.Len() != 2 {

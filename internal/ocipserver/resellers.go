@@ -19,7 +19,7 @@ func resellerRoutes(r routes) {
 		if req.ResellerExternalID != nil {
 			return rslNoExternalID(req.XSIType())
 		}
-		err := c.p.core.AddReseller(c.ctx, c.actor, store.Reseller{ID: string(req.ResellerID), Name: admStr(req.ResellerName)})
+		err := c.p.core.AddReseller(c.ctx, c.actor, store.Reseller{ID: string(req.ResellerID), Name: sv(req.ResellerName)})
 		if err != nil {
 			return c.fail(err)
 		}
@@ -30,14 +30,14 @@ func resellerRoutes(r routes) {
 		if err != nil {
 			return c.fail(err)
 		}
-		return &deprecated.ResellerGetResponse{ResellerName: admOpt[datatypes.ResellerName](rs.Name)}
+		return &deprecated.ResellerGetResponse{ResellerName: optS[datatypes.ResellerName](rs.Name)}
 	})
 	on(r, "ResellerGetRequest22", func(c *call, req *deprecated.ResellerGetRequest22) ocixml.Command {
 		rs, err := c.p.core.Reseller(c.ctx, c.actor, string(req.ResellerID))
 		if err != nil {
 			return c.fail(err)
 		}
-		return &deprecated.ResellerGetResponse22{ResellerName: admOpt[datatypes.ResellerName22](rs.Name)}
+		return &deprecated.ResellerGetResponse22{ResellerName: optS[datatypes.ResellerName22](rs.Name)}
 	})
 	on(r, "ResellerGetRequest22V2", func(c *call, req *provider.ResellerGetRequest22V2) ocixml.Command {
 		if req.ResellerID == nil {
@@ -47,13 +47,13 @@ func resellerRoutes(r routes) {
 		if err != nil {
 			return c.fail(err)
 		}
-		return &provider.ResellerGetResponse22V2{ResellerID: datatypes.ResellerId22(rs.ID), ResellerName: admOpt[datatypes.ResellerName22](rs.Name)}
+		return &provider.ResellerGetResponse22V2{ResellerID: datatypes.ResellerId22(rs.ID), ResellerName: optS[datatypes.ResellerName22](rs.Name)}
 	})
 	on(r, "ResellerModifyRequest", func(c *call, req *provider.ResellerModifyRequest) ocixml.Command {
 		if req.ResellerID == nil {
 			return rslNoExternalID(req.XSIType())
 		}
-		name := admNil(req.ResellerName)
+		name := nillableString(req.ResellerName)
 		err := c.p.core.ModifyReseller(c.ctx, c.actor, string(*req.ResellerID), func(rs *store.Reseller) error {
 			if name.IsSet() {
 				rs.Name = name.Value()

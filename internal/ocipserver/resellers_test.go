@@ -26,12 +26,12 @@ func TestResellerLifecycle(t *testing.T) {
 		{name: "add without a name", as: "sys", cmd: &provider.ResellerAddRequest{ResellerID: "r4"}},
 		{name: "get22V2", as: "prov", cmd: rslGet("r3"), check: admIs(func(t *testing.T, r *provider.ResellerGetResponse22V2) {
 			admEq(t, "id", r.ResellerID, "r3")
-			admEq(t, "name", admStr(r.ResellerName), "Third")
+			admEq(t, "name", sv(r.ResellerName), "Third")
 			admEq(t, "external id absent", r.ResellerExternalID == nil, true)
 		})},
 		{name: "get22", as: "prov", cmd: &deprecated.ResellerGetRequest22{ResellerID: "r3"},
 			check: admIs(func(t *testing.T, r *deprecated.ResellerGetResponse22) {
-				admEq(t, "name", admStr(r.ResellerName), "Third")
+				admEq(t, "name", sv(r.ResellerName), "Third")
 			})},
 		{name: "get legacy", as: "prov", cmd: &deprecated.ResellerGetRequest{ResellerID: "r4"},
 			check: admIs(func(t *testing.T, r *deprecated.ResellerGetResponse) {
@@ -60,7 +60,7 @@ func TestResellerLifecycle(t *testing.T) {
 			})},
 		{name: "modify name", as: "prov", cmd: &provider.ResellerModifyRequest{ResellerID: ptr(datatypes.ResellerId22("r3")), ResellerName: ocixml.Some(datatypes.ResellerName22("Trois"))}},
 		{name: "renamed", as: "prov", cmd: rslGet("r3"), check: admIs(func(t *testing.T, r *provider.ResellerGetResponse22V2) {
-			admEq(t, "name", admStr(r.ResellerName), "Trois")
+			admEq(t, "name", sv(r.ResellerName), "Trois")
 		})},
 		{name: "clear name", as: "prov", cmd: &provider.ResellerModifyRequest{ResellerID: ptr(datatypes.ResellerId22("r3")), ResellerName: ocixml.Null[datatypes.ResellerName22]()}},
 		{name: "cleared", as: "prov", cmd: rslGet("r3"), check: admIs(func(t *testing.T, r *provider.ResellerGetResponse22V2) {
@@ -112,7 +112,7 @@ func TestResellerAuthorization(t *testing.T) {
 	w := newAdmWorld(t)
 	admRun(t, w, []admStep{
 		{name: "reseller reads its own", as: "rsl1", cmd: rslGet("r1"), check: admIs(func(t *testing.T, r *provider.ResellerGetResponse22V2) {
-			admEq(t, "name", admStr(r.ResellerName), "Reseller One")
+			admEq(t, "name", sv(r.ResellerName), "Reseller One")
 		})},
 		{name: "reseller cannot read another", as: "rsl1", cmd: rslGet("r2"), code: ocip.CodeUnauthorized},
 		{name: "nor learn whether one exists", as: "rsl1", cmd: rslGet("r9"), code: ocip.CodeUnauthorized},

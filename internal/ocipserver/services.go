@@ -67,8 +67,8 @@ func serviceRoutes(r routes) {
 		if fail != nil {
 			return fail
 		}
-		p := store.ServicePack{SPID: string(req.ServiceProviderID), Name: string(req.ServicePackName), Description: svcOpt(req.ServicePackDescription),
-			Available: req.IsAvailableForUse, Quantity: q, Services: svcStrs(req.ServiceName)}
+		p := store.ServicePack{SPID: string(req.ServiceProviderID), Name: string(req.ServicePackName), Description: sv(req.ServicePackDescription),
+			Available: req.IsAvailableForUse, Quantity: q, Services: strs(req.ServiceName)}
 		return dnDone(c, c.p.core.AddServicePack(c.ctx, c.actor, p))
 	})
 	on(r, "ServiceProviderServicePackModifyRequest", func(c *call, req *provider.ServiceProviderServicePackModifyRequest) ocixml.Command {
@@ -92,7 +92,7 @@ func serviceRoutes(r routes) {
 		return dnDone(c, c.p.core.ModifyServicePack(c.ctx, c.actor, string(req.ServiceProviderID), string(req.ServicePackName), ch))
 	})
 	on(r, "ServiceProviderServicePackAddServiceListRequest", func(c *call, req *provider.ServiceProviderServicePackAddServiceListRequest) ocixml.Command {
-		ch := provisioning.PackChange{AddServices: svcStrs(req.ServiceName)}
+		ch := provisioning.PackChange{AddServices: strs(req.ServiceName)}
 		return dnDone(c, c.p.core.ModifyServicePack(c.ctx, c.actor, string(req.ServiceProviderID), string(req.ServicePackName), ch))
 	})
 	on(r, "ServiceProviderServicePackDeleteRequest", func(c *call, req *provider.ServiceProviderServicePackDeleteRequest) ocixml.Command {
@@ -261,26 +261,11 @@ func serviceRoutes(r routes) {
 		return resp
 	})
 	on(r, "GroupServiceAssignListRequest", func(c *call, req *group.GroupServiceAssignListRequest) ocixml.Command {
-		return dnDone(c, c.p.core.AssignGroupServices(c.ctx, c.actor, string(req.ServiceProviderID), string(req.GroupID), svcStrs(req.ServiceName), true))
+		return dnDone(c, c.p.core.AssignGroupServices(c.ctx, c.actor, string(req.ServiceProviderID), string(req.GroupID), strs(req.ServiceName), true))
 	})
 	on(r, "GroupServiceUnassignListRequest", func(c *call, req *group.GroupServiceUnassignListRequest) ocixml.Command {
-		return dnDone(c, c.p.core.AssignGroupServices(c.ctx, c.actor, string(req.ServiceProviderID), string(req.GroupID), svcStrs(req.ServiceName), false))
+		return dnDone(c, c.p.core.AssignGroupServices(c.ctx, c.actor, string(req.ServiceProviderID), string(req.GroupID), strs(req.ServiceName), false))
 	})
-}
-
-func svcStrs[T ~string](in []T) []string {
-	out := make([]string, len(in))
-	for i, v := range in {
-		out[i] = string(v)
-	}
-	return out
-}
-
-func svcOpt[T ~string](p *T) string {
-	if p == nil {
-		return ""
-	}
-	return string(*p)
 }
 
 // svcChange reads one authorization entry: a quantity, or unauthorized.
@@ -388,9 +373,9 @@ func svcCatalogueLines(auth []provisioning.AuthLine, kind store.ServiceKind) []p
 	}
 	var names []string
 	if kind == store.SvcGroup {
-		names = svcStrs(svcGroupCatalogue)
+		names = strs(svcGroupCatalogue)
 	} else {
-		names = svcStrs(svcUserCatalogue)
+		names = strs(svcUserCatalogue)
 	}
 	out := make([]provisioning.AuthLine, 0, len(names))
 	for _, n := range names {

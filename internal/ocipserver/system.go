@@ -20,7 +20,7 @@ func systemRoutes(r routes) {
 	})
 
 	on(r, "SystemDomainAddRequest", func(c *call, req *system.SystemDomainAddRequest) ocixml.Command {
-		return orgDone(c, c.p.core.AddSystemDomain(c.ctx, c.actor, string(req.Domain), deref(req.ResellerID)))
+		return orgDone(c, c.p.core.AddSystemDomain(c.ctx, c.actor, string(req.Domain), sv(req.ResellerID)))
 	})
 	on(r, "SystemDomainDeleteRequest", func(c *call, req *system.SystemDomainDeleteRequest) ocixml.Command {
 		return orgDone(c, c.p.core.DeleteSystemDomain(c.ctx, c.actor, string(req.Domain)))
@@ -31,22 +31,22 @@ func systemRoutes(r routes) {
 		if fail != nil {
 			return fail
 		}
-		resp := &deprecatedsystem.SystemDomainGetListResponse{SystemDefaultDomain: orgOpt[datatypes.NetAddress](def)}
+		resp := &deprecatedsystem.SystemDomainGetListResponse{SystemDefaultDomain: optS[datatypes.NetAddress](def)}
 		for _, d := range doms {
 			resp.Domain = append(resp.Domain, datatypes.NetAddress(d.Name))
 		}
 		return resp
 	})
 	on(r, "SystemDomainGetListRequest22", func(c *call, req *deprecatedsystem.SystemDomainGetListRequest22) ocixml.Command {
-		def, doms, fail := orgSystemDomains(c, req.ExcludeReseller, deref(req.ResellerID))
+		def, doms, fail := orgSystemDomains(c, req.ExcludeReseller, sv(req.ResellerID))
 		if fail != nil {
 			return fail
 		}
-		return &deprecatedsystem.SystemDomainGetListResponse22{SystemDefaultDomain: orgOpt[datatypes.NetAddress](def),
+		return &deprecatedsystem.SystemDomainGetListResponse22{SystemDefaultDomain: optS[datatypes.NetAddress](def),
 			DomainTable: orgDomainTable("SystemDomainGetListResponse22", doms)}
 	})
 	on(r, "SystemDomainGetListRequest22V2", func(c *call, req *system.SystemDomainGetListRequest22V2) ocixml.Command {
-		def, doms, fail := orgSystemDomains(c, req.ExcludeReseller, deref(req.ResellerID))
+		def, doms, fail := orgSystemDomains(c, req.ExcludeReseller, sv(req.ResellerID))
 		if fail != nil {
 			return fail
 		}
@@ -57,7 +57,7 @@ func systemRoutes(r routes) {
 			return s.Mode, string(s.Value), s.IsCaseInsensitive
 		})
 		doms = orgFilterDomains(doms, names, resellers, req.SearchCriteriaExactDomainLevel, orgLimit(req.ResponseSizeLimit))
-		return &system.SystemDomainGetListResponse22V2{SystemDefaultDomain: orgOpt[datatypes.NetAddress](def),
+		return &system.SystemDomainGetListResponse22V2{SystemDefaultDomain: optS[datatypes.NetAddress](def),
 			DomainTable: orgDomainTable("SystemDomainGetListResponse22V2", doms)}
 	})
 }

@@ -41,7 +41,7 @@ func TestSystemDomains(t *testing.T) {
 	}
 
 	old := get[*deprecatedsystem.SystemDomainGetListResponse](s, &deprecatedsystem.SystemDomainGetListRequest{})
-	if deref(old.SystemDefaultDomain) != "example.com" || !slices.Equal(old.Domain, []datatypes.NetAddress{"b.example.com", "example.com"}) {
+	if sv(old.SystemDefaultDomain) != "example.com" || !slices.Equal(old.Domain, []datatypes.NetAddress{"b.example.com", "example.com"}) {
 		t.Fatalf("system-level list: %+v", old)
 	}
 	names := func(tb ocixml.Table) []string { return orgColumn(t, tb, "Domain Name") }
@@ -66,12 +66,12 @@ func TestSystemDomains(t *testing.T) {
 			switch r := orgIn(t, s).one(tc.req).(type) {
 			case *deprecatedsystem.SystemDomainGetListResponse22:
 				tb = r.DomainTable
-				if deref(r.SystemDefaultDomain) != "example.com" {
+				if sv(r.SystemDefaultDomain) != "example.com" {
 					t.Errorf("default %v", r.SystemDefaultDomain)
 				}
 			case *system.SystemDomainGetListResponse22V2:
 				tb = r.DomainTable
-				if deref(r.SystemDefaultDomain) != "example.com" {
+				if sv(r.SystemDefaultDomain) != "example.com" {
 					t.Errorf("default %v", r.SystemDefaultDomain)
 				}
 			default:

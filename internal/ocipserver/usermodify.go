@@ -124,16 +124,3 @@ func handleUserModify(c *call, req *user.UserModifyRequest22) ocixml.Command {
 	return success()
 }
 
-// setS sets *dst when the optional element is present.
-func setS[T ~string](dst *string, p *T) {
-	if p != nil {
-		*dst = string(*p)
-	}
-}
-
-// setN applies a nillable element: absent keeps, nil clears, value sets.
-func setN[T ~string](dst *string, n ocixml.Nillable[T]) {
-	if n.IsSet() {
-		*dst = string(n.Value())
-	}
-}

@@ -204,14 +204,6 @@ func partialResult(c *call, res []provisioning.ServiceResult) ocixml.Command {
 	return resp
 }
 
-func strs[T ~string](in []T) []string {
-	out := make([]string, len(in))
-	for i, v := range in {
-		out[i] = string(v)
-	}
-	return out
-}
-
 // departmentOf reads a DepartmentKey (group or enterprise level).
 func departmentOf(k datatypes.DepartmentKey) (name string, ent bool, ok bool) {
 	switch d := k.(type) {
@@ -259,16 +251,6 @@ func applyAddress(dst *store.Address, a *datatypes.StreetAddress) {
 	set(&dst.Country, nillableString(a.Country))
 }
 
-func nillableString[T ~string](n ocixml.Nillable[T]) ocixml.Nillable[string] {
-	switch {
-	case n.IsNil():
-		return ocixml.Null[string]()
-	case n.IsSet():
-		return ocixml.Some(string(n.Value()))
-	}
-	return ocixml.Nillable[string]{}
-}
-
 func streetAddress(a store.Address) *datatypes.StreetAddress {
 	if a == (store.Address{}) {
 		return nil
@@ -286,16 +268,6 @@ func streetAddress(a store.Address) *datatypes.StreetAddress {
 	some(a.ZipOrPostal, func(s string) { sa.ZipOrPostalCode.Set(datatypes.StreetAddressZipOrPostalCode(s)) })
 	some(a.Country, func(s string) { sa.Country.Set(datatypes.StreetAddressCountry(s)) })
 	return sa
-}
-
-// nv is the value of a nillable string-like element ("" when absent or nil).
-func nv[T ~string](n ocixml.Nillable[T]) string { return string(n.Value()) }
-
-func sv[T ~string](p *T) string {
-	if p == nil {
-		return ""
-	}
-	return string(*p)
 }
 
 // userAddFrom maps UserAddRequest22V2 onto the core's input. Trunk
@@ -456,15 +428,6 @@ func userGet(c *call, id string) (*user.UserGetResponse23V2, ocixml.Command) {
 	}
 	resp.LocationDialingCode = optS[datatypes.LocationDialingCode](g.Profile.LocationDialingCode)
 	return resp, nil
-}
-
-// optS is a pointer to s as T, or nil for "".
-func optS[T ~string](s string) *T {
-	if s == "" {
-		return nil
-	}
-	v := T(s)
-	return &v
 }
 
 // national strips the "+CC-" of a canonical number.
