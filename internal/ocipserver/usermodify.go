@@ -123,4 +123,3 @@ func handleUserModify(c *call, req *user.UserModifyRequest22) ocixml.Command {
 	}
 	return success()
 }
-
