@@ -57,59 +57,33 @@ func callCenterRoutes(r routes) {
 		if fail != nil {
 			return fail
 		}
-		return &callcenter.GroupCallCenterGetInstanceResponse22{ServiceInstanceProfile: v.profile19sp1(), Type: datatypes.CallCenterType(v.cc.Type),
-			RoutingType: v.routingType(), Policy: datatypes.HuntPolicy(v.cc.Policy), EnableVideo: v.cc.EnableVideo,
-			QueueLength: datatypes.CallCenterQueueLength16(v.cc.QueueLength), EnableReporting: &v.x.EnableReporting,
-			AllowCallerToDialEscapeDigit: v.cc.Profile.AllowCallerToDialEscapeDigit, EscapeDigit: v.escapeDigit(),
-			ResetCallStatisticsUponEntryInQueue: v.cc.Profile.ResetCallStatisticsUponEntry, AllowAgentLogoff: v.cc.Profile.AllowAgentLogoff,
-			AllowCallWaitingForAgents: v.cc.Profile.AllowCallWaitingForAgents, AllowCallsToAgentsInWrapUp: &v.x.AllowCallsToAgentsInWrapUp,
-			OverrideAgentWrapUpTime: &v.x.OverrideAgentWrapUpTime, WrapUpSeconds: ccIntPtr[datatypes.CallCenterWrapUpSeconds](v.x.WrapUpSeconds),
-			ForceDeliveryOfCalls: &v.x.ForceDeliveryOfCalls, ForceDeliveryWaitTimeSeconds: ccIntPtr[datatypes.CallCenterForceDeliveryWaitTimeSeconds](v.x.ForceDeliveryWaitTimeSeconds),
-			EnableAutomaticStateChangeForAgents: &v.x.EnableAutomaticStateChangeForAgents, AgentStateAfterCall: v.stateAfterCall(),
-			AgentUnavailableCode:        optS[datatypes.CallCenterAgentUnavailableCode](v.x.AgentUnavailableCode),
-			ExternalPreferredAudioCodec: datatypes.AudioFileCodec22(v.codec(v.cc.Profile.ExternalPreferredAudioCodec, false)),
-			InternalPreferredAudioCodec: datatypes.AudioFileCodec22(v.codec(v.cc.Profile.InternalPreferredAudioCodec, false)),
-			PlayRingingWhenOfferingCall: v.cc.Profile.PlayRingingWhenOfferingCall, CallCenterQueueThresholdsIsActive: ocixml.Ptr(false),
-			NetworkClassOfService: optS[datatypes.NetworkClassOfServiceName](v.u.Profile.NetworkClassOfService)}
+		return ccInstance22(v)
 	})
+	// The older versions are the 22 form without the newer elements, with
+	// the older codec enumeration (codecs it lacks read None) and, for 19,
+	// the older profile shape.
 	on(r, "GroupCallCenterGetInstanceRequest19sp1", func(c *call, req *deprecatedgroup.GroupCallCenterGetInstanceRequest19sp1) ocixml.Command {
 		v, fail := c.ccInstance(string(req.ServiceUserID))
 		if fail != nil {
 			return fail
 		}
-		return &deprecatedgroup.GroupCallCenterGetInstanceResponse19sp1{ServiceInstanceProfile: v.profile19sp1(), Type: datatypes.CallCenterType(v.cc.Type),
-			RoutingType: v.routingType(), Policy: datatypes.HuntPolicy(v.cc.Policy), EnableVideo: v.cc.EnableVideo,
-			QueueLength: datatypes.CallCenterQueueLength16(v.cc.QueueLength), EnableReporting: &v.x.EnableReporting,
-			AllowCallerToDialEscapeDigit: v.cc.Profile.AllowCallerToDialEscapeDigit, EscapeDigit: v.escapeDigit(),
-			ResetCallStatisticsUponEntryInQueue: v.cc.Profile.ResetCallStatisticsUponEntry, AllowAgentLogoff: v.cc.Profile.AllowAgentLogoff,
-			AllowCallWaitingForAgents: v.cc.Profile.AllowCallWaitingForAgents, AllowCallsToAgentsInWrapUp: &v.x.AllowCallsToAgentsInWrapUp,
-			OverrideAgentWrapUpTime: &v.x.OverrideAgentWrapUpTime, WrapUpSeconds: ccIntPtr[datatypes.CallCenterWrapUpSeconds](v.x.WrapUpSeconds),
-			ForceDeliveryOfCalls: &v.x.ForceDeliveryOfCalls, ForceDeliveryWaitTimeSeconds: ccIntPtr[datatypes.CallCenterForceDeliveryWaitTimeSeconds](v.x.ForceDeliveryWaitTimeSeconds),
-			EnableAutomaticStateChangeForAgents: &v.x.EnableAutomaticStateChangeForAgents, AgentStateAfterCall: v.stateAfterCall(),
-			AgentUnavailableCode:        optS[datatypes.CallCenterAgentUnavailableCode](v.x.AgentUnavailableCode),
-			ExternalPreferredAudioCodec: datatypes.AudioFileCodec(v.codec(v.cc.Profile.ExternalPreferredAudioCodec, true)),
-			InternalPreferredAudioCodec: datatypes.AudioFileCodec(v.codec(v.cc.Profile.InternalPreferredAudioCodec, true)),
-			PlayRingingWhenOfferingCall: v.cc.Profile.PlayRingingWhenOfferingCall, CallCenterQueueThresholdsIsActive: ocixml.Ptr(false),
-			NetworkClassOfService: optS[datatypes.NetworkClassOfServiceName](v.u.Profile.NetworkClassOfService)}
+		out := new(deprecatedgroup.GroupCallCenterGetInstanceResponse19sp1)
+		copyByName(out, ccInstance22(v))
+		out.ExternalPreferredAudioCodec = datatypes.AudioFileCodec(v.codec(v.cc.Profile.ExternalPreferredAudioCodec, true))
+		out.InternalPreferredAudioCodec = datatypes.AudioFileCodec(v.codec(v.cc.Profile.InternalPreferredAudioCodec, true))
+		return out
 	})
 	on(r, "GroupCallCenterGetInstanceRequest19", func(c *call, req *deprecatedgroup.GroupCallCenterGetInstanceRequest19) ocixml.Command {
 		v, fail := c.ccInstance(string(req.ServiceUserID))
 		if fail != nil {
 			return fail
 		}
-		return &deprecatedgroup.GroupCallCenterGetInstanceResponse19{ServiceInstanceProfile: v.profile17(), Type: datatypes.CallCenterType(v.cc.Type),
-			RoutingType: v.routingType(), Policy: datatypes.HuntPolicy(v.cc.Policy), EnableVideo: v.cc.EnableVideo,
-			QueueLength: datatypes.CallCenterQueueLength16(v.cc.QueueLength), EnableReporting: &v.x.EnableReporting,
-			AllowCallerToDialEscapeDigit: v.cc.Profile.AllowCallerToDialEscapeDigit, EscapeDigit: v.escapeDigit(),
-			ResetCallStatisticsUponEntryInQueue: v.cc.Profile.ResetCallStatisticsUponEntry, AllowAgentLogoff: v.cc.Profile.AllowAgentLogoff,
-			AllowCallWaitingForAgents: v.cc.Profile.AllowCallWaitingForAgents, AllowCallsToAgentsInWrapUp: &v.x.AllowCallsToAgentsInWrapUp,
-			OverrideAgentWrapUpTime: &v.x.OverrideAgentWrapUpTime, WrapUpSeconds: ccIntPtr[datatypes.CallCenterWrapUpSeconds](v.x.WrapUpSeconds),
-			ForceDeliveryOfCalls: &v.x.ForceDeliveryOfCalls, ForceDeliveryWaitTimeSeconds: ccIntPtr[datatypes.CallCenterForceDeliveryWaitTimeSeconds](v.x.ForceDeliveryWaitTimeSeconds),
-			EnableAutomaticStateChangeForAgents: &v.x.EnableAutomaticStateChangeForAgents, AgentStateAfterCall: v.stateAfterCall(),
-			AgentUnavailableCode:        optS[datatypes.CallCenterAgentUnavailableCode](v.x.AgentUnavailableCode),
-			ExternalPreferredAudioCodec: datatypes.AudioFileCodec(v.codec(v.cc.Profile.ExternalPreferredAudioCodec, true)),
-			InternalPreferredAudioCodec: datatypes.AudioFileCodec(v.codec(v.cc.Profile.InternalPreferredAudioCodec, true)),
-			PlayRingingWhenOfferingCall: v.cc.Profile.PlayRingingWhenOfferingCall, CallCenterQueueThresholdsIsActive: ocixml.Ptr(false)}
+		out := new(deprecatedgroup.GroupCallCenterGetInstanceResponse19)
+		copyByName(out, ccInstance22(v))
+		out.ServiceInstanceProfile = v.profile17()
+		out.ExternalPreferredAudioCodec = datatypes.AudioFileCodec(v.codec(v.cc.Profile.ExternalPreferredAudioCodec, true))
+		out.InternalPreferredAudioCodec = datatypes.AudioFileCodec(v.codec(v.cc.Profile.InternalPreferredAudioCodec, true))
+		return out
 	})
 	on(r, "GroupCallCenterModifyInstanceRequest22", func(c *call, req *callcenter.GroupCallCenterModifyInstanceRequest22) ocixml.Command {
 		s := ccSettings{Type: ccStr(req.Type), RoutingType: ccStr(req.RoutingType), Policy: ccStr(req.Policy), EnableVideo: req.EnableVideo,
@@ -1056,4 +1030,22 @@ func ccGet23(v ccAgentView) *callcenter.UserCallCenterGetResponse23 {
 		MakeOutgoingCallsAsCallCenter:       v.bp("makeOutgoingCallsAsCallCenter", false),
 		UseSystemDefaultWrapUpDestination:   v.bp("useSystemDefaultWrapUpDestination", true),
 		WrapUpDestination:                   optS[datatypes.OutgoingDNorSIPURI](v.s("wrapUpDestination"))}
+}
+
+// ccInstance22 renders an instance in the GroupCallCenterGetInstanceResponse22 form.
+func ccInstance22(v ccView) *callcenter.GroupCallCenterGetInstanceResponse22 {
+	return &callcenter.GroupCallCenterGetInstanceResponse22{ServiceInstanceProfile: v.profile19sp1(), Type: datatypes.CallCenterType(v.cc.Type),
+		RoutingType: v.routingType(), Policy: datatypes.HuntPolicy(v.cc.Policy), EnableVideo: v.cc.EnableVideo,
+		QueueLength: datatypes.CallCenterQueueLength16(v.cc.QueueLength), EnableReporting: &v.x.EnableReporting,
+		AllowCallerToDialEscapeDigit: v.cc.Profile.AllowCallerToDialEscapeDigit, EscapeDigit: v.escapeDigit(),
+		ResetCallStatisticsUponEntryInQueue: v.cc.Profile.ResetCallStatisticsUponEntry, AllowAgentLogoff: v.cc.Profile.AllowAgentLogoff,
+		AllowCallWaitingForAgents: v.cc.Profile.AllowCallWaitingForAgents, AllowCallsToAgentsInWrapUp: &v.x.AllowCallsToAgentsInWrapUp,
+		OverrideAgentWrapUpTime: &v.x.OverrideAgentWrapUpTime, WrapUpSeconds: ccIntPtr[datatypes.CallCenterWrapUpSeconds](v.x.WrapUpSeconds),
+		ForceDeliveryOfCalls: &v.x.ForceDeliveryOfCalls, ForceDeliveryWaitTimeSeconds: ccIntPtr[datatypes.CallCenterForceDeliveryWaitTimeSeconds](v.x.ForceDeliveryWaitTimeSeconds),
+		EnableAutomaticStateChangeForAgents: &v.x.EnableAutomaticStateChangeForAgents, AgentStateAfterCall: v.stateAfterCall(),
+		AgentUnavailableCode:        optS[datatypes.CallCenterAgentUnavailableCode](v.x.AgentUnavailableCode),
+		ExternalPreferredAudioCodec: datatypes.AudioFileCodec22(v.codec(v.cc.Profile.ExternalPreferredAudioCodec, false)),
+		InternalPreferredAudioCodec: datatypes.AudioFileCodec22(v.codec(v.cc.Profile.InternalPreferredAudioCodec, false)),
+		PlayRingingWhenOfferingCall: v.cc.Profile.PlayRingingWhenOfferingCall, CallCenterQueueThresholdsIsActive: ocixml.Ptr(false),
+		NetworkClassOfService: optS[datatypes.NetworkClassOfServiceName](v.u.Profile.NetworkClassOfService)}
 }

@@ -99,6 +99,17 @@ func authorize(tx store.Tx, a *Actor, min Level, t Target, write bool) error {
 	return nil
 }
 
+// spScope checks that the service provider exists and that the actor may
+// act on it at min. Below Reseller level a missing SP is refused like one
+// out of scope.
+func (c *Core) spScope(tx store.Tx, a *Actor, min Level, spID string, write bool) error {
+	sp, err := tx.GetServiceProvider(spID)
+	if err != nil {
+		return c.hideMissing(a, LevelReseller, storeErr(err, "Service Provider", spID))
+	}
+	return authorize(tx, a, min, Target{SPID: spID, ResellerID: sp.ResellerID}, write)
+}
+
 // storeErr turns a store failure into a provisioning error: absent and
 // duplicate rows become the given kinds, anything else stays as is (an
 // internal failure).

@@ -550,11 +550,7 @@ func (c *Core) ListGroups(ctx context.Context, a *Actor, f GroupListFilter) (out
 			return newErr(KindNotLoggedIn)
 		}
 		if f.SPID != "" {
-			sp, err := tx.GetServiceProvider(f.SPID)
-			if err != nil {
-				return c.hideMissing(a, LevelReseller, storeErr(err, "Service Provider", f.SPID))
-			}
-			if err := authorize(tx, a, LevelServiceProvider, Target{SPID: f.SPID, ResellerID: sp.ResellerID}, false); err != nil {
+			if err := c.spScope(tx, a, LevelServiceProvider, f.SPID, false); err != nil {
 				return err
 			}
 		} else if a.Level != LevelReseller {

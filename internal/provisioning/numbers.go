@@ -199,11 +199,7 @@ func (c *Core) AddSPNumbers(ctx context.Context, a *Actor, spID string, ns Numbe
 		return err
 	}
 	return c.update(ctx, func(tx store.Tx) error {
-		sp, err := tx.GetServiceProvider(spID)
-		if err != nil {
-			return c.hideMissing(a, LevelReseller, storeErr(err, "Service Provider", spID))
-		}
-		if err := authorize(tx, a, LevelReseller, Target{SPID: spID, ResellerID: sp.ResellerID}, true); err != nil {
+		if err := c.spScope(tx, a, LevelReseller, spID, true); err != nil {
 			return err
 		}
 		return c.addSPNumbers(tx, spID, nums)
@@ -234,11 +230,7 @@ func (c *Core) DeleteSPNumbers(ctx context.Context, a *Actor, spID string, ns Nu
 		return err
 	}
 	return c.update(ctx, func(tx store.Tx) error {
-		sp, err := tx.GetServiceProvider(spID)
-		if err != nil {
-			return c.hideMissing(a, LevelReseller, storeErr(err, "Service Provider", spID))
-		}
-		if err := authorize(tx, a, LevelReseller, Target{SPID: spID, ResellerID: sp.ResellerID}, true); err != nil {
+		if err := c.spScope(tx, a, LevelReseller, spID, true); err != nil {
 			return err
 		}
 		for _, n := range nums {
@@ -352,11 +344,7 @@ type NumberUse struct {
 // SPNumbers lists an SP's numbers with their group and user.
 func (c *Core) SPNumbers(ctx context.Context, a *Actor, spID string) (out []NumberUse, err error) {
 	err = c.view(ctx, func(tx store.Tx) error {
-		sp, err := tx.GetServiceProvider(spID)
-		if err != nil {
-			return c.hideMissing(a, LevelReseller, storeErr(err, "Service Provider", spID))
-		}
-		if err := authorize(tx, a, LevelServiceProvider, Target{SPID: spID, ResellerID: sp.ResellerID}, false); err != nil {
+		if err := c.spScope(tx, a, LevelServiceProvider, spID, false); err != nil {
 			return err
 		}
 		out, err = numberUses(tx, spID, "*")

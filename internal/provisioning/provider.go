@@ -253,11 +253,7 @@ func (c *Core) moveToReseller(tx store.Tx, a *Actor, sp store.ServiceProvider) e
 // it. Provisioning or above (a reseller for its own).
 func (c *Core) DeleteServiceProvider(ctx context.Context, a *Actor, id string) error {
 	return c.update(ctx, func(tx store.Tx) error {
-		sp, err := tx.GetServiceProvider(id)
-		if err != nil {
-			return c.hideMissing(a, LevelReseller, storeErr(err, "Service Provider", id))
-		}
-		if err := authorize(tx, a, LevelReseller, Target{SPID: id, ResellerID: sp.ResellerID}, true); err != nil {
+		if err := c.spScope(tx, a, LevelReseller, id, true); err != nil {
 			return err
 		}
 		hasGroup := false

@@ -30,7 +30,7 @@ type AuthChange struct {
 // nothing. Provisioning or above (a reseller for its own SPs).
 func (c *Core) ModifySPServiceAuth(ctx context.Context, a *Actor, spID string, changes []AuthChange) error {
 	return c.update(ctx, func(tx store.Tx) error {
-		if err := c.spServiceScope(tx, a, LevelReseller, spID, true); err != nil {
+		if err := c.spScope(tx, a, LevelReseller, spID, true); err != nil {
 			return err
 		}
 		for _, ch := range changes {
@@ -46,15 +46,6 @@ func (c *Core) ModifySPServiceAuth(ctx context.Context, a *Actor, spID string, c
 		}
 		return nil
 	})
-}
-
-// spServiceScope checks the SP exists and the actor may act on it at min.
-func (c *Core) spServiceScope(tx store.Tx, a *Actor, min Level, spID string, write bool) error {
-	sp, err := tx.GetServiceProvider(spID)
-	if err != nil {
-		return c.hideMissing(a, LevelReseller, storeErr(err, "Service Provider", spID))
-	}
-	return authorize(tx, a, min, Target{SPID: spID, ResellerID: sp.ResellerID}, write)
 }
 
 // authorizeSPServices sets SP authorizations. A new quantity may not fall
@@ -301,7 +292,7 @@ func (c *Core) groupUsage(tx store.Tx, spID, groupID string, kind store.ServiceK
 // SP admin or above.
 func (c *Core) AddServicePack(ctx context.Context, a *Actor, p store.ServicePack) error {
 	return c.update(ctx, func(tx store.Tx) error {
-		if err := c.spServiceScope(tx, a, LevelServiceProvider, p.SPID, true); err != nil {
+		if err := c.spScope(tx, a, LevelServiceProvider, p.SPID, true); err != nil {
 			return err
 		}
 		return c.addServicePack(tx, p)
@@ -367,7 +358,7 @@ type PackChange struct {
 // assignments over to the new name. SP admin or above.
 func (c *Core) ModifyServicePack(ctx context.Context, a *Actor, spID, name string, ch PackChange) error {
 	return c.update(ctx, func(tx store.Tx) error {
-		if err := c.spServiceScope(tx, a, LevelServiceProvider, spID, true); err != nil {
+		if err := c.spScope(tx, a, LevelServiceProvider, spID, true); err != nil {
 			return err
 		}
 		p, err := tx.GetServicePack(spID, name)
@@ -463,7 +454,7 @@ func (c *Core) renameServicePack(tx store.Tx, p store.ServicePack, newName strin
 // DeleteServicePack removes a pack no group holds. SP admin or above.
 func (c *Core) DeleteServicePack(ctx context.Context, a *Actor, spID, name string) error {
 	return c.update(ctx, func(tx store.Tx) error {
-		if err := c.spServiceScope(tx, a, LevelServiceProvider, spID, true); err != nil {
+		if err := c.spScope(tx, a, LevelServiceProvider, spID, true); err != nil {
 			return err
 		}
 		if _, err := tx.GetServicePack(spID, name); err != nil {
@@ -483,7 +474,7 @@ func (c *Core) DeleteServicePack(ctx context.Context, a *Actor, spID, name strin
 // ServicePacks lists an SP's packs in name order.
 func (c *Core) ServicePacks(ctx context.Context, a *Actor, spID string) (out []store.ServicePack, err error) {
 	err = c.view(ctx, func(tx store.Tx) error {
-		if err := c.spServiceScope(tx, a, LevelServiceProvider, spID, false); err != nil {
+		if err := c.spScope(tx, a, LevelServiceProvider, spID, false); err != nil {
 			return err
 		}
 		out = out[:0]
@@ -515,7 +506,7 @@ type PackService struct {
 // ServicePackDetail reads one pack. SP admin or above.
 func (c *Core) ServicePackDetail(ctx context.Context, a *Actor, spID, name string) (d PackDetail, err error) {
 	err = c.view(ctx, func(tx store.Tx) error {
-		if err := c.spServiceScope(tx, a, LevelServiceProvider, spID, false); err != nil {
+		if err := c.spScope(tx, a, LevelServiceProvider, spID, false); err != nil {
 			return err
 		}
 		p, err := tx.GetServicePack(spID, name)
@@ -559,7 +550,7 @@ type PackHolder struct {
 // for it. SP admin or above.
 func (c *Core) ServicePackHolders(ctx context.Context, a *Actor, spID string) (packs []store.ServicePack, holders []PackHolder, err error) {
 	err = c.view(ctx, func(tx store.Tx) error {
-		if err := c.spServiceScope(tx, a, LevelServiceProvider, spID, false); err != nil {
+		if err := c.spScope(tx, a, LevelServiceProvider, spID, false); err != nil {
 			return err
 		}
 		packs, holders = packs[:0], holders[:0]
@@ -613,7 +604,7 @@ type AuthLine struct {
 // allocation to groups and packs. SP admin or above.
 func (c *Core) SPAuthorizations(ctx context.Context, a *Actor, spID string) (out []AuthLine, err error) {
 	err = c.view(ctx, func(tx store.Tx) error {
-		if err := c.spServiceScope(tx, a, LevelServiceProvider, spID, false); err != nil {
+		if err := c.spScope(tx, a, LevelServiceProvider, spID, false); err != nil {
 			return err
 		}
 		var auths []store.ServiceAuth

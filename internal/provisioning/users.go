@@ -608,11 +608,7 @@ func (c *Core) ListUsers(ctx context.Context, a *Actor, f UserListFilter, fn fun
 				return err
 			}
 		case f.SPID != "":
-			sp, err := tx.GetServiceProvider(f.SPID)
-			if err != nil {
-				return c.hideMissing(a, LevelReseller, storeErr(err, "Service Provider", f.SPID))
-			}
-			if err := authorize(tx, a, LevelServiceProvider, Target{SPID: f.SPID, ResellerID: sp.ResellerID}, false); err != nil {
+			if err := c.spScope(tx, a, LevelServiceProvider, f.SPID, false); err != nil {
 				return err
 			}
 		default:
