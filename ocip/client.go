@@ -49,6 +49,10 @@ func (m LoginMode) String() string {
 type Config struct {
 	// Addr is host:port, conventionally port 2208 for TCP and 2209 for TLS.
 	Addr string
+	// URL, when set, selects the SOAP transport instead: it is the
+	// endpoint, such as https://host/webservice/services/ProvisioningService,
+	// and Addr is ignored. TLS then configures HTTPS.
+	URL string
 	// TLS, when not nil, makes every connection open with a TLS handshake
 	// (OCI-P's TLS is implicit). nil means plain TCP.
 	TLS *tls.Config
@@ -105,6 +109,9 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 	}
 	if cfg.Login < LoginAuto || cfg.Login > LoginPlain {
 		return nil, fmt.Errorf("ocip: invalid Config: unknown %v", cfg.Login)
+	}
+	if cfg.URL != "" {
+		return nil, errors.New("ocip: the SOAP transport (Config.URL) is not available yet")
 	}
 	if cfg.Conns == 0 {
 		cfg.Conns = 1
