@@ -260,16 +260,18 @@ func isError(r ocixml.Command) bool {
 // decoders accept since they match children by name. The command is
 // decoded and validated against the schema before anything is sent.
 func (c *Client) Raw(ctx context.Context, name string, fields map[string]any) (ocixml.Command, error) {
-	req, err := buildCommand(name, fields)
+	req, err := BuildRequest(name, fields)
 	if err != nil {
 		return nil, err
 	}
 	return c.Send(ctx, req)
 }
 
-// buildCommand is Raw without sending: it returns the typed, validated
-// request built from fields.
-func buildCommand(name string, fields map[string]any) (ocixml.Command, error) {
+// BuildRequest is Raw without sending: it returns the typed request built
+// from fields (see Raw for their form), validated against the schema, or
+// an error naming the first field that does not fit. Tools use it to
+// check input before connecting, as bulk --dry-run does.
+func BuildRequest(name string, fields map[string]any) (ocixml.Command, error) {
 	if sc, ok := schema.Lookup(name); !ok || sc.Kind != schema.KindRequest {
 		return nil, fmt.Errorf("ocip: %q is not a request in the schema", name)
 	}

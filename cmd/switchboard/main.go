@@ -44,9 +44,27 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	return newRootCmdEnv(stdout, stderr, os.LookupEnv)
 }
 
+// cliEnv is what commands read from the process besides their flags: the
+// environment and standard input. Tests inject both.
+type cliEnv struct {
+	lookupEnv func(string) (string, bool)
+	stdin     io.Reader
+}
+
+// connOptions returns fresh connection options reading this environment.
+func (e cliEnv) connOptions() *connOptions {
+	return &connOptions{lookupEnv: e.lookupEnv, stdin: e.stdin}
+}
+
 // newRootCmdEnv is newRootCmd with the environment lookup injected, so tests
 // need not touch the process environment.
 func newRootCmdEnv(stdout, stderr io.Writer, lookupEnv func(string) (string, bool)) *cobra.Command {
+	return newRootCmdWith(stdout, stderr, cliEnv{lookupEnv: lookupEnv, stdin: os.Stdin})
+}
+
+// newRootCmdWith builds the command tree over env.
+func newRootCmdWith(stdout, stderr io.Writer, env cliEnv) *cobra.Command {
+	lookupEnv := env.lookupEnv
 	root := &cobra.Command{
 		Use:   "switchboard",
 		Short: "Open telephony control plane: BroadWorks OCI-P and ALE O2G APIs, OCI-P client and CLI",
@@ -56,9 +74,10 @@ func newRootCmdEnv(stdout, stderr io.Writer, lookupEnv func(string) (string, boo
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
+	root.SetIn(env.stdin)
 	root.AddCommand(
 		newServeCmd(lookupEnv),
-		newOCICmd(),
+		newOCICmd(env),
 		newBenchCmd(),
 		newVersionCmd(),
 	)
@@ -192,12 +211,13 @@ func applyEnv(fs *pflag.FlagSet, lookupEnv func(string) (string, bool)) error {
 	return err
 }
 
-func newOCICmd() *cobra.Command {
+func newOCICmd(env cliEnv) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "oci",
 		Short: "BroadWorks OCI-P tools",
 	}
 	cmd.AddCommand(newOCICommandsCmd())
+	_ = env // the commands that connect (send, raw) read the environment through env
 	return cmd
 }
 

@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/switchboard/switchboard/internal/testbed"
 )
 
 // runCLI runs the CLI with args and returns exit code, stdout and stderr.
@@ -12,6 +15,36 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 	var out, errOut bytes.Buffer
 	code := run(args, &out, &errOut)
 	return code, out.String(), errOut.String()
+}
+
+// runEnv runs the CLI with an injected environment and standard input,
+// returning exit code, stdout and stderr. Connection commands read
+// SWITCHBOARD_PASSWORD and friends from env, never from the process.
+func runEnv(t *testing.T, env map[string]string, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	root := newRootCmdWith(&out, &errOut, cliEnv{lookupEnv: lookup, stdin: strings.NewReader(stdin)})
+	root.SetArgs(args)
+	code := 0
+	if err := root.Execute(); err != nil {
+		fmt.Fprintf(&errOut, "switchboard: %v\n", err)
+		code = 1
+	}
+	return code, out.String(), errOut.String()
+}
+
+// testbedEnv is the environment that points connection commands at tb as
+// its System administrator over plain TCP.
+func testbedEnv(tb *testbed.Server) map[string]string {
+	return map[string]string{
+		"SWITCHBOARD_TRANSPORT": "tcp",
+		"SWITCHBOARD_ADDR":      tb.TCPAddr,
+		"SWITCHBOARD_USER":      testbed.Admin,
+		"SWITCHBOARD_PASSWORD":  testbed.Password,
+		// No config file is read unless a test writes one.
+		"HOME": "/nonexistent",
+	}
 }
 
 func lines(s string) []string {
