@@ -62,6 +62,7 @@ func newBenchCmd() *cobra.Command {
 			return runBench(cmd.Context(), o, cmd.OutOrStdout())
 		},
 	}
+	cmd.AddCommand(newBenchClientCmd())
 	f := cmd.Flags()
 	f.IntVar(&o.users, "users", 100_000, "users to provision (and to list)")
 	f.IntVar(&o.conns, "conns", 50, "concurrent connections")
