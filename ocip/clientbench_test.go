@@ -260,5 +260,3 @@ func BenchmarkClientCodec(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*ocip.MaxCommands), "ns/command")
 }
-
-
