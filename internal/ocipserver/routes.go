@@ -20,6 +20,7 @@ func buildRoutes() routes {
 		deviceRoutes,
 		callCenterRoutes,
 		licensingRoutes,
+		routingRoutes,
 	} {
 		family(r)
 	}

@@ -821,7 +821,12 @@ func (c *Core) UnassignUserServices(ctx context.Context, a *Actor, userID string
 				return err
 			}
 		}
-		return c.checkAgentServices(tx, u)
+		if err := c.checkAgentServices(tx, u); err != nil {
+			return err
+		}
+		// BroadWorks drops a feature's settings with its service, so a
+		// reassigned service starts from defaults.
+		return resetUnheldRouting(tx, u)
 	})
 }
 

@@ -163,6 +163,13 @@ type Tx interface {
 	ListSupervisors(serviceUserID string) ([]string, error)
 	GetAgentState(userID string) (AgentState, error) // zero state (Sign-Out) when none stored
 	PutAgentState(s AgentState) error
+
+	// Call routing: one record per user (call forwarding and Do Not
+	// Disturb). GetUserRouting returns DefaultUserRouting when none is
+	// stored; PutUserRouting replaces the record and returns ErrNotFound
+	// when the user does not exist. DeleteUser removes it.
+	GetUserRouting(userID string) (UserRouting, error)
+	PutUserRouting(r UserRouting) error
 }
 
 // UserKind separates real users from virtual users (service instances).
@@ -492,4 +499,37 @@ type AgentState struct {
 	UserID          string
 	ACDState        string // "Sign-In", "Sign-Out", "Available", "Unavailable", "Wrap-Up"
 	UnavailableCode string
+}
+
+// UserRouting is a user's call routing settings: the four call forwarding
+// services and Do Not Disturb, kept together because every reader (the
+// OCI-P gets, a routing state snapshot) and some writers (forward on busy
+// and no answer at once) want several of them in one go.
+type UserRouting struct {
+	UserID           string
+	Always           Forward
+	AlwaysRingSplash bool // a short ring reminds the user that calls are forwarded
+	Busy             Forward
+	NoAnswer         Forward
+	NoAnswerRings    int // rings before forwarding: 0 or 2..20
+	NotReachable     Forward
+	DND              bool
+	DNDRingSplash    bool
+}
+
+// Forward is one call forwarding service's state; Number is a dialable
+// number or a SIP URI ("" when none).
+type Forward struct {
+	Active bool
+	Number string
+}
+
+// DefaultNoAnswerRings is BroadWorks' default ring count before a
+// forward on no answer.
+const DefaultNoAnswerRings = 2
+
+// DefaultUserRouting is the routing of a user that never changed it:
+// nothing active, no numbers.
+func DefaultUserRouting(userID string) UserRouting {
+	return UserRouting{UserID: userID, NoAnswerRings: DefaultNoAnswerRings}
 }

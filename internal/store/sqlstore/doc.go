@@ -117,6 +117,8 @@
 //	call_center_agents       (service_user_id, agent_user_id); position
 //	call_center_supervisors  (service_user_id, supervisor_user_id); position
 //	agent_states             user_id; no row = Sign-Out
+//	user_routing             user_id: call forwarding and Do Not Disturb;
+//	                         no row = the defaults
 //	schema_version           version
 //
 // List* read in pages of 1,000 rows by key (keyset pagination): each page
@@ -130,9 +132,9 @@
 //
 // Deleting a record removes what exists only as part of it, so that a new
 // record with the same key does not inherit stale rows: a user takes its
-// ids, line port, service assignments, agent state and places in agent
-// and supervisor lists; an admin its id; a call center its agent and
-// supervisor lists; a group its domain assignments, service
+// ids, line port, service assignments, agent state, call routing and
+// places in agent and supervisor lists; an admin its id; a call center
+// its agent and supervisor lists; a group its domain assignments, service
 // authorizations and group services; a service provider its SP-level
 // domain assignments and authorizations and its service packs. Records of
 // their own (a group's users, devices, numbers, departments) are the

@@ -188,9 +188,9 @@ func (t *tx) UpdateUser(u store.User) error {
 }
 
 // DeleteUser removes the user and everything keyed by its id alone: its
-// ids, line port, service assignments, agent state, and its places in
-// call centers' agent and supervisor lists. A stale row of these would
-// otherwise come back to life with a new user of the same id.
+// ids, line port, service assignments, agent state, call routing, and its
+// places in call centers' agent and supervisor lists. A stale row of these
+// would otherwise come back to life with a new user of the same id.
 func (t *tx) DeleteUser(userID string) error {
 	what := fmt.Sprintf("user %q", userID)
 	return t.write(true, func() error {
@@ -208,6 +208,7 @@ func (t *tx) DeleteUser(userID string) error {
 			"DELETE FROM line_ports WHERE user_id = $1",
 			"DELETE FROM service_assignments WHERE owner = $1",
 			"DELETE FROM agent_states WHERE user_id = $1",
+			"DELETE FROM user_routing WHERE user_id = $1",
 			"DELETE FROM call_center_agents WHERE agent_user_id = $1",
 			"DELETE FROM call_center_supervisors WHERE supervisor_user_id = $1",
 		} {

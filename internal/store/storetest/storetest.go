@@ -45,6 +45,7 @@ func Run(t *testing.T, newDB Opener) {
 		{"Devices", testDevices},
 		{"CallCenters", testCallCenters},
 		{"Agents", testAgents},
+		{"UserRouting", testUserRouting},
 		{"Atomicity", testAtomicity},
 		{"ConcurrentUpdates", testConcurrentUpdates},
 		{"Context", testContext},
