@@ -36,9 +36,6 @@ func handleConsolidatedAdd(c *call, req *user.UserConsolidatedAddRequest22) ocix
 		return fail
 	}
 	ua.Passcode = sv(req.Passcode)
-	u := &ua.User
-	u.ExternalID = sv(req.UserExternalID)
-	u.Profile.PersonID = sv(req.UserPersonID)
 	in := provisioning.ConsolidatedUserAdd{
 		User:                    ua,
 		AddPhoneNumberToGroup:   req.AddPhoneNumberToGroup,
@@ -47,6 +44,11 @@ func handleConsolidatedAdd(c *call, req *user.UserConsolidatedAddRequest22) ocix
 			req.ThirdPartyVoiceMailServerMailboxIDType != nil || req.ThirdPartyVoiceMailMailboxURL.IsSet(),
 		HasSIPAuthentication: req.SIPAuthenticationData != nil,
 	}
+	// Everything below fills the user inside in (a copy of ua), so that the
+	// endpoint and the recorded extras reach the core.
+	u := &in.User.User
+	u.ExternalID = sv(req.UserExternalID)
+	u.Profile.PersonID = sv(req.UserPersonID)
 	if req.GroupExternalID != nil {
 		in.GroupExternalID = string(*req.GroupExternalID)
 	}

@@ -312,6 +312,26 @@ func TestUserConsolidatedAddRules(t *testing.T) {
 			t.Fatal("user left behind")
 		}
 	})
+	t.Run("the endpoint creates the device and links the user to it", func(t *testing.T) {
+		w := newUserWorld(t)
+		r := consReq("ep@example.com")
+		r.AccessDeviceEndpoint = &datatypes.ConsolidatedAccessDeviceMultipleIdentityEndpointAndContactAdd22{
+			AccessDevice: datatypes.AccessDevice{DeviceLevel: "Group", DeviceName: "cons-desk"}, LinePort: "ep_lp@example.com",
+			DeviceType: ocixml.Ptr(datatypes.AccessDeviceType("Generic SIP Phone"))}
+		w.sp.ok(r)
+		g := get[*user.UserGetResponse23V2](w.sp, &user.UserGetRequest23V2{UserID: "ep@example.com"})
+		if g.AccessDeviceEndpoint == nil || g.AccessDeviceEndpoint.LinePort != "ep_lp@example.com" || g.AccessDeviceEndpoint.AccessDevice.DeviceName != "cons-desk" {
+			t.Fatalf("endpoint: %+v", g.AccessDeviceEndpoint)
+		}
+		// The line port is now taken.
+		r = consReq("ep2@example.com")
+		r.AccessDeviceEndpoint = &datatypes.ConsolidatedAccessDeviceMultipleIdentityEndpointAndContactAdd22{
+			AccessDevice: datatypes.AccessDevice{DeviceLevel: "Group", DeviceName: "cons-desk"}, LinePort: "ep_lp@example.com"}
+		w.sp.fails(r, ocip.CodeInUse)
+		if w.userExists("ep2@example.com") {
+			t.Fatal("a refused add left a user behind")
+		}
+	})
 	t.Run("shared call appearance, third-party voice mail and SIP authentication need their service", func(t *testing.T) {
 		w := newUserWorld(t)
 		sca := []datatypes.ConsolidatedSharedCallAppearanceAccessDeviceMultipleIdentityEndpointAdd22{{
