@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"reflect"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/switchboard/switchboard/ocip/ocixml"
@@ -51,10 +53,13 @@ type Config struct {
 	Addr string
 	// URL, when set, selects the SOAP transport instead: it is the
 	// endpoint, such as https://host/webservice/services/ProvisioningService,
-	// and Addr is ignored. TLS then configures HTTPS.
+	// and Addr is ignored. TLS then configures HTTPS. Each pool connection
+	// is a SOAP session of its own (its own OCI sessionId and JSESSIONID
+	// cookie) over one shared HTTP client.
 	URL string
 	// TLS, when not nil, makes every connection open with a TLS handshake
-	// (OCI-P's TLS is implicit). nil means plain TCP.
+	// (OCI-P's TLS is implicit). nil means plain TCP, or for an https URL
+	// the system's default TLS settings.
 	TLS *tls.Config
 	// User and Password are the administrator (or user) credentials.
 	User, Password string
@@ -63,30 +68,58 @@ type Config struct {
 	// Conns is the pool size: the number of connections, each logged in
 	// separately and each carrying one document at a time. Default 1.
 	Conns int
-	// MaxBatch is the most commands Batch puts in one document; default
-	// and maximum MaxCommands (15), the schema's limit.
+	// MaxBatch is the most commands one document carries, whether they
+	// come from one Batch or from concurrent calls sharing a document;
+	// default and maximum MaxCommands (15), the schema's limit.
 	MaxBatch int
 	// DialTimeout bounds connecting and logging in one connection,
-	// including the TLS handshake. Default 10 s.
+	// including the TLS handshake. It also bounds a keep-alive exchange.
+	// Default 10 s.
 	DialTimeout time.Duration
-	// Logger receives connection events (never passwords or payloads);
-	// nil discards them.
+	// MaxConnAge, when positive, recycles a connection older than this
+	// before its next use: it is closed and a new one logged in. Servers
+	// and load balancers that cap session lifetimes need it.
+	MaxConnAge time.Duration
+	// KeepAlive, when positive, makes a connection that stayed idle this
+	// long send VerifySessionIsValidRequest, so that server and firewall
+	// idle timeouts never fire. A failed keep-alive only marks the
+	// connection for a redial on its next use.
+	KeepAlive time.Duration
+	// Logger receives connection events and, at debug level, one record
+	// per document exchanged (connection, commands, duration, error
+	// codes); never passwords or payloads. nil discards them.
 	Logger *slog.Logger
+	// Trace, when not nil, is called with every document sent and
+	// received, login included, with secrets masked by Redact. It runs on
+	// the connection's goroutine, possibly concurrently for different
+	// connections, so it must be safe for concurrent use and quick.
+	Trace func(TraceEvent)
 }
 
-// Client is an OCI-P client over a pool of logged-in TCP or TLS
-// connections. It is safe for concurrent use: each call takes a connection
-// from the pool for the duration of one document.
+// Client is an OCI-P client over a pool of logged-in connections (TCP,
+// TLS or SOAP sessions). It is safe for concurrent use.
 //
-// Concurrent Send and Do calls are not coalesced into shared documents;
-// each uses a connection of its own, waiting for one if all are busy.
-// Batch is the way to pack many commands into few documents.
+// Calls are queued and each connection, when free, takes queued calls and
+// sends them together as one document of up to MaxBatch commands: under
+// concurrency, Send, Do and Raw calls share documents, each caller getting
+// its own reply, and a Batch chunk always travels whole, in order, in one
+// document. Replies are paired with requests by position within their
+// document; a connection that fails in any way is closed and redialled
+// for the next document, so a late reply can never answer another request.
 type Client struct {
-	cfg   Config
-	log   *slog.Logger
-	idle  chan *slot
-	slots []*slot
-	done  chan struct{}
+	cfg     Config
+	log     *slog.Logger
+	queue   chan *call
+	workers []*worker
+	done    chan struct{}
+	// ctx bounds dials made after Dial returned; Close cancels it.
+	ctx    context.Context
+	cancel context.CancelFunc
+	// secure tells whether the transport encrypts (TLS or https), which
+	// LoginAuto uses to choose the flow.
+	secure bool
+	http   *http.Client // SOAP transport only
+	nextID atomic.Int64 // connection ids for tracing and logs
 
 	mu     sync.Mutex
 	closed bool
@@ -110,8 +143,8 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 	if cfg.Login < LoginAuto || cfg.Login > LoginPlain {
 		return nil, fmt.Errorf("ocip: invalid Config: unknown %v", cfg.Login)
 	}
-	if cfg.URL != "" {
-		return nil, errors.New("ocip: the SOAP transport (Config.URL) is not available yet")
+	if cfg.MaxConnAge < 0 || cfg.KeepAlive < 0 {
+		return nil, fmt.Errorf("ocip: invalid Config: negative MaxConnAge %v or KeepAlive %v", cfg.MaxConnAge, cfg.KeepAlive)
 	}
 	if cfg.Conns == 0 {
 		cfg.Conns = 1
@@ -122,23 +155,31 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 	if cfg.DialTimeout <= 0 {
 		cfg.DialTimeout = 10 * time.Second
 	}
-	c := &Client{cfg: cfg, log: cfg.Logger, idle: make(chan *slot, cfg.Conns), done: make(chan struct{})}
+	c := &Client{cfg: cfg, log: cfg.Logger, queue: make(chan *call), done: make(chan struct{}), secure: cfg.TLS != nil}
+	if cfg.URL != "" {
+		if err := c.setupSOAP(); err != nil {
+			return nil, err
+		}
+	} else if cfg.Addr == "" {
+		return nil, errors.New("ocip: invalid Config: neither Addr nor URL is set")
+	}
+	c.ctx, c.cancel = context.WithCancel(context.Background())
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	c.slots = make([]*slot, cfg.Conns)
+	c.workers = make([]*worker, cfg.Conns)
 	errs := make([]error, cfg.Conns)
 	var wg sync.WaitGroup
-	for i := range c.slots {
-		s := &slot{}
-		c.slots[i] = s
+	for i := range c.workers {
+		w := &worker{c: c}
+		c.workers[i] = w
 		wg.Go(func() {
-			cn, err := c.connect(ctx)
+			ln, err := c.connect(ctx)
 			if err != nil {
 				errs[i] = err
 				return
 			}
-			c.setConn(s, cn)
+			c.setLink(w, ln)
 		})
 	}
 	wg.Wait()
@@ -146,14 +187,15 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 		c.Close()
 		return nil, err
 	}
-	for _, s := range c.slots {
-		c.idle <- s
+	for _, w := range c.workers {
+		go w.run()
 	}
 	return c, nil
 }
 
 // Close closes every connection. Calls in flight fail with ErrClosed.
-// It sends no LogoutRequest: closing the socket ends an OCI-P session.
+// It sends no LogoutRequest: closing the socket ends an OCI-P session, and
+// a SOAP session ends with the server's idle timeout.
 func (c *Client) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -162,30 +204,52 @@ func (c *Client) Close() error {
 	}
 	c.closed = true
 	close(c.done)
-	for _, s := range c.slots {
-		if s.cn != nil {
-			s.cn.close()
+	if c.cancel != nil {
+		c.cancel()
+	}
+	for _, w := range c.workers {
+		if w.ln != nil {
+			w.ln.w.close()
 		}
+	}
+	if c.http != nil {
+		c.http.CloseIdleConnections()
 	}
 	return nil
 }
 
-// Send sends one request in a document of its own and returns the
-// response. An ErrorResponse comes back as an *ErrorResponse error.
+// Send sends one request and returns the response. An ErrorResponse comes
+// back as an *ErrorResponse error. Concurrent calls may share a document.
 //
-// A call whose context ends before the reply arrives closes its
-// connection, which is reconnected on next use, so a late reply can never
-// be taken for the answer to a later request. A request whose connection
-// broke may or may not have been executed; it is not retried.
+// A call whose context ends stops waiting at once. If its command was
+// still queued it is dropped unsent. If it is already on the
+// wire it may still run: its reply is then discarded, and the connection
+// is kept as long as other callers wait on the same document (replies are
+// paired by position, so the pairing stays right); when every caller of a
+// document has given up, the connection is closed, since the server may
+// be stuck, and redialled on next use. A request whose connection broke
+// may or may not have been executed; it is not retried.
 func (c *Client) Send(ctx context.Context, req ocixml.Command) (ocixml.Command, error) {
-	rs, err := c.exchange(ctx, []ocixml.Command{req})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	cl := getCall(ctx)
+	cl.one[0] = req
+	cl.cmds = cl.one[:]
+	if err := c.submit(ctx, cl); err != nil {
+		putCall(cl)
+		return nil, err
+	}
+	rs, err := c.wait(ctx, cl)
 	if err != nil {
 		return nil, err
 	}
-	if e, ok := rs[0].(*core.ErrorResponse); ok {
+	r := rs[0]
+	putCall(cl)
+	if e, ok := r.(*core.ErrorResponse); ok {
 		return nil, newErrorResponse(e, req.XSIType())
 	}
-	return rs[0], nil
+	return r, nil
 }
 
 // Do is Send with the response's type checked: Resp is the expected
@@ -207,41 +271,60 @@ func Do[Resp ocixml.Command](ctx context.Context, c *Client, req ocixml.Command)
 // documents running concurrently over the pool, and returns one Result
 // per request in order. The server runs the commands of one document in
 // order, but documents run in parallel, so commands that depend on each
-// other belong in one Batch only if they fit in one document.
+// other belong in one Batch only if they fit in one document. Each chunk
+// travels whole in one document; a short last chunk may share its
+// document with concurrent Send calls.
 //
 // The error is nil when every document was answered, even if some
 // commands were refused (see each Result's Err); otherwise it joins the
 // transport errors, which are also set on the Results they cost.
 func (c *Client) Batch(ctx context.Context, reqs ...ocixml.Command) ([]Result, error) {
 	results := make([]Result, len(reqs))
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		errs []error
-	)
+	// Chunks are queued one after the other: submit returns as soon as a
+	// connection takes a chunk, so the pool fills without a goroutine per
+	// chunk, and a chunk is never split across documents.
+	calls := make([]*call, 0, (len(reqs)+c.cfg.MaxBatch-1)/c.cfg.MaxBatch)
+	var errs []error
 	for start := 0; start < len(reqs); start += c.cfg.MaxBatch {
 		chunk := reqs[start:min(start+c.cfg.MaxBatch, len(reqs))]
-		out := results[start : start+len(chunk)]
-		wg.Go(func() {
-			rs, err := c.exchange(ctx, chunk)
-			for i, req := range chunk {
-				switch {
-				case err != nil:
-					out[i].Err = err
-				case isError(rs[i]):
-					out[i].Err = newErrorResponse(rs[i].(*core.ErrorResponse), req.XSIType())
-				default:
-					out[i].Response = rs[i]
-				}
+		err := ctx.Err()
+		var cl *call
+		if err == nil {
+			cl = getCall(ctx)
+			cl.cmds = chunk
+			if err = c.submit(ctx, cl); err != nil {
+				putCall(cl)
 			}
-			if err != nil {
-				mu.Lock()
-				errs = append(errs, err)
-				mu.Unlock()
+		}
+		if err != nil {
+			for i := start; i < len(reqs); i++ {
+				results[i].Err = err
 			}
-		})
+			errs = append(errs, err)
+			break
+		}
+		calls = append(calls, cl)
 	}
-	wg.Wait()
+	for k, cl := range calls {
+		start := k * c.cfg.MaxBatch
+		out := results[start : start+len(cl.cmds)]
+		rs, err := c.wait(ctx, cl)
+		for i, req := range cl.cmds {
+			switch {
+			case err != nil:
+				out[i].Err = err
+			case isError(rs[i]):
+				out[i].Err = newErrorResponse(rs[i].(*core.ErrorResponse), req.XSIType())
+			default:
+				out[i].Response = rs[i]
+			}
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		putCall(cl)
+	}
 	return results, errors.Join(errs...)
 }
 

@@ -441,6 +441,13 @@ type proxy struct {
 	n     int           // connections accepted
 	docs  int           // request documents forwarded
 	stall chan struct{} // non-nil: replies wait until it is closed
+	holds map[string]chan struct{}
+}
+
+// pairState is shared by the two directions of one proxied connection.
+type pairState struct {
+	mu   sync.Mutex
+	held chan struct{} // non-nil: the next reply waits until it is closed
 }
 
 func newProxy(t *testing.T, target string) *proxy {
@@ -471,14 +478,15 @@ func (p *proxy) serve() {
 		p.n++
 		p.conns = append(p.conns, c, s)
 		p.mu.Unlock()
-		go p.pipe(s, c, true)
-		go p.pipe(c, s, false)
+		ps := &pairState{}
+		go p.pipe(s, c, true, ps)
+		go p.pipe(c, s, false, ps)
 	}
 }
 
 // pipe copies src to dst; requests (client to server) are counted by their
 // end tags, replies are held while stalled.
-func (p *proxy) pipe(dst, src net.Conn, request bool) {
+func (p *proxy) pipe(dst, src net.Conn, request bool, ps *pairState) {
 	defer dst.Close()
 	defer src.Close()
 	buf := make([]byte, 64<<10)
@@ -488,11 +496,27 @@ func (p *proxy) pipe(dst, src net.Conn, request bool) {
 			p.mu.Lock()
 			if request {
 				p.docs += strings.Count(string(buf[:n]), "</BroadsoftDocument>")
+				for marker, ch := range p.holds {
+					if strings.Contains(string(buf[:n]), marker) {
+						ps.mu.Lock()
+						ps.held = ch
+						ps.mu.Unlock()
+					}
+				}
 			}
 			st := p.stall
 			p.mu.Unlock()
 			if st != nil && !request {
 				<-st
+			}
+			if !request {
+				ps.mu.Lock()
+				held := ps.held
+				ps.held = nil
+				ps.mu.Unlock()
+				if held != nil {
+					<-held
+				}
 			}
 			if _, err := dst.Write(buf[:n]); err != nil {
 				return
@@ -516,6 +540,24 @@ func (p *proxy) stallReplies() (release func()) {
 		p.mu.Unlock()
 		close(st)
 	}
+}
+
+// holdReply holds the reply to the next request document containing
+// marker until the returned func is called.
+func (p *proxy) holdReply(marker string) (release func()) {
+	ch := make(chan struct{})
+	p.mu.Lock()
+	if p.holds == nil {
+		p.holds = map[string]chan struct{}{}
+	}
+	p.holds[marker] = ch
+	p.mu.Unlock()
+	return sync.OnceFunc(func() {
+		p.mu.Lock()
+		delete(p.holds, marker)
+		p.mu.Unlock()
+		close(ch)
+	})
 }
 
 // kill cuts every connection, both sides.

@@ -137,6 +137,8 @@ func TestConnectDialTestbed(t *testing.T) {
 		{"--transport", "tcp", "--addr", tb.TCPAddr},
 		{"--transport", "tls", "--addr", tb.TLSAddr, "--ca", tb.CAFile},
 		{"--transport", "tls", "--addr", tb.TLSAddr, "--insecure"},
+		{"--url", tb.SOAPURL},
+		{"--url", tb.SOAPSURL, "--ca", tb.CAFile, "--login", "signed"},
 	} {
 		o := &connOptions{lookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok }}
 		cmd := &cobra.Command{Use: "x"}
