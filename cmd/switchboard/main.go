@@ -80,6 +80,9 @@ func newRootCmdWith(stdout, stderr io.Writer, env cliEnv) *cobra.Command {
 		newOCICmd(env),
 		newBenchCmd(),
 		newVersionCmd(),
+		newBulkCmd(env),
+		newAuditCmd(env),
+		newFindCmd(env),
 	)
 	return root
 }
@@ -217,7 +220,7 @@ func newOCICmd(env cliEnv) *cobra.Command {
 		Short: "BroadWorks OCI-P tools",
 	}
 	cmd.AddCommand(newOCICommandsCmd())
-	_ = env // the commands that connect (send, raw) read the environment through env
+	cmd.AddCommand(newOCISendCmd(env), newOCIRawCmd(env))
 	return cmd
 }
 

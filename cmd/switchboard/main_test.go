@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"net"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/switchboard/switchboard/internal/testbed"
@@ -45,6 +47,29 @@ func testbedEnv(tb *testbed.Server) map[string]string {
 		// No config file is read unless a test writes one.
 		"HOME": "/nonexistent",
 	}
+}
+
+// countingListener accepts connections and counts them, to prove that a
+// command (a dry run, a validation failure) connected to nothing.
+func countingListener(t *testing.T) (string, *atomic.Int32) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	var n atomic.Int32
+	go func() {
+		for {
+			cn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			n.Add(1)
+			cn.Close()
+		}
+	}()
+	return l.Addr().String(), &n
 }
 
 func lines(s string) []string {
