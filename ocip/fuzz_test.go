@@ -39,3 +39,34 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRedact feeds arbitrary bytes to Redact, which runs on every traced
+// document, including broken ones. It must never panic, must be
+// idempotent, and must hide a secret element's content wherever the
+// element sits in otherwise arbitrary input.
+func FuzzRedact(f *testing.F) {
+	for _, s := range []string{
+		docWith(`<command xmlns="" xsi:type="LoginRequest22V5"><userId>a</userId><password>Secret-1</password></command>`),
+		docWith(`<command xmlns="" xsi:type="UserModifyRequest22"><userId>u</userId><newPassword>x&amp;y</newPassword><passcode/></command>`),
+		`<p:password>open`,
+		`<password></password><password>`,
+		"",
+	} {
+		f.Add([]byte(s), "hunter2-secret")
+	}
+	f.Fuzz(func(t *testing.T, doc []byte, secret string) {
+		once := Redact(doc)
+		if twice := Redact(once); !bytes.Equal(once, twice) {
+			t.Fatalf("not idempotent:\n%q\n%q", once, twice)
+		}
+		// A secret (no markup in it) in a password element placed after
+		// arbitrary text never survives.
+		if len(secret) < 6 || bytes.ContainsAny([]byte(secret), "<>&*") || bytes.Contains(doc, []byte(secret)) {
+			return
+		}
+		framed := append(bytes.Clone(doc), "><password>"+secret+"</password>"...)
+		if out := Redact(framed); bytes.Contains(out, []byte(secret)) {
+			t.Fatalf("secret %q survived in %q", secret, out)
+		}
+	})
+}
