@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/switchboard/switchboard/internal/events"
 	"github.com/switchboard/switchboard/internal/store"
 )
 
@@ -24,6 +25,9 @@ type Options struct {
 	ExternalAuth bool
 	// Now is the clock (tests pin it).
 	Now func() time.Time
+	// Events receives what changed, after each commit (nil: nobody
+	// listens).
+	Events events.Publisher
 }
 
 func (o *Options) setDefaults() {
@@ -41,6 +45,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Events == nil {
+		o.Events = events.Discard{}
 	}
 }
 
@@ -72,7 +79,15 @@ func (c *Core) view(ctx context.Context, fn func(store.Tx) error) error {
 }
 
 func (c *Core) update(ctx context.Context, fn func(store.Tx) error) error {
-	return c.st.Update(ctx, fn)
+	var ob *outboxTx
+	err := c.st.Update(ctx, func(tx store.Tx) error {
+		ob = &outboxTx{Tx: tx}
+		return fn(ob)
+	})
+	if err == nil && ob != nil && len(ob.events) > 0 {
+		c.opt.Events.Publish(ob.events...)
+	}
+	return err
 }
 
 // authorize checks level and scope. min is the lowest level allowed; the

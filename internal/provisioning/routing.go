@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/switchboard/switchboard/internal/events"
 	"github.com/switchboard/switchboard/internal/store"
 )
 
@@ -183,7 +184,11 @@ func (c *Core) ModifyUserRouting(ctx context.Context, a *Actor, userID string, c
 			}
 		}
 		r.UserRouting = cur
-		return storeErr(tx.PutUserRouting(cur), "User", u.ID)
+		if err := tx.PutUserRouting(cur); err != nil {
+			return storeErr(err, "User", u.ID)
+		}
+		emit(tx, userEvent(events.RoutingChanged, u))
+		return nil
 	})
 	return r, err
 }
@@ -342,5 +347,9 @@ func resetUnheldRouting(tx store.Tx, u store.User) error {
 	if next == cur {
 		return nil // nothing to reset: no write, and no row created
 	}
-	return tx.PutUserRouting(next)
+	if err := tx.PutUserRouting(next); err != nil {
+		return err
+	}
+	emit(tx, userEvent(events.RoutingChanged, u))
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/switchboard/switchboard/internal/events"
 	"github.com/switchboard/switchboard/internal/store"
 )
 
@@ -130,6 +131,7 @@ func (c *Core) insertUser(tx store.Tx, g store.Group, in UserAdd) error {
 			return err
 		}
 	}
+	emit(tx, userEvent(events.UserCreated, u))
 	return nil
 }
 
@@ -406,7 +408,11 @@ func (c *Core) ModifyUser(ctx context.Context, a *Actor, id string, ch UserChang
 			u.Passcode = hashPasscode(*ch.NewPasscode)
 		}
 		u.Modified = c.opt.Now().UTC()
-		return storeErr(tx.UpdateUser(u), "User", u.ID)
+		if err := tx.UpdateUser(u); err != nil {
+			return storeErr(err, "User", u.ID)
+		}
+		emit(tx, userEvent(events.UserChanged, u))
+		return nil
 	})
 }
 
@@ -500,6 +506,11 @@ func (c *Core) DeleteUserConsolidated(ctx context.Context, a *Actor, id string, 
 // deleteUser removes a user or service instance and everything that
 // points at it.
 func (c *Core) deleteUser(tx store.Tx, u store.User) error {
+	// The deleted record cannot be read back, so the event keeps what a
+	// consumer needs to name the user.
+	ev := userEvent(events.UserDeleted, u)
+	ev.Data = map[string]string{"phoneNumber": u.PhoneNumber, "extension": u.Extension, "kind": string(u.Kind)}
+	emit(tx, ev)
 	as, err := tx.ListAssignedServices(u.ID)
 	if err != nil {
 		return err
