@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -101,6 +102,11 @@ type serveOptions struct {
 	AdminUser     string
 	AdminPassword string
 	CPUProfile    string
+	// O2G facade (on the HTTPS listener).
+	O2GUserLogin   string
+	O2GSessionTTL  time.Duration
+	O2GPublicAddr  string
+	O2GPrivateAddr string
 }
 
 func newServeCmd(lookupEnv func(string) (string, bool)) *cobra.Command {
@@ -146,6 +152,10 @@ func serveCommand(lookupEnv func(string) (string, bool)) (*cobra.Command, *serve
 	f.StringVar(&opts.TLSKey, "tls-key", "", "TLS private key file (PEM)")
 	f.StringVar(&opts.AdminUser, "admin-user", "", "initial administrator user name")
 	f.StringVar(&opts.AdminPassword, "admin-password", "", "initial administrator password (prefer the environment variable)")
+	f.StringVar(&opts.O2GUserLogin, "o2g-user-login", "oxe", "how O2G users log in: oxe (oxe<phone number digits> and the portal passcode) or userid (user id and password)")
+	f.DurationVar(&opts.O2GSessionTTL, "o2g-session-ttl", 30*time.Minute, "O2G session time to live without requests")
+	f.StringVar(&opts.O2GPublicAddr, "o2g-public-addr", "", "host[:port] written into O2G public URLs (default: the request's Host)")
+	f.StringVar(&opts.O2GPrivateAddr, "o2g-private-addr", "", "host[:port] written into O2G private URLs (default: the request's Host)")
 	f.StringVar(&opts.CPUProfile, "cpu-profile", "", "write a CPU profile of the whole run to this file (diagnostics)")
 	f.MarkHidden("cpu-profile")
 	documentEnv(f)
@@ -162,6 +172,11 @@ func resolveServeOptions(fs *pflag.FlagSet, opts *serveOptions, lookupEnv func(s
 	case "sqlite", "postgres":
 	default:
 		return fmt.Errorf("--store (or %s): %q is not a store; want sqlite or postgres", envVarName("store"), opts.Store)
+	}
+	switch opts.O2GUserLogin {
+	case "oxe", "userid":
+	default:
+		return fmt.Errorf("--o2g-user-login (or %s): %q is not a mode; want oxe or userid", envVarName("o2g-user-login"), opts.O2GUserLogin)
 	}
 	return nil
 }

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/switchboard/switchboard/internal/certs"
+	"github.com/switchboard/switchboard/internal/events"
+	"github.com/switchboard/switchboard/internal/o2g"
 	"github.com/switchboard/switchboard/internal/ocipserver"
 	"github.com/switchboard/switchboard/internal/provisioning"
 	"github.com/switchboard/switchboard/internal/store"
@@ -58,7 +60,8 @@ func runServe(ctx context.Context, opts serveOptions, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	core := provisioning.New(st, provisioning.Options{})
+	bus := events.NewMemory()
+	core := provisioning.New(st, provisioning.Options{Events: bus})
 
 	created, pw, err := core.Bootstrap(ctx, opts.AdminUser, opts.AdminPassword)
 	if err != nil {
@@ -102,20 +105,35 @@ func runServe(ctx context.Context, opts serveOptions, stderr io.Writer) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 
-	mux := http.NewServeMux()
-	mux.Handle(ocipserver.SOAPPath, srv.SOAPHandler())
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if err := st.View(r.Context(), func(store.Tx) error { return nil }); err != nil {
-			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
-			return
+	o2gSrv, err := o2g.New(o2g.Config{Core: core, Bus: bus, Logger: log, PublicAddr: opts.O2GPublicAddr,
+		PrivateAddr: opts.O2GPrivateAddr, SessionTTL: opts.O2GSessionTTL, UserLogin: opts.O2GUserLogin})
+	if err != nil {
+		srv.Close()
+		return fmt.Errorf("serve: %w", err)
+	}
+	// Plain HTTP serves SOAP, health and metrics; HTTPS serves the same and
+	// O2G, whose clients only speak HTTPS and send Basic credentials.
+	newMux := func(withO2G bool) *http.ServeMux {
+		mux := http.NewServeMux()
+		mux.Handle(ocipserver.SOAPPath, srv.SOAPHandler())
+		mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+			if err := st.View(r.Context(), func(store.Tx) error { return nil }); err != nil {
+				http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+				return
+			}
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			io.WriteString(w, "ok\n")
+		})
+		mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+			writeMetrics(w, srv.Stats())
+		})
+		if withO2G {
+			mux.Handle(o2g.Root, o2gSrv.Handler())
+			mux.Handle(o2g.Root+"/", o2gSrv.Handler())
 		}
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		io.WriteString(w, "ok\n")
-	})
-	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		writeMetrics(w, srv.Stats())
-	})
+		return mux
+	}
 	var https []*http.Server
 	errc := make(chan error, 2)
 	listen := func(name, addr string, tlsOn bool) error {
@@ -126,7 +144,7 @@ func runServe(ctx context.Context, opts serveOptions, stderr io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("serve: %s: %w", name, err)
 		}
-		hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 5 * time.Minute,
+		hs := &http.Server{Handler: newMux(tlsOn), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 5 * time.Minute,
 			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 		if tlsOn {
 			hs.TLSConfig = tlsMat.ServerConfig()
@@ -160,6 +178,9 @@ func runServe(ctx context.Context, opts serveOptions, stderr io.Writer) error {
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
+	// Ending the O2G sessions first ends their event streams, which would
+	// otherwise hold Shutdown until the grace period runs out.
+	o2gSrv.Close()
 	for _, hs := range https {
 		hs.Shutdown(sctx)
 	}

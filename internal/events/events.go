@@ -118,7 +118,7 @@ type memSub struct {
 	once    sync.Once
 }
 
-func (s *memSub) C() <-chan Event  { return s.c }
+func (s *memSub) C() <-chan Event { return s.c }
 func (s *memSub) Dropped() uint64 { return s.dropped.Load() }
 
 // Close stops delivery. Publish holds the read lock while sending, so

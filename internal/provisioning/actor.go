@@ -73,6 +73,11 @@ type Target struct {
 	ResellerID string
 }
 
+// Covers reports whether the actor's scope includes t, for facades that
+// filter what they already hold (event fan-out) without a store read.
+// A reseller administrator is covered only when t.ResellerID is filled.
+func (a *Actor) Covers(t Target) bool { return a.covers(t) }
+
 // covers reports whether the actor's scope includes t. Levels above
 // Reseller see everything; a reseller sees its service providers; an SP
 // admin its SP; a group admin its group; a department admin users of its

@@ -16,6 +16,10 @@ type Credential struct {
 	Password       string
 	SignedPassword string
 	Nonce          string // the outstanding nonce, for signed logins
+	// Passcode is the user's portal passcode, the secret O2G users log in
+	// with. When set, a user is checked against it instead of the
+	// password; administrators are always checked against Password.
+	Passcode string
 }
 
 // LoginInfo is what login responses report about the identity.
@@ -75,7 +79,13 @@ func (c *Core) Login(ctx context.Context, id string, cred Credential) (*LoginInf
 		if err != nil {
 			return err
 		}
-		if u.Kind != store.KindUser || !c.checkCred(u.ID, u.PasswordSHA1, u.PasswordHash, cred) {
+		ok := false
+		if cred.Passcode != "" {
+			ok = u.Passcode != "" && VerifyPasscode(u.Passcode, cred.Passcode)
+		} else {
+			ok = c.checkCred(u.ID, u.PasswordSHA1, u.PasswordHash, cred)
+		}
+		if u.Kind != store.KindUser || !ok {
 			return newErr(KindBadPassword)
 		}
 		sp, err := tx.GetServiceProvider(u.SPID)
@@ -85,7 +95,7 @@ func (c *Core) Login(ctx context.Context, id string, cred Credential) (*LoginInf
 		act := &Actor{ID: u.ID, Level: LevelUser, SPID: u.SPID, GroupID: u.GroupID, IsEnterprise: sp.IsEnterprise,
 			ResellerID: sp.ResellerID, Domain: domainOf(u.ID)}
 		info = &LoginInfo{Actor: act, Level: LevelUser, UserDomain: act.Domain, IsEnterprise: sp.IsEnterprise}
-		if u.PasswordHash == "" && cred.Password != "" {
+		if u.PasswordHash == "" && cred.Password != "" && cred.Passcode == "" {
 			pw := cred.Password
 			upgrade = func(tx store.Tx) error { return setUserSlowHash(tx, u.ID, pw, slowHash) }
 		}

@@ -253,6 +253,20 @@ type UserDetail struct {
 	DepartmentPath string
 }
 
+// UserIDByNumber returns the id of the user holding a phone number (in
+// canonical form, "+CC-national"). It checks no rights: it only names
+// the user, whom the caller must then read with its own actor.
+func (c *Core) UserIDByNumber(ctx context.Context, number string) (id string, err error) {
+	err = c.view(ctx, func(tx store.Tx) error {
+		id, err = tx.FindUserByDN(number)
+		if errors.Is(err, store.ErrNotFound) {
+			return newErr(KindUserNotFound, number)
+		}
+		return err
+	})
+	return id, err
+}
+
 // User reads a user by primary id, alternate id or alias.
 func (c *Core) User(ctx context.Context, a *Actor, id string) (d UserDetail, err error) {
 	err = c.view(ctx, func(tx store.Tx) error {

@@ -1,7 +1,8 @@
-// Package testbed starts a real Switchboard OCI-P server inside a test: a
+// Package testbed starts a real Switchboard server inside a test: a
 // SQLite store in a temporary folder, the provisioning core with one
-// System administrator, and listeners for plain TCP, TLS and SOAP over
-// HTTP and HTTPS on loopback ports. SDK, CLI and bulk tests drive it
+// System administrator and an event bus, and listeners for OCI-P over
+// plain TCP, TLS and SOAP over HTTP and HTTPS, and O2G on the HTTPS
+// listener, all on loopback ports. SDK, CLI and bulk tests drive it
 // exactly as they would drive a remote server.
 package testbed
 
@@ -17,6 +18,8 @@ import (
 	"time"
 
 	"github.com/switchboard/switchboard/internal/certs"
+	"github.com/switchboard/switchboard/internal/events"
+	"github.com/switchboard/switchboard/internal/o2g"
 	"github.com/switchboard/switchboard/internal/ocipserver"
 	"github.com/switchboard/switchboard/internal/provisioning"
 	"github.com/switchboard/switchboard/internal/store/sqlstore"
@@ -34,6 +37,12 @@ type Server struct {
 	TCPAddr, TLSAddr string
 	// SOAPURL and SOAPSURL are the SOAP endpoints over HTTP and HTTPS.
 	SOAPURL, SOAPSURL string
+	// O2GAddr is host:port of the HTTPS listener that serves O2G under
+	// /api/rest; O2G is the facade itself.
+	O2GAddr string
+	O2G     *o2g.Server
+	// Bus carries the core's events.
+	Bus *events.Memory
 	// CAFile is the PEM file of the CA that issued the TLS certificate;
 	// Roots holds the same certificate.
 	CAFile string
@@ -61,7 +70,8 @@ func Start(t testing.TB) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	core := provisioning.New(st, provisioning.Options{})
+	bus := events.NewMemory()
+	core := provisioning.New(st, provisioning.Options{Events: bus})
 	if _, _, err := core.Bootstrap(ctx, Admin, Password); err != nil {
 		st.Close()
 		t.Fatal(err)
@@ -96,15 +106,24 @@ func Start(t testing.TB) *Server {
 	lt, ls, lh, lhs := listen(), listen(), listen(), listen()
 	go srv.ServeTCP(lt)
 	go srv.ServeTLS(ls)
+	o2gSrv, err := o2g.New(o2g.Config{Core: core, Bus: bus})
+	if err != nil {
+		t.Fatal(err)
+	}
 	mux := http.NewServeMux()
 	mux.Handle(ocipserver.SOAPPath, srv.SOAPHandler())
+	muxs := http.NewServeMux()
+	muxs.Handle(ocipserver.SOAPPath, srv.SOAPHandler())
+	muxs.Handle(o2g.Root, o2gSrv.Handler())
+	muxs.Handle(o2g.Root+"/", o2gSrv.Handler())
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	hss := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, TLSConfig: m.ServerConfig()}
+	hss := &http.Server{Handler: muxs, ReadHeaderTimeout: 10 * time.Second, TLSConfig: m.ServerConfig()}
 	go hs.Serve(lh)
 	go hss.ServeTLS(lhs, "", "")
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
+		o2gSrv.Close()
 		err := errors.Join(hs.Shutdown(ctx), hss.Shutdown(ctx), srv.Shutdown(ctx), st.Close())
 		if err != nil {
 			t.Logf("testbed: shutdown: %v", err)
@@ -115,6 +134,9 @@ func Start(t testing.TB) *Server {
 		TLSAddr:  ls.Addr().String(),
 		SOAPURL:  "http://" + lh.Addr().String() + ocipserver.SOAPPath,
 		SOAPSURL: "https://" + lhs.Addr().String() + ocipserver.SOAPPath,
+		O2GAddr:  lhs.Addr().String(),
+		O2G:      o2gSrv,
+		Bus:      bus,
 		CAFile:   m.CAFile,
 		Roots:    roots,
 		Core:     core,

@@ -1,0 +1,115 @@
+package o2g
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+
+	"github.com/switchboard/switchboard/internal/events"
+	"github.com/switchboard/switchboard/internal/provisioning"
+)
+
+// The hub routes O2G events to subscriptions. Events come from two
+// sources: domain events on the bus (a user changed through OCI-P, a
+// forward set through O2G), which the dispatch loop turns into O2G events
+// with the translators each feature registers; and events only O2G knows
+// (a snapshot asked for), which features emit directly.
+
+// outEvent is one O2G event ready to send.
+type outEvent struct {
+	// pkg is the subscription package it belongs to ("routingManagement",
+	// "telephony", "userManagement"...); name is its eventName.
+	pkg, name string
+	// userID is the user it concerns ("" for events of no user, such as
+	// system events); only subscriptions covering that user receive it.
+	// target places the user for administrators' "*" subscriptions, which
+	// receive only the users their scope covers.
+	userID string
+	target provisioning.Target
+	// session, when set, restricts delivery to that session's
+	// subscriptions (snapshots answer the session that asked).
+	session *session
+	// line is the event as one JSON line, without the newline.
+	line []byte
+}
+
+// userEventOf encodes an event object about user u; name is its
+// eventName field, which the object must carry.
+func userEventOf(pkg, name string, u *userRef, obj any) (outEvent, error) {
+	line, err := json.Marshal(obj)
+	if err != nil {
+		return outEvent{}, err
+	}
+	ev := outEvent{pkg: pkg, name: name, line: line}
+	if u != nil {
+		ev.userID = u.id
+		ev.target = provisioning.Target{SPID: u.d.User.SPID, GroupID: u.d.User.GroupID, UserID: u.id,
+			Department: u.d.User.Department, DeptEnt: u.d.User.DepartmentEnt}
+	}
+	return ev, nil
+}
+
+// translator turns one domain event into the O2G events it means.
+type translator func(ctx context.Context, ev events.Event) []outEvent
+
+// hub holds the subscriptions and the translators. Its mutex is a leaf
+// below sessionTable.mu in no path: neither is held while taking the
+// other.
+type hub struct {
+	mu          sync.RWMutex
+	subs        map[string]*subscription // by subscription id
+	translators map[events.Kind][]translator
+}
+
+func newHub() *hub {
+	return &hub{subs: map[string]*subscription{}, translators: map[events.Kind][]translator{}}
+}
+
+// onDomainEvent registers t for domain events of kind k. Features call it
+// while the server is being built, before the dispatch loop starts.
+func (s *Server) onDomainEvent(k events.Kind, t translator) {
+	s.hub.mu.Lock()
+	s.hub.translators[k] = append(s.hub.translators[k], t)
+	s.hub.mu.Unlock()
+}
+
+// emit delivers O2G events to every subscription that selects them.
+func (s *Server) emit(evs ...outEvent) {
+	s.hub.mu.RLock()
+	defer s.hub.mu.RUnlock()
+	for _, ev := range evs {
+		for _, sub := range s.hub.subs {
+			if ev.session != nil && sub.session != ev.session {
+				continue
+			}
+			if sub.selects(ev) {
+				sub.push(ev)
+			}
+		}
+	}
+}
+
+// dispatch consumes the bus until the server stops: each domain event is
+// translated once, then fanned out, so the cost of reading state for an
+// event does not grow with the number of subscribers.
+func (s *Server) dispatch(feed events.Subscription) {
+	defer feed.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case ev, ok := <-feed.C():
+			if !ok {
+				return
+			}
+			s.hub.mu.RLock()
+			ts := s.hub.translators[ev.Kind]
+			s.hub.mu.RUnlock()
+			for _, t := range ts {
+				s.emit(t(ctx, ev)...)
+			}
+		}
+	}
+}
