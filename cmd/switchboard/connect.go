@@ -336,3 +336,17 @@ func (o *connOptions) dial(ctx context.Context, cmd *cobra.Command, defaultConns
 	}
 	return c, r, nil
 }
+
+// dialOne connects one connection for a command that sends one document:
+// the context ends on a signal or after the request timeout, and done
+// closes the client and releases the context.
+func (o *connOptions) dialOne(cmd *cobra.Command) (context.Context, *ocip.Client, func(), error) {
+	ctx, stop := signalContext()
+	c, r, err := o.dial(ctx, cmd, 1)
+	if err != nil {
+		stop()
+		return nil, nil, nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, r.timeout)
+	return ctx, c, func() { cancel(); c.Close(); stop() }, nil
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,15 +55,11 @@ the schema before connecting. An ErrorResponse exits 1 with
 			if err != nil {
 				return err
 			}
-			ctx, stop := signalContext()
-			defer stop()
-			c, r, err := o.dial(ctx, cmd, 1)
+			ctx, c, done, err := o.dialOne(cmd)
 			if err != nil {
 				return err
 			}
-			defer c.Close()
-			ctx, cancel := context.WithTimeout(ctx, r.timeout)
-			defer cancel()
+			defer done()
 			resp, err := c.Send(ctx, req)
 			var refused *ocip.ErrorResponse
 			if errors.As(err, &refused) {
@@ -632,15 +627,11 @@ response).`,
 			if err != nil {
 				return err
 			}
-			ctx, stop := signalContext()
-			defer stop()
-			c, r, err := o.dial(ctx, cmd, 1)
+			ctx, c, done, err := o.dialOne(cmd)
 			if err != nil {
 				return err
 			}
-			defer c.Close()
-			ctx, cancel := context.WithTimeout(ctx, r.timeout)
-			defer cancel()
+			defer done()
 			// At most MaxCommands requests, and Batch keeps that many in one
 			// document, so the server runs them in order as one unit.
 			results, err := c.Batch(ctx, reqs...)

@@ -212,22 +212,15 @@ func userMatches(s Scope, r ocip.Result) ([]Match, error) {
 	default:
 		return nil, fmt.Errorf("audit: %s answered a user list", r.Response.XSIType())
 	}
-	type row struct {
-		ID        string `ocip:"User Id"`
-		Last      string `ocip:"Last Name"`
-		First     string `ocip:"First Name"`
-		Number    string `ocip:"Phone Number"`
-		Extension string `ocip:"Extension"`
-	}
-	rows, err := ocip.ScanTable[row](t)
+	rows, err := people(t)
 	if err != nil {
 		return nil, err
 	}
 	spCol, gCol := t.Column("Service Provider Id"), t.Column("Group Id")
 	out := make([]Match, len(rows))
 	for i, u := range rows {
-		m := Match{ServiceProviderID: s.ServiceProviderID, GroupID: s.GroupID, UserID: u.ID, LastName: u.Last, FirstName: u.First,
-			PhoneNumber: u.Number, Extension: u.Extension, Status: StatusUser}
+		m := Match{ServiceProviderID: s.ServiceProviderID, GroupID: s.GroupID, UserID: u.UserID, LastName: u.LastName, FirstName: u.FirstName,
+			PhoneNumber: u.PhoneNumber, Extension: u.Extension, Status: StatusUser}
 		cells := t.Row(i)
 		if spCol >= 0 {
 			m.ServiceProviderID = cells[spCol]
