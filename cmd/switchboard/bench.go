@@ -62,7 +62,7 @@ func newBenchCmd() *cobra.Command {
 			return runBench(cmd.Context(), o, cmd.OutOrStdout())
 		},
 	}
-	cmd.AddCommand(newBenchClientCmd())
+	cmd.AddCommand(newBenchClientCmd(), newBenchO2GCmd())
 	f := cmd.Flags()
 	f.IntVar(&o.users, "users", 100_000, "users to provision (and to list)")
 	f.IntVar(&o.conns, "conns", 50, "concurrent connections")
@@ -279,18 +279,32 @@ func cpuTime() time.Duration {
 type benchServer struct {
 	cmd  *exec.Cmd
 	addr string
-	done chan struct{}
+	// httpsAddr and caFile are set when the server was started with HTTPS
+	// (for O2G).
+	httpsAddr, caFile string
+	done              chan struct{}
 }
 
-var benchListenRE = regexp.MustCompile(`listening"? transport=tcp addr=(\S+)`)
+var (
+	benchListenRE = regexp.MustCompile(`listening"? transport=tcp addr=(\S+)`)
+	benchHTTPSRE  = regexp.MustCompile(`msg=listening service=https addr=(\S+)`)
+	benchCARE     = regexp.MustCompile(`generated CA; give clients this CA file" ca=(\S+)`)
+)
 
-func startBenchServer(dir, profile string) (*benchServer, error) {
+// startBenchServer starts `switchboard serve` on dir. With https, the
+// HTTPS listener (O2G) runs too and the function waits for its address.
+func startBenchServer(dir, profile string, extra ...string) (*benchServer, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(exe, "serve", "--data-dir", filepath.Join(dir, "data"), "--ocip-addr", "127.0.0.1:0",
-		"--ocip-tls-addr", "", "--http-addr", "", "--https-addr", "", "--admin-user", "bench")
+	https := slices.Contains(extra, "--https-addr")
+	args := []string{"serve", "--data-dir", filepath.Join(dir, "data"), "--ocip-addr", "127.0.0.1:0",
+		"--ocip-tls-addr", "", "--http-addr", "", "--admin-user", "bench"}
+	if !https {
+		args = append(args, "--https-addr", "")
+	}
+	cmd := exec.Command(exe, append(args, extra...)...)
 	if profile != "" {
 		cmd.Args = append(cmd.Args, "--cpu-profile", profile)
 	}
@@ -303,19 +317,31 @@ func startBenchServer(dir, profile string) (*benchServer, error) {
 		return nil, err
 	}
 	s := &benchServer{cmd: cmd, done: make(chan struct{})}
-	addrc := make(chan string, 1)
+	ready := make(chan struct{})
 	go func() {
 		sc := bufio.NewScanner(stderr)
+		signalled := false
 		for sc.Scan() {
-			if m := benchListenRE.FindStringSubmatch(sc.Text()); m != nil {
-				addrc <- m[1]
+			line := sc.Text()
+			if m := benchListenRE.FindStringSubmatch(line); m != nil {
+				s.addr = m[1]
+			}
+			if m := benchHTTPSRE.FindStringSubmatch(line); m != nil {
+				s.httpsAddr = m[1]
+			}
+			if m := benchCARE.FindStringSubmatch(line); m != nil {
+				s.caFile = m[1]
+			}
+			if !signalled && s.addr != "" && (!https || s.httpsAddr != "" && s.caFile != "") {
+				signalled = true
+				close(ready)
 			}
 		}
 		cmd.Wait()
 		close(s.done)
 	}()
 	select {
-	case s.addr = <-addrc:
+	case <-ready:
 		return s, nil
 	case <-s.done:
 		return nil, errors.New("bench: the server exited at start")

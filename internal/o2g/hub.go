@@ -26,6 +26,9 @@ type outEvent struct {
 	// receive only the users their scope covers.
 	userID string
 	target provisioning.Target
+	// key, for packages whose subscribers name other things than users
+	// (pilot and RSI numbers), is what their ids are matched against.
+	key string
 	// session, when set, restricts delivery to that session's
 	// subscriptions (snapshots answer the session that asked).
 	session *session

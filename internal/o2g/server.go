@@ -52,6 +52,16 @@ type Config struct {
 	MaxSessions int
 	// MaxBody bounds a request body (default 1 MiB).
 	MaxBody int64
+	// StreamKeepAlive is the idle time after which an event stream gets an
+	// OnChannelInformation keepalive line (default 60 s).
+	StreamKeepAlive time.Duration
+	// StreamGrace is how long a subscription outlives its stream's
+	// disconnection, queueing events for the client's reconnection
+	// (default 1 minute, as real servers).
+	StreamGrace time.Duration
+	// Simulation enables the /_sim endpoints that inject what a call engine
+	// would produce (communication log records...). Tests and demos only.
+	Simulation bool
 	// Now is the clock (tests pin it).
 	Now func() time.Time
 }
@@ -71,6 +81,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxBody <= 0 {
 		c.MaxBody = 1 << 20
+	}
+	if c.StreamKeepAlive <= 0 {
+		c.StreamKeepAlive = 60 * time.Second
+	}
+	if c.StreamGrace <= 0 {
+		c.StreamGrace = time.Minute
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -179,6 +195,11 @@ func (s *Server) routes() {
 	s.mux.HandleFunc(Root, s.methodNotAllowed)
 	s.mux.HandleFunc("GET "+Root+"/authenticate", s.handleAuthenticate)
 	s.sessionRoutes()
+	// One registration function per family, each in its own file.
+	s.subscriptionRoutes()
+	s.userRoutes()
+	s.routingRoutes()
+	s.comlogRoutes()
 	s.mux.HandleFunc(Root+"/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errNotFound("no resource at %s", r.URL.Path))
 	})

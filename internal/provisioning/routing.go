@@ -10,8 +10,8 @@ import (
 )
 
 // Call routing: the four call forwarding services (always, busy, no
-// answer, not reachable) and Do Not Disturb, one store.UserRouting record
-// per user. Every facade reads and writes it through UserRouting and
+// answer, not reachable), Do Not Disturb and the O2G overflow route, one
+// store.UserRouting record per user. Every facade reads and writes it through UserRouting and
 // ModifyUserRouting: OCI-P one feature per command, a routing API several
 // at once (forward on busy and no answer, a whole routing state).
 //
@@ -19,7 +19,8 @@ import (
 // needs that service assigned to the user (directly or in a pack), as do
 // the OCI-P gets. Rights are those of user data: the user itself, and
 // administrators whose scope covers the user (read-only ones may only
-// read).
+// read). The overflow route has no BroadWorks service behind it: any user
+// may have one, under the same rights.
 
 // RouteKind is one routing feature.
 type RouteKind int
@@ -92,6 +93,36 @@ type RoutingChange struct {
 	NoAnswer     *ForwardChange
 	NotReachable *ForwardChange
 	DND          *DNDChange
+	// Overflow replaces the overflow route; the zero Overflow removes it.
+	Overflow *store.Overflow
+}
+
+// Overflow types and destinations (store.Overflow), as O2G names them.
+const (
+	OverflowBusy         = "BUSY"
+	OverflowNoAnswer     = "NO_ANSWER"
+	OverflowBusyNoAnswer = "BUSY_NO_ANSWER"
+	OverflowToVoicemail  = "VOICEMAIL"
+	OverflowToAssociate  = "ASSOCIATE"
+)
+
+// checkOverflow accepts no overflow, or a known type with a known
+// destination.
+func checkOverflow(o store.Overflow) error {
+	if o == (store.Overflow{}) {
+		return nil
+	}
+	switch o.Type {
+	case OverflowBusy, OverflowNoAnswer, OverflowBusyNoAnswer:
+	default:
+		return errInvalid("overflowType", "must be "+OverflowBusy+", "+OverflowNoAnswer+" or "+OverflowBusyNoAnswer+": "+o.Type)
+	}
+	switch o.Destination {
+	case OverflowToVoicemail, OverflowToAssociate:
+	default:
+		return errInvalid("overflowDestination", "must be "+OverflowToVoicemail+" or "+OverflowToAssociate+": "+o.Destination)
+	}
+	return nil
 }
 
 // UserRouting reads a user's routing. Each feature in need must be
@@ -118,7 +149,8 @@ func (c *Core) UserRouting(ctx context.Context, a *Actor, userID string, need ..
 }
 
 // ModifyUserRouting applies ch in one transaction and returns the record
-// as stored. Every part given needs its service; a forward cannot be
+// as stored. Every part given needs its service (but the overflow route,
+// which has none); a forward cannot be
 // active without a number (given now or stored before), numbers must be
 // dialable numbers or SIP URIs, and the ring count must be in range. Any
 // refusal changes nothing.
@@ -182,6 +214,12 @@ func (c *Core) ModifyUserRouting(ctx context.Context, a *Actor, userID string, c
 			if d.RingSplash != nil {
 				cur.DNDRingSplash = *d.RingSplash
 			}
+		}
+		if ch.Overflow != nil {
+			if err := checkOverflow(*ch.Overflow); err != nil {
+				return err
+			}
+			cur.Overflow = *ch.Overflow
 		}
 		r.UserRouting = cur
 		if err := tx.PutUserRouting(cur); err != nil {

@@ -214,3 +214,61 @@ func TestRoutingResetUnheld(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The overflow route: O2G-only data under the user-data rights, no
+// service needed, validated, replaced whole, untouched by the other parts
+// and by unassigning routing services.
+func TestRoutingCoreOverflow(t *testing.T) {
+	c, a := routingCore(t)
+	ctx := context.Background()
+	const plain = "plain@rt.example.com"
+	ov := store.Overflow{Type: OverflowBusyNoAnswer, Destination: OverflowToVoicemail}
+	r, err := c.ModifyUserRouting(ctx, a, plain, RoutingChange{Overflow: &ov})
+	if err != nil || r.Overflow != ov {
+		t.Fatalf("set on a user without routing services: %+v %v", r.UserRouting, err)
+	}
+	for _, bad := range []store.Overflow{{Type: "BUSY"}, {Type: "SOMETIMES", Destination: OverflowToVoicemail},
+		{Type: OverflowBusy, Destination: "NUMBER"}, {Destination: OverflowToAssociate}, {Type: "busy", Destination: OverflowToVoicemail}} {
+		_, err := c.ModifyUserRouting(ctx, a, plain, RoutingChange{Overflow: &bad})
+		if e, ok := AsError(err); !ok || e.Kind != KindInvalid {
+			t.Errorf("%+v: %v", bad, err)
+		}
+	}
+	if got, _ := c.UserRouting(ctx, a, plain); got.Overflow != ov {
+		t.Fatalf("changed by a refused modify: %+v", got.UserRouting)
+	}
+	// Other parts leave it; a refused part refuses the overflow with it.
+	const u = "u@rt.example.com"
+	on := true
+	if _, err := c.ModifyUserRouting(ctx, a, u, RoutingChange{Overflow: &ov}); err != nil {
+		t.Fatal(err)
+	}
+	if r, err = c.ModifyUserRouting(ctx, a, u, RoutingChange{DND: &DNDChange{Active: &on}}); err != nil || r.Overflow != ov {
+		t.Fatalf("after a DND change: %+v %v", r.UserRouting, err)
+	}
+	other := store.Overflow{Type: OverflowNoAnswer, Destination: OverflowToAssociate}
+	if _, err := c.ModifyUserRouting(ctx, a, u, RoutingChange{Overflow: &other, Always: &ForwardChange{Active: &on}}); err == nil {
+		t.Fatal("a change with a refused part was accepted")
+	}
+	if err := c.UnassignUserServices(ctx, a, u, []string{"Do Not Disturb", "Call Forwarding Busy"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if r, err = c.UserRouting(ctx, a, u); err != nil || r.Overflow != ov {
+		t.Fatalf("after unassigning services: %+v %v", r.UserRouting, err)
+	}
+	// The zero value removes it.
+	if r, err = c.ModifyUserRouting(ctx, a, u, RoutingChange{Overflow: &store.Overflow{}}); err != nil || r.Overflow != (store.Overflow{}) {
+		t.Fatalf("removed: %+v %v", r.UserRouting, err)
+	}
+	// A user may set its own; not another's.
+	info, err := c.Login(ctx, u, Credential{Password: "User-pw-123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ModifyUserRouting(ctx, info.Actor, u, RoutingChange{Overflow: &ov}); err != nil {
+		t.Fatalf("self: %v", err)
+	}
+	if _, err := c.ModifyUserRouting(ctx, info.Actor, plain, RoutingChange{Overflow: &ov}); err != ErrUnauthorized {
+		t.Fatalf("another user's: %v", err)
+	}
+}

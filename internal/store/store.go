@@ -170,6 +170,18 @@ type Tx interface {
 	// when the user does not exist. DeleteUser removes it.
 	GetUserRouting(userID string) (UserRouting, error)
 	PutUserRouting(r UserRouting) error
+
+	// Communication log: a user's call history records. InsertComRecord
+	// gives the record a new id, unique system-wide and never reused, and
+	// returns it; ErrNotFound when the user does not exist. The record
+	// body (participants, medias...) is stored as given. ListComRecords
+	// returns a user's records in id order (oldest first). DeleteUser
+	// removes them.
+	InsertComRecord(r ComRecord) (int64, error)
+	GetComRecord(userID string, id int64) (ComRecord, error)
+	ListComRecords(userID string) ([]ComRecord, error)
+	UpdateComRecord(r ComRecord) error
+	DeleteComRecord(userID string, id int64) error
 }
 
 // UserKind separates real users from virtual users (service instances).
@@ -502,9 +514,10 @@ type AgentState struct {
 }
 
 // UserRouting is a user's call routing settings: the four call forwarding
-// services and Do Not Disturb, kept together because every reader (the
-// OCI-P gets, a routing state snapshot) and some writers (forward on busy
-// and no answer at once) want several of them in one go.
+// services, Do Not Disturb and the O2G overflow route, kept together
+// because every reader (the OCI-P gets, a routing state snapshot) and some
+// writers (forward on busy and no answer at once) want several of them in
+// one go.
 type UserRouting struct {
 	UserID           string
 	Always           Forward
@@ -515,6 +528,18 @@ type UserRouting struct {
 	NotReachable     Forward
 	DND              bool
 	DNDRingSplash    bool
+	// Overflow is the O2G overflow route; BroadWorks has no such user
+	// setting, so only the O2G facade reads and writes it.
+	Overflow Overflow
+}
+
+// Overflow is where calls overflow on busy or no answer while no forward
+// is active. The zero value is "no overflow".
+type Overflow struct {
+	// Type is "", "BUSY", "NO_ANSWER" or "BUSY_NO_ANSWER".
+	Type string
+	// Destination is "VOICEMAIL" or "ASSOCIATE" ("" when Type is "").
+	Destination string
 }
 
 // Forward is one call forwarding service's state; Number is a dialable
@@ -532,4 +557,57 @@ const DefaultNoAnswerRings = 2
 // nothing active, no numbers.
 func DefaultUserRouting(userID string) UserRouting {
 	return UserRouting{UserID: userID, NoAnswerRings: DefaultNoAnswerRings}
+}
+
+// ComRecord is one entry of a user's communication log (call history), as
+// the O2G facade serves it. Role and Answered are the user's own part in
+// the call, kept apart from the participants because the log is filtered
+// on them.
+type ComRecord struct {
+	ID     int64
+	UserID string
+	ComRef string
+	// Role is the user's role: "CALLER", "CALLEE" or "UNKNOWN".
+	Role         string
+	Answered     bool
+	Acknowledged bool
+	Begin        time.Time
+	Conv         time.Time // zero when never answered
+	End          time.Time
+	// HoldDuration is the total time on hold in seconds, nil when unknown.
+	HoldDuration   *int64
+	TransferredBy  string
+	AssociatedData string
+	Medias         []string
+	Participants   []ComParticipant
+	Extensions     []ComTag
+}
+
+// ComParticipant is one party of a logged call.
+type ComParticipant struct {
+	Role          string    `json:"role,omitempty"`
+	Answered      *bool     `json:"answered,omitempty"`
+	Party         ComParty  `json:"party"`
+	Anonymous     bool      `json:"anonymous,omitempty"`
+	InitialCalled *ComParty `json:"initialCalled,omitempty"`
+	Reason        string    `json:"reason,omitempty"`
+	Leg           string    `json:"leg,omitempty"`
+}
+
+// ComParty identifies a party: a user of the system by id, or an outside
+// party by number and names.
+type ComParty struct {
+	UserID      string `json:"userId,omitempty"`
+	PhoneNumber string `json:"phoneNumber,omitempty"`
+	FirstName   string `json:"firstName,omitempty"`
+	LastName    string `json:"lastName,omitempty"`
+	DisplayName string `json:"displayName,omitempty"`
+	Type        string `json:"type,omitempty"`
+	SubType     string `json:"subType,omitempty"`
+}
+
+// ComTag is a name/value extension of a record.
+type ComTag struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
 }

@@ -10,7 +10,7 @@ import (
 
 const routingCols = `always_active, always_number, always_ring_splash, busy_active, busy_number,
 	no_answer_active, no_answer_number, no_answer_rings, not_reachable_active, not_reachable_number,
-	dnd_active, dnd_ring_splash`
+	dnd_active, dnd_ring_splash, overflow_type, overflow_destination`
 
 func routingName(userID string) string { return fmt.Sprintf("routing of %q", userID) }
 
@@ -22,7 +22,7 @@ func (t *tx) GetUserRouting(userID string) (store.UserRouting, error) {
 	err := t.q.QueryRowContext(t.ctx, "SELECT "+routingCols+" FROM user_routing WHERE user_id = $1", userID).Scan(
 		&r.Always.Active, &r.Always.Number, &r.AlwaysRingSplash, &r.Busy.Active, &r.Busy.Number,
 		&r.NoAnswer.Active, &r.NoAnswer.Number, &rings, &r.NotReachable.Active, &r.NotReachable.Number,
-		&r.DND, &r.DNDRingSplash)
+		&r.DND, &r.DNDRingSplash, &r.Overflow.Type, &r.Overflow.Destination)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.DefaultUserRouting(userID), nil
 	}
@@ -47,7 +47,7 @@ func (t *tx) PutUserRouting(r store.UserRouting) error {
 			return notFound(fmt.Sprintf("user %q", r.UserID))
 		}
 		return t.insert(what, `INSERT INTO user_routing (user_id, `+routingCols+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 			ON CONFLICT (user_id) DO UPDATE SET
 				always_active = excluded.always_active, always_number = excluded.always_number,
 				always_ring_splash = excluded.always_ring_splash,
@@ -55,9 +55,10 @@ func (t *tx) PutUserRouting(r store.UserRouting) error {
 				no_answer_active = excluded.no_answer_active, no_answer_number = excluded.no_answer_number,
 				no_answer_rings = excluded.no_answer_rings,
 				not_reachable_active = excluded.not_reachable_active, not_reachable_number = excluded.not_reachable_number,
-				dnd_active = excluded.dnd_active, dnd_ring_splash = excluded.dnd_ring_splash`,
+				dnd_active = excluded.dnd_active, dnd_ring_splash = excluded.dnd_ring_splash,
+				overflow_type = excluded.overflow_type, overflow_destination = excluded.overflow_destination`,
 			r.UserID, r.Always.Active, r.Always.Number, r.AlwaysRingSplash, r.Busy.Active, r.Busy.Number,
 			r.NoAnswer.Active, r.NoAnswer.Number, int64(r.NoAnswerRings), r.NotReachable.Active, r.NotReachable.Number,
-			r.DND, r.DNDRingSplash)
+			r.DND, r.DNDRingSplash, r.Overflow.Type, r.Overflow.Destination)
 	})
 }

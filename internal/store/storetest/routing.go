@@ -14,6 +14,7 @@ func testUserRouting(t *testing.T, s store.Store) {
 		NoAnswer: store.Forward{Active: true, Number: "*86"}, NoAnswerRings: 7,
 		NotReachable: store.Forward{Active: true, Number: "12345"},
 		DND:          true, DNDRingSplash: true,
+		Overflow: store.Overflow{Type: "BUSY_NO_ANSWER", Destination: "VOICEMAIL"},
 	}
 	update(t, s, func(tx store.Tx) error {
 		// Nothing stored: the defaults, for an existing user or not.
@@ -42,6 +43,7 @@ func testUserRouting(t *testing.T, s store.Store) {
 	changed := full
 	changed.Always = store.Forward{Number: "sip.user@example.com"}
 	changed.AlwaysRingSplash, changed.DND, changed.NoAnswerRings = false, false, 20
+	changed.Overflow = store.Overflow{Type: "NO_ANSWER", Destination: "ASSOCIATE"}
 	update(t, s, func(tx store.Tx) error { return tx.PutUserRouting(changed) })
 	view(t, s, func(tx store.Tx) error {
 		got, err := tx.GetUserRouting(id)
@@ -49,6 +51,17 @@ func testUserRouting(t *testing.T, s store.Store) {
 		equal(t, got, changed, "GetUserRouting after a second Put")
 		return nil
 	})
+	// The overflow route alone: cleared, the rest of the record stays.
+	noOverflow := changed
+	noOverflow.Overflow = store.Overflow{}
+	update(t, s, func(tx store.Tx) error { return tx.PutUserRouting(noOverflow) })
+	view(t, s, func(tx store.Tx) error {
+		got, err := tx.GetUserRouting(id)
+		ok(t, err)
+		equal(t, got, noOverflow, "GetUserRouting after clearing the overflow")
+		return nil
+	})
+	update(t, s, func(tx store.Tx) error { return tx.PutUserRouting(changed) })
 	// A failed Update keeps nothing of the write.
 	if err := s.Update(t.Context(), func(tx store.Tx) error {
 		ok(t, tx.PutUserRouting(full))

@@ -46,6 +46,7 @@ func Run(t *testing.T, newDB Opener) {
 		{"CallCenters", testCallCenters},
 		{"Agents", testAgents},
 		{"UserRouting", testUserRouting},
+		{"ComLog", testComLog},
 		{"Atomicity", testAtomicity},
 		{"ConcurrentUpdates", testConcurrentUpdates},
 		{"Context", testContext},

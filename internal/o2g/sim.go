@@ -1,0 +1,162 @@
+package o2g
+
+import (
+	"crypto/rand"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/switchboard/switchboard/internal/provisioning"
+	"github.com/switchboard/switchboard/internal/store"
+)
+
+// Simulation endpoints (Config.Simulation; off by default, and then
+// absent: they answer 404 like any unknown path). Switchboard has no call
+// engine yet; these inject what one would produce, through the same core
+// operations and events, so that tests and demos can drive the
+// communication log and the event summary end to end. They are not part
+// of the O2G API and no SDK calls them.
+//
+//	POST {base}/_sim/comlog[?loginName=]   body: a ComHistoryRecord
+//	     → 201 with the record as stored (id, acknowledged set by the core)
+//
+// The record is added to the log of the session's user (an administrator
+// names the user in loginName, as on every comlog operation): as a call
+// engine does when a call leaves the user. Participants name users of the
+// system by id.loginName or id.phoneNumber (shown as they are now), or
+// outside parties by number and names. The participant with a role is the
+// user's part: CALLEE and answered false make a missed call. recordId and
+// acknowledged are ignored; comRef is generated when absent; beginDate
+// defaults to now.
+
+// simPartyIn is a party of an injected record.
+type simPartyIn struct {
+	ID          Identifier       `json:"id"`
+	FirstName   string           `json:"firstName"`
+	LastName    string           `json:"lastName"`
+	DisplayName string           `json:"displayName"`
+	Type        *ParticipantType `json:"type"`
+}
+
+// SimComRecord is the body of POST /_sim/comlog.
+type SimComRecord struct {
+	ComRef       string `json:"comRef"`
+	Participants []struct {
+		Role          string      `json:"role"`
+		Answered      *bool       `json:"answered"`
+		Identity      *simPartyIn `json:"identity"`
+		Anonymous     bool        `json:"anonymous"`
+		InitialCalled *simPartyIn `json:"initialCalled"`
+		Reason        string      `json:"reason"`
+		Leg           string      `json:"leg"`
+	} `json:"participants"`
+	BeginDate      string     `json:"beginDate"`
+	EndDate        string     `json:"endDate"`
+	ConvDate       string     `json:"convDate"`
+	HoldDuration   *int64     `json:"holdDuration"`
+	TransferredBy  string     `json:"transferredBy"`
+	AssociatedData string     `json:"associatedData"`
+	Medias         []string   `json:"medias"`
+	Extensions     []TagValue `json:"extensions"`
+}
+
+func (s *Server) simRoutes() {
+	if !s.cfg.Simulation {
+		return
+	}
+	s.route("POST /_sim/comlog", s.withSession(s.handleSimComRecord))
+}
+
+// simParty turns an injected party into a stored one: a user of the
+// system by login name or number, else an outside party.
+func (s *Server) simParty(r *http.Request, p *simPartyIn) (store.ComParty, error) {
+	out := store.ComParty{PhoneNumber: strings.TrimSpace(p.ID.PhoneNumber), FirstName: p.FirstName, LastName: p.LastName,
+		DisplayName: p.DisplayName}
+	if p.Type != nil {
+		out.Type, out.SubType = strings.ToUpper(p.Type.Main), p.Type.SubType
+	}
+	if login := trimLogin(p.ID.LoginName); login != "" {
+		id, err := s.userIDOfLogin(r, login)
+		if err == nil {
+			var d provisioning.UserDetail
+			if d, err = s.core.User(r.Context(), comlogReader, id); err == nil && d.User.Kind == store.KindUser {
+				out.UserID, out.Type = d.User.ID, "USER"
+				return out, nil
+			}
+		}
+		return out, errBadParameter("participant %s: no such user", login)
+	}
+	if out.PhoneNumber != "" {
+		if id, err := s.userIDOfPhone(r, out.PhoneNumber); err == nil {
+			out.UserID, out.Type = id, "USER"
+		} else if out.Type == "" {
+			out.Type = "EXTERNAL"
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) handleSimComRecord(w http.ResponseWriter, r *http.Request, se *session) {
+	u, err := s.target(r, se)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in SimComRecord
+	if err := s.readJSON(r, &in, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rec := store.ComRecord{ComRef: strings.TrimSpace(in.ComRef), HoldDuration: in.HoldDuration, TransferredBy: in.TransferredBy,
+		AssociatedData: in.AssociatedData}
+	if rec.ComRef == "" {
+		rec.ComRef = rand.Text()
+	}
+	for _, m := range in.Medias {
+		rec.Medias = append(rec.Medias, strings.ToUpper(strings.TrimSpace(m)))
+	}
+	for _, e := range in.Extensions {
+		rec.Extensions = append(rec.Extensions, store.ComTag(e))
+	}
+	for _, d := range []struct {
+		name, v string
+		to      *time.Time
+	}{{"beginDate", in.BeginDate, &rec.Begin}, {"convDate", in.ConvDate, &rec.Conv}, {"endDate", in.EndDate, &rec.End}} {
+		if d.v == "" {
+			continue
+		}
+		if *d.to, err = parseO2GTime(d.name, d.v); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	for i, p := range in.Participants {
+		if p.Identity == nil {
+			s.fail(w, r, errBadParameter("participants[%d]: identity is required", i))
+			return
+		}
+		party, err := s.simParty(r, p.Identity)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		cp := store.ComParticipant{Role: strings.ToUpper(strings.TrimSpace(p.Role)), Answered: p.Answered, Party: party,
+			Anonymous: p.Anonymous, Reason: strings.ToUpper(strings.TrimSpace(p.Reason)), Leg: p.Leg}
+		if p.InitialCalled != nil {
+			ic, err := s.simParty(r, p.InitialCalled)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			cp.InitialCalled = &ic
+		}
+		rec.Participants = append(rec.Participants, cp)
+	}
+	ch, err := s.core.AddComRecord(r.Context(), se.who.actor, u.id, rec)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.emitComChange(u, "OnComRecordCreated", ch)
+	writeJSON(w, http.StatusCreated, s.newPartyRenderer(r.Context()).record(ch.Record))
+}
