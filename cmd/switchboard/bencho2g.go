@@ -37,6 +37,7 @@ type benchO2GOptions struct {
 	sessions int
 	rate     int
 	duration time.Duration
+	profile  string
 }
 
 // The O2G bench measures the event path end to end, as deployments load
@@ -65,15 +66,40 @@ func newBenchO2GCmd() *cobra.Command {
 	f.IntVar(&o.sessions, "sessions", 2000, "O2G sessions, each holding a chunk stream")
 	f.IntVar(&o.rate, "rate", 2000, "routing changes (events) per second")
 	f.DurationVar(&o.duration, "duration", 10*time.Second, "duration of the event phase")
+	f.StringVar(&o.profile, "server-cpu-profile", "", "have the server write a CPU profile to this file")
 	return cmd
 }
 
-// benchUser is one user's session and its pending change.
+// benchUser is one user's session and its pending change: at most one
+// at a time, so each event is attributable to one request.
 type benchUser struct {
 	id, login string
 	dnd       bool // the state last requested
-	// sent is when the pending change was sent (Unix ns; 0: none pending).
-	sent atomic.Int64
+
+	mu sync.Mutex
+	// pending: a change was sent and its ack or its event is awaited;
+	// sent, acked and arrived time it (zero: not yet).
+	pending              bool
+	sent, acked, arrived time.Time
+}
+
+// latencies collects the two latencies of each completed change.
+type latencies struct {
+	mu                sync.Mutex
+	fromSend, fromAck []time.Duration
+}
+
+// complete records u's change if both its ack and its event are in, and
+// frees u for the next change.
+func (u *benchUser) complete(l *latencies) {
+	if u.acked.IsZero() || u.arrived.IsZero() {
+		return
+	}
+	l.mu.Lock()
+	l.fromSend = append(l.fromSend, u.arrived.Sub(u.sent))
+	l.fromAck = append(l.fromAck, max(u.arrived.Sub(u.acked), 0))
+	l.mu.Unlock()
+	u.pending = false
 }
 
 func runBenchO2G(ctx context.Context, o benchO2GOptions, out io.Writer) error {
@@ -88,7 +114,7 @@ func runBenchO2G(ctx context.Context, o benchO2GOptions, out io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	srv, err := startBenchServer(dir, "", "--https-addr", "127.0.0.1:0")
+	srv, err := startBenchServer(dir, o.profile, "--https-addr", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
@@ -117,8 +143,7 @@ func runBenchO2G(ctx context.Context, o benchO2GOptions, out io.Writer) error {
 	rest := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}, MaxIdleConnsPerHost: 64}
 	streamTr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}, MaxIdleConnsPerHost: -1}
 	var (
-		lat     []time.Duration
-		latMu   sync.Mutex
+		lat     latencies
 		got     atomic.Int64
 		stray   atomic.Int64
 		streams sync.WaitGroup
@@ -178,15 +203,16 @@ func runBenchO2G(ctx context.Context, o benchO2GOptions, out io.Writer) error {
 					if json.Unmarshal(sc.Bytes(), &ev) != nil || ev.EventName != "OnRoutingStateChanged" {
 						continue
 					}
-					sent := u.sent.Swap(0)
-					if sent == 0 {
+					now := time.Now()
+					u.mu.Lock()
+					if !u.pending || !u.arrived.IsZero() {
+						u.mu.Unlock()
 						stray.Add(1)
 						continue
 					}
-					d := time.Since(time.Unix(0, sent))
-					latMu.Lock()
-					lat = append(lat, d)
-					latMu.Unlock()
+					u.arrived = now
+					u.complete(&lat)
+					u.mu.Unlock()
 					got.Add(1)
 				}
 			})
@@ -207,6 +233,8 @@ func runBenchO2G(ctx context.Context, o benchO2GOptions, out io.Writer) error {
 	// no change pending, so each event is attributable to one request.
 	const perDoc = ocip.MaxCommands
 	interval := time.Duration(float64(time.Second) * perDoc / float64(o.rate))
+	cpuClient0 := cpuTime()
+	cpuServer0, _ := srv.cpu()
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	end := time.Now().Add(o.duration)
@@ -220,11 +248,14 @@ func runBenchO2G(ctx context.Context, o benchO2GOptions, out io.Writer) error {
 		for tries := 0; len(reqs) < perDoc && tries < len(users); tries++ {
 			u := users[next%len(users)]
 			next++
-			if u.sent.Load() != 0 {
+			u.mu.Lock()
+			if u.pending {
+				u.mu.Unlock()
 				continue
 			}
+			u.pending, u.sent, u.acked, u.arrived = true, time.Now(), time.Time{}, time.Time{}
 			u.dnd = !u.dnd
-			u.sent.Store(time.Now().UnixNano())
+			u.mu.Unlock()
 			reqs = append(reqs, &service.UserDoNotDisturbModifyRequest{UserID: datatypes.UserId(u.id), IsActive: ocixml.Ptr(u.dnd)})
 			batch = append(batch, u)
 		}
@@ -233,32 +264,48 @@ func runBenchO2G(ctx context.Context, o benchO2GOptions, out io.Writer) error {
 		}
 		wg.Go(func() {
 			rs, err := oc.Batch(ctx, reqs...)
+			now := time.Now()
 			for i, r := range rs {
+				u := batch[i]
+				u.mu.Lock()
 				if err != nil || r.Err != nil {
-					batch[i].sent.Store(0) // no event will come
-					continue
+					u.pending = false // no event will come
+				} else {
+					u.acked = now
+					u.complete(&lat)
+					sent.Add(1)
 				}
-				sent.Add(1)
+				u.mu.Unlock()
 			}
 		})
 	}
 	wg.Wait()
+	cpuClient := cpuTime() - cpuClient0
+	cpuServer, _ := srv.cpu()
+	cpuServer -= cpuServer0
 	// Wait for the stragglers, bounded.
 	for deadline := time.Now().Add(5 * time.Second); got.Load() < sent.Load() && time.Now().Before(deadline); {
 		time.Sleep(10 * time.Millisecond)
 	}
-	latMu.Lock()
-	slices.Sort(lat)
-	n := len(lat)
-	pct := func(p float64) time.Duration {
-		if n == 0 {
-			return 0
+	lat.mu.Lock()
+	pcts := func(ds []time.Duration) string {
+		if len(ds) == 0 {
+			return "none"
 		}
-		return lat[min(n-1, int(float64(n)*p))].Round(10 * time.Microsecond)
+		slices.Sort(ds)
+		at := func(p float64) time.Duration {
+			return ds[min(len(ds)-1, int(float64(len(ds))*p))].Round(10 * time.Microsecond)
+		}
+		return fmt.Sprintf("p50 %v, p99 %v, max %v", at(0.5), at(0.99), at(1))
 	}
-	latMu.Unlock()
-	fmt.Fprintf(out, "events: %d changes sent in %v (%.0f/s), %d delivered, %d unexpected; latency p50 %v, p99 %v, max %v\n",
-		sent.Load(), o.duration, float64(sent.Load())/o.duration.Seconds(), got.Load(), stray.Load(), pct(0.5), pct(0.99), pct(1))
+	fmt.Fprintf(out, "events: %d changes sent in %v (%.0f/s), %d delivered, %d unexpected\n",
+		sent.Load(), o.duration, float64(sent.Load())/o.duration.Seconds(), got.Load(), stray.Load())
+	fmt.Fprintf(out, "  delivery after the OCI-P answer (commit done): %s\n", pcts(lat.fromAck))
+	fmt.Fprintf(out, "  from the OCI-P request (incl. the durable commit): %s\n", pcts(lat.fromSend))
+	lat.mu.Unlock()
+	fmt.Fprintf(out, "CPU during the event phase: server %v (%.0f%% of one core), bench client %v (%.0f%%)\n",
+		cpuServer.Round(time.Millisecond), 100*cpuServer.Seconds()/o.duration.Seconds(),
+		cpuClient.Round(time.Millisecond), 100*cpuClient.Seconds()/o.duration.Seconds())
 	fmt.Fprintf(out, "server peak RSS: %s\n", srv.rss("VmHWM"))
 	if got.Load() < sent.Load() {
 		return fmt.Errorf("bench o2g: %d events were not delivered", sent.Load()-got.Load())

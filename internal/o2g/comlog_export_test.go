@@ -26,7 +26,7 @@ func (s *Server) ComlogWatch(login string, pkgs ...string) (take func() []string
 	}
 	sub := newSubscription("comlog-test-"+newToken(), se, 0, sel)
 	s.hub.mu.Lock()
-	s.hub.subs[sub.id] = sub
+	s.hub.add(sub)
 	s.hub.mu.Unlock()
 	return func() []string {
 		sub.mu.Lock()

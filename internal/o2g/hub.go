@@ -55,17 +55,104 @@ func userEventOf(pkg, name string, u *userRef, obj any) (outEvent, error) {
 // translator turns one domain event into the O2G events it means.
 type translator func(ctx context.Context, ev events.Event) []outEvent
 
-// hub holds the subscriptions and the translators. Its mutex is a leaf
-// below sessionTable.mu in no path: neither is held while taking the
-// other.
+// hub holds the subscriptions and the translators. Its mutex is taken
+// before a subscription's (emit locks each candidate while holding the
+// hub's read lock) and never together with sessionTable.mu.
+//
+// The subscriptions are indexed so that an event about a user reaches
+// only the subscriptions that may select it: those naming the user
+// (user sessions, administrators' id lists) and the "wide" ones
+// (administrators' "*" or packages without ids). Scanning every
+// subscription per event made fan-out cost grow with sessions × events.
 type hub struct {
 	mu          sync.RWMutex
 	subs        map[string]*subscription // by subscription id
+	byUser      map[string]map[*subscription]struct{}
+	wide        map[*subscription]struct{}
 	translators map[events.Kind][]translator
 }
 
 func newHub() *hub {
-	return &hub{subs: map[string]*subscription{}, translators: map[events.Kind][]translator{}}
+	return &hub{subs: map[string]*subscription{}, byUser: map[string]map[*subscription]struct{}{},
+		wide: map[*subscription]struct{}{}, translators: map[events.Kind][]translator{}}
+}
+
+// add registers sub; the caller holds h.mu for writing.
+func (h *hub) add(sub *subscription) {
+	h.subs[sub.id] = sub
+	h.index(sub)
+}
+
+// remove unregisters sub if registered; the caller holds h.mu for writing.
+func (h *hub) remove(sub *subscription) {
+	if h.subs[sub.id] != sub {
+		return
+	}
+	delete(h.subs, sub.id)
+	h.unindex(sub)
+}
+
+// index files sub under the users its selections name, or as wide.
+func (h *hub) index(sub *subscription) {
+	users, wide := sub.audience()
+	if wide {
+		h.wide[sub] = struct{}{}
+	}
+	for u := range users {
+		m := h.byUser[u]
+		if m == nil {
+			m = map[*subscription]struct{}{}
+			h.byUser[u] = m
+		}
+		m[sub] = struct{}{}
+	}
+}
+
+func (h *hub) unindex(sub *subscription) {
+	users, _ := sub.audience()
+	delete(h.wide, sub)
+	for u := range users {
+		if m := h.byUser[u]; m != nil {
+			delete(m, sub)
+			if len(m) == 0 {
+				delete(h.byUser, u)
+			}
+		}
+	}
+}
+
+// setFilter replaces what sub selects, keeping the index true.
+func (h *hub) setFilter(sub *subscription, pkgs map[string][]*selection) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	registered := h.subs[sub.id] == sub
+	if registered {
+		h.unindex(sub)
+	}
+	sub.setFilter(pkgs)
+	if registered {
+		h.index(sub)
+	}
+}
+
+// candidates calls fn for each subscription that may select ev; the
+// caller holds h.mu for reading. Events of no user (system events, pilot
+// and RSI events) are rare and go through every subscription.
+func (h *hub) candidates(ev outEvent, fn func(*subscription)) {
+	if ev.userID == "" || ev.key != "" {
+		for _, sub := range h.subs {
+			fn(sub)
+		}
+		return
+	}
+	for sub := range h.byUser[ev.userID] {
+		fn(sub)
+	}
+	for sub := range h.wide {
+		if _, named := h.byUser[ev.userID][sub]; !named {
+			fn(sub)
+		}
+	}
 }
 
 // onDomainEvent registers t for domain events of kind k. Features call it
@@ -81,14 +168,14 @@ func (s *Server) emit(evs ...outEvent) {
 	s.hub.mu.RLock()
 	defer s.hub.mu.RUnlock()
 	for _, ev := range evs {
-		for _, sub := range s.hub.subs {
+		s.hub.candidates(ev, func(sub *subscription) {
 			if ev.session != nil && sub.session != ev.session {
-				continue
+				return
 			}
 			if sub.selects(ev) {
 				sub.push(ev)
 			}
-		}
+		})
 	}
 }
 

@@ -28,11 +28,11 @@ func (s *Server) TapRoutingEvents(t testing.TB, token string, userIDs ...string)
 	s.hub.mu.Lock()
 	id := fmt.Sprintf("routing-tap-%d", len(s.hub.subs))
 	sub := newSubscription(id, se, 0, map[string][]*selection{routingPkg: {sel}})
-	s.hub.subs[id] = sub
+	s.hub.add(sub)
 	s.hub.mu.Unlock()
 	t.Cleanup(func() {
 		s.hub.mu.Lock()
-		delete(s.hub.subs, id)
+		s.hub.remove(sub)
 		s.hub.mu.Unlock()
 		sub.end()
 	})

@@ -101,7 +101,27 @@ func (sel *selection) matches(ev outEvent, se *session) bool {
 	return sel.users[ev.userID]
 }
 
-// setFilter replaces what the subscription selects.
+// audience is the users sub's selections name, and whether any selection
+// is wide (every user in scope, or keyed by something else than a user).
+func (sub *subscription) audience() (users map[string]bool, wide bool) {
+	sub.mu.Lock()
+	defer sub.mu.Unlock()
+	users = map[string]bool{}
+	for _, sels := range sub.pkgs {
+		for _, sel := range sels {
+			if sel.allUsers || len(sel.keys) > 0 {
+				wide = true
+			}
+			for u := range sel.users {
+				users[u] = true
+			}
+		}
+	}
+	return users, wide
+}
+
+// setFilter replaces what the subscription selects; hub.setFilter is the
+// caller, which keeps the hub's index true.
 func (sub *subscription) setFilter(pkgs map[string][]*selection) {
 	sub.mu.Lock()
 	sub.pkgs = pkgs

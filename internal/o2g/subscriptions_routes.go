@@ -220,7 +220,7 @@ func (s *Server) handleUpdateSubscription(w http.ResponseWriter, r *http.Request
 		s.fail(w, r, err)
 		return
 	}
-	sub.setFilter(pkgs)
+	s.hub.setFilter(sub, pkgs)
 	noContent(w)
 }
 
@@ -429,13 +429,15 @@ func (s *Server) selectionOf(r *http.Request, se *session, pkg string, ids []str
 func (s *Server) addSubscription(sub *subscription) (old *subscription) {
 	s.hub.mu.Lock()
 	defer s.hub.mu.Unlock()
-	for id, o := range s.hub.subs {
+	for _, o := range s.hub.subs {
 		if o.session == sub.session {
-			delete(s.hub.subs, id)
 			old = o
 		}
 	}
-	s.hub.subs[sub.id] = sub
+	if old != nil {
+		s.hub.remove(old)
+	}
+	s.hub.add(sub)
 	return old
 }
 
@@ -454,9 +456,7 @@ func (s *Server) subscriptionOf(se *session) *subscription {
 // endSubscription removes sub and ends it with its stream and queue.
 func (s *Server) endSubscription(sub *subscription, why string) {
 	s.hub.mu.Lock()
-	if s.hub.subs[sub.id] == sub {
-		delete(s.hub.subs, sub.id)
-	}
+	s.hub.remove(sub)
 	s.hub.mu.Unlock()
 	if sub.end() {
 		s.log.Info("o2g: subscription ended", "session", sub.session.id, "login", sub.session.login(), "reason", why)

@@ -291,17 +291,22 @@ func (s *Server) translateUserChanged(ctx context.Context, ev events.Event) []ou
 func (s *Server) emitOnce(evs ...outEvent) {
 	s.hub.mu.RLock()
 	defer s.hub.mu.RUnlock()
-	for _, sub := range s.hub.subs {
+	if len(evs) == 0 {
+		return
+	}
+	// The alternatives are about one user, so the first one's candidates
+	// are every alternative's.
+	s.hub.candidates(evs[0], func(sub *subscription) {
 		for _, ev := range evs {
 			if ev.session != nil && sub.session != ev.session {
 				continue
 			}
 			if sub.selects(ev) {
 				sub.push(ev)
-				break
+				return
 			}
 		}
-	}
+	})
 }
 
 // translateUserDeleted names the deleted user from what the event kept:

@@ -78,7 +78,7 @@ func usrSubscribe(t *testing.T, s *Server, actor *provisioning.Actor, id string,
 		t.Fatal("cannot attach")
 	}
 	s.hub.mu.Lock()
-	s.hub.subs[id] = sub
+	s.hub.add(sub)
 	s.hub.mu.Unlock()
 	return &usrSub{sub: sub, c: c}
 }
