@@ -22,10 +22,6 @@ import (
 
 const comlogPkg = "unifiedComLog"
 
-// comlogReader reads the users named in records to render them: the
-// records are the user's own history, so their parties are shown whoever
-// asks. A System-level, read-only identity; it never writes.
-var comlogReader = &provisioning.Actor{ID: "o2g-comlog", Level: provisioning.LevelSystem, ReadOnly: true}
 
 // Identifier names a party.
 type Identifier struct {
@@ -167,7 +163,7 @@ func (pr *partyRenderer) user(id string) *store.User {
 	if ok {
 		return u
 	}
-	d, err := pr.s.core.User(pr.ctx, comlogReader, id)
+	d, err := pr.s.core.User(pr.ctx, systemReader, id)
 	if err == nil && d.User.Kind == store.KindUser {
 		u = &d.User
 	}
@@ -313,7 +309,7 @@ func (s *Server) comFilter(r *http.Request, q url.Values) (provisioning.ComLogFi
 		// numbers as recorded.
 		f.RemoteNumber = v
 		if id, err := s.userIDOfLogin(r, v); err == nil {
-			if d, err := s.core.User(r.Context(), comlogReader, id); err == nil && d.User.Kind == store.KindUser {
+			if d, err := s.core.User(r.Context(), systemReader, id); err == nil && d.User.Kind == store.KindUser {
 				f.RemoteUserID = d.User.ID
 			}
 		}

@@ -250,14 +250,14 @@ func (d *directory) scope(ctx context.Context, se *session, u *userRef) (*provis
 	// see its colleagues in the directory but not list them through the
 	// core's administration rights.
 	f := provisioning.UserListFilter{SPID: u.d.User.SPID, GroupID: u.d.User.GroupID}
-	sp, err := d.s.core.ServiceProvider(ctx, comlogReader, u.d.User.SPID, "")
+	sp, err := d.s.core.ServiceProvider(ctx, systemReader, u.d.User.SPID, "")
 	if err != nil {
 		return nil, f, err
 	}
 	if sp.IsEnterprise {
 		f.GroupID = ""
 	}
-	return comlogReader, f, nil
+	return systemReader, f, nil
 }
 
 func (d *directory) handleStart(w http.ResponseWriter, r *http.Request, se *session) {

@@ -52,6 +52,13 @@ func userEventOf(pkg, name string, u *userRef, obj any) (outEvent, error) {
 	return ev, nil
 }
 
+// systemReader is the identity the facade reads the core with when no
+// session drives the read: translating a domain event (the hub then
+// filters by each subscriber's scope) and naming the parties of a
+// communication log record (the user's own history). System level and
+// read-only: it never writes.
+var systemReader = &provisioning.Actor{ID: "o2g-system-reader", Level: provisioning.LevelSystem, ReadOnly: true}
+
 // translator turns one domain event into the O2G events it means.
 type translator func(ctx context.Context, ev events.Event) []outEvent
 

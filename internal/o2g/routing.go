@@ -144,10 +144,6 @@ const (
 // subscription queues at most maxQueued events, so more would be lost.
 const maxSnapshotUsers = maxQueued
 
-// routingEventReader reads the fresh state behind a domain event: the
-// translator runs for every subscriber at once, so it reads with a
-// system-wide, read-only view and the hub filters by each one's scope.
-var routingEventReader = &provisioning.Actor{ID: "o2g-routing-events", Level: provisioning.LevelSystem, ReadOnly: true}
 
 // routingErr is a refusal with its routing detail.
 func routingErr(status int, t errType, rtype, dest, cause, format string, args ...any) *apiError {
@@ -698,7 +694,7 @@ func (s *Server) coveredUsers(ctx context.Context, a *provisioning.Actor) ([]*us
 // translateRoutingChanged turns the core's RoutingChanged, whatever
 // facade caused it, into OnRoutingStateChanged with the fresh state.
 func (s *Server) translateRoutingChanged(ctx context.Context, ev events.Event) []outEvent {
-	d, err := s.core.User(ctx, routingEventReader, ev.UserID)
+	d, err := s.core.User(ctx, systemReader, ev.UserID)
 	if err != nil {
 		if e, ok := provisioning.AsError(err); !ok || e.Kind != provisioning.KindUserNotFound {
 			s.log.Warn("o2g: routing event: reading the user", "user", ev.UserID, "err", err)
@@ -708,7 +704,7 @@ func (s *Server) translateRoutingChanged(ctx context.Context, ev events.Event) [
 	if d.User.Kind != store.KindUser {
 		return nil
 	}
-	rt, err := s.core.UserRouting(ctx, routingEventReader, ev.UserID)
+	rt, err := s.core.UserRouting(ctx, systemReader, ev.UserID)
 	if err != nil {
 		if e, ok := provisioning.AsError(err); !ok || e.Kind != provisioning.KindUserNotFound {
 			s.log.Warn("o2g: routing event: reading the routing", "user", ev.UserID, "err", err)

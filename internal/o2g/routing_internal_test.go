@@ -14,7 +14,7 @@ import (
 // returned function takes the queued event lines.
 func (s *Server) TapRoutingEvents(t testing.TB, token string, userIDs ...string) func() []string {
 	t.Helper()
-	se := &session{who: identity{admin: true, actor: routingEventReader}, ended: make(chan struct{})}
+	se := &session{who: identity{admin: true, actor: systemReader}, ended: make(chan struct{})}
 	if token != "" {
 		var ok bool
 		if se, ok = s.sessions.get(token); !ok {

@@ -79,7 +79,7 @@ func (s *Server) simParty(r *http.Request, p *simPartyIn) (store.ComParty, error
 		id, err := s.userIDOfLogin(r, login)
 		if err == nil {
 			var d provisioning.UserDetail
-			if d, err = s.core.User(r.Context(), comlogReader, id); err == nil && d.User.Kind == store.KindUser {
+			if d, err = s.core.User(r.Context(), systemReader, id); err == nil && d.User.Kind == store.KindUser {
 				out.UserID, out.Type = d.User.ID, "USER"
 				return out, nil
 			}

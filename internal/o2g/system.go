@@ -170,7 +170,7 @@ func (s *Server) handleLicenses(w http.ResponseWriter, r *http.Request) {
 	q := lenientQuery(r)
 	if _, given := q["lic"]; given {
 		name := strings.TrimSpace(q.Get("lic"))
-		_, lics, err := s.licenses(r, coreReader)
+		_, lics, err := s.licenses(r, systemReader)
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -248,7 +248,7 @@ func (s *Server) registerUserEvents() {
 // eventUser reads the user an event names as it is now; false when it
 // is gone (deleted since) or not a user.
 func (s *Server) eventUser(ctx context.Context, id string) (*userRef, User, bool) {
-	d, err := s.core.User(ctx, coreReader, id)
+	d, err := s.core.User(ctx, systemReader, id)
 	if err != nil || d.User.Kind != store.KindUser {
 		if err != nil {
 			if _, refusal := provisioning.AsError(err); !refusal {

@@ -82,9 +82,6 @@ type ChangePasswordRequest struct {
 	NewPassword string `json:"newPassword"`
 }
 
-// coreReader reads the core for event translation, which no session
-// drives: a System-level, read-only identity. It never writes.
-var coreReader = &provisioning.Actor{ID: "o2g-events", Level: provisioning.LevelSystem, ReadOnly: true}
 
 // companyPhone is the number users dial to reach u.
 func (s *Server) companyPhone(u store.User) string {
@@ -120,7 +117,7 @@ func (s *Server) userView(ctx context.Context, u *userRef, full bool) (User, err
 	out := User{CompanyPhone: s.companyPhone(rec), FirstName: rec.FirstName, LastName: rec.LastName, LoginName: u.login,
 		NodeID: ourNodeID, EMailAddress: rec.Email}
 	if full && rec.Profile.Endpoint != nil {
-		dev, err := s.core.UserDevice(ctx, coreReader, u.id)
+		dev, err := s.core.UserDevice(ctx, systemReader, u.id)
 		if err != nil {
 			return User{}, err
 		}
@@ -265,7 +262,7 @@ func (s *Server) readableUser(r *http.Request, se *session, id string) (ref *use
 		ref, err = s.userRef(r, se.who.actor, id)
 		return ref, true, err
 	}
-	ref, err = s.userRef(r, coreReader, id)
+	ref, err = s.userRef(r, systemReader, id)
 	if err != nil {
 		return nil, false, err
 	}
