@@ -107,6 +107,7 @@ type serveOptions struct {
 	O2GSessionTTL  time.Duration
 	O2GPublicAddr  string
 	O2GPrivateAddr string
+	O2GSimulation  bool
 }
 
 func newServeCmd(lookupEnv func(string) (string, bool)) *cobra.Command {
@@ -156,6 +157,7 @@ func serveCommand(lookupEnv func(string) (string, bool)) (*cobra.Command, *serve
 	f.DurationVar(&opts.O2GSessionTTL, "o2g-session-ttl", 30*time.Minute, "O2G session time to live without requests")
 	f.StringVar(&opts.O2GPublicAddr, "o2g-public-addr", "", "host[:port] written into O2G public URLs (default: the request's Host)")
 	f.StringVar(&opts.O2GPrivateAddr, "o2g-private-addr", "", "host[:port] written into O2G private URLs (default: the request's Host)")
+	f.BoolVar(&opts.O2GSimulation, "o2g-simulation", false, "serve O2G's /_sim endpoints that inject what a call engine would produce (tests and demos only)")
 	f.StringVar(&opts.CPUProfile, "cpu-profile", "", "write a CPU profile of the whole run to this file (diagnostics)")
 	f.MarkHidden("cpu-profile")
 	documentEnv(f)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/switchboard/switchboard/internal/testbed"
 )
@@ -236,6 +237,7 @@ func TestServeDefaults(t *testing.T) {
 	want := serveOptions{
 		DataDir: "./switchboard-data", Store: "sqlite",
 		OCIPAddr: ":2208", OCIPTLSAddr: ":2209", HTTPAddr: ":8080", HTTPSAddr: ":8443",
+		O2GUserLogin: "oxe", O2GSessionTTL: 30 * time.Minute,
 	}
 	if opts != want {
 		t.Errorf("got %+v, want %+v", opts, want)
@@ -250,6 +252,8 @@ func TestServeEnvFallback(t *testing.T) {
 		"SWITCHBOARD_OCIP_TLS_ADDR":  ":3209",
 		"SWITCHBOARD_HTTP_ADDR":      ":9090", // overridden on the command line
 		"SWITCHBOARD_ADMIN_PASSWORD": "from-env",
+		"SWITCHBOARD_O2G_USER_LOGIN": "userid",
+		"SWITCHBOARD_O2G_SIMULATION": "true",
 	}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	opts, err := parseServeFlags([]string{"--http-addr", ":7070"}, lookup)
@@ -259,7 +263,7 @@ func TestServeEnvFallback(t *testing.T) {
 	want := serveOptions{
 		DataDir: "/var/lib/sb", Store: "postgres", PostgresURL: "postgres://db/sb",
 		OCIPAddr: ":2208", OCIPTLSAddr: ":3209", HTTPAddr: ":7070", HTTPSAddr: ":8443",
-		AdminPassword: "from-env",
+		AdminPassword: "from-env", O2GUserLogin: "userid", O2GSessionTTL: 30 * time.Minute, O2GSimulation: true,
 	}
 	if opts != want {
 		t.Errorf("got %+v, want %+v", opts, want)

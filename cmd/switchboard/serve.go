@@ -106,7 +106,7 @@ func runServe(ctx context.Context, opts serveOptions, stderr io.Writer) error {
 	}
 
 	o2gSrv, err := o2g.New(o2g.Config{Core: core, Bus: bus, Logger: log, PublicAddr: opts.O2GPublicAddr,
-		PrivateAddr: opts.O2GPrivateAddr, SessionTTL: opts.O2GSessionTTL, UserLogin: opts.O2GUserLogin})
+		PrivateAddr: opts.O2GPrivateAddr, SessionTTL: opts.O2GSessionTTL, UserLogin: opts.O2GUserLogin, Simulation: opts.O2GSimulation})
 	if err != nil {
 		srv.Close()
 		return fmt.Errorf("serve: %w", err)

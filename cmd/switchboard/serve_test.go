@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard/switchboard/internal/o2gtest"
 	"github.com/switchboard/switchboard/internal/ocitest"
 	"github.com/switchboard/switchboard/ocip"
 	"github.com/switchboard/switchboard/ocip/ocixml"
@@ -229,7 +231,31 @@ func TestServeEndToEnd(t *testing.T) {
 			t.Fatalf("metrics: %s", body)
 		}
 	}
-	// SIGTERM drains and exits 0.
+	// O2G on HTTPS: the administrator opens a session and an event stream,
+	// which SIGTERM must end rather than wait for. Plain HTTP has no O2G.
+	o2c := o2gtest.New(s.addr("https"), pool)
+	if err := o2c.Login(context.Background(), "root", "Root-pass-1", "serve-test"); err != nil || !o2c.Session.Admin {
+		t.Fatalf("O2G login: %v %+v", err, o2c.Session)
+	}
+	sub, err := o2c.Subscribe(context.Background(), map[string]any{"filter": map[string]any{"selectors": []any{
+		map[string]any{"names": []string{"userManagement"}}}}, "version": "1.0", "timeout": 0})
+	if err != nil {
+		t.Fatalf("O2G subscription: %v", err)
+	}
+	stream, err := o2c.OpenStream(context.Background(), o2c.PollingURL(sub))
+	if err != nil {
+		t.Fatalf("O2G stream: %v", err)
+	}
+	defer stream.Close()
+	if ev, err := stream.Next(5 * time.Second); err != nil || ev["eventName"] != "OnChannelInformation" {
+		t.Fatalf("first stream line: %v %v", ev, err)
+	}
+	if resp, err := http.Get("http://" + s.addr("http") + "/api/rest"); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("O2G on plain HTTP: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	// SIGTERM drains and exits 0, promptly even with a stream open.
 	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +264,7 @@ func TestServeEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatalf("exit after SIGTERM: %v\n%s", err, s.logText())
 		}
-	case <-time.After(40 * time.Second):
+	case <-time.After(20 * time.Second):
 		t.Fatal("no exit after SIGTERM")
 	}
 }

@@ -82,22 +82,6 @@ type ChangePasswordRequest struct {
 	NewPassword string `json:"newPassword"`
 }
 
-
-// companyPhone is the number users dial to reach u.
-func (s *Server) companyPhone(u store.User) string {
-	if u.PhoneNumber == "" {
-		return u.Extension
-	}
-	cc, national, ok := strings.Cut(strings.TrimPrefix(u.PhoneNumber, "+"), "-")
-	if !ok {
-		return u.PhoneNumber
-	}
-	if cc == s.core.Options().CountryCode {
-		return national
-	}
-	return "+" + cc + national
-}
-
 // deviceKind maps a core device type to an O2G device type.
 func deviceKind(devType string) string {
 	t := strings.ToLower(devType)
@@ -114,7 +98,7 @@ func deviceKind(devType string) string {
 // to the user is established.
 func (s *Server) userView(ctx context.Context, u *userRef, full bool) (User, error) {
 	rec := u.d.User
-	out := User{CompanyPhone: s.companyPhone(rec), FirstName: rec.FirstName, LastName: rec.LastName, LoginName: u.login,
+	out := User{CompanyPhone: s.dialNumber(rec), FirstName: rec.FirstName, LastName: rec.LastName, LoginName: u.login,
 		NodeID: ourNodeID, EMailAddress: rec.Email}
 	if full && rec.Profile.Endpoint != nil {
 		dev, err := s.core.UserDevice(ctx, systemReader, u.id)
