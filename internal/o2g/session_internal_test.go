@@ -32,7 +32,7 @@ func (c *sessClock) add(d time.Duration) {
 // httptest TLS listener, with a System administrator "sys" and a group
 // administrator "gadm" of sp/g, and user u@s.example.com (+1-2025550111,
 // passcode 4321) in sp/g and v@s.example.com in sp/h.
-func sessTestServer(t *testing.T, cfg Config) (*Server, *httptest.Server, *sessClock) {
+func sessTestServer(t testing.TB, cfg Config) (*Server, *httptest.Server, *sessClock) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlstore.OpenSQLite(ctx, t.TempDir(), sqlstore.Options{})
