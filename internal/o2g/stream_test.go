@@ -248,3 +248,16 @@ func TestStreamServerClose(t *testing.T) {
 		t.Fatalf("polling URL %s", c.PollingURL(sub))
 	}
 }
+
+// EndSessionsOf ends every session acting as login, as the purge or a
+// restart would, for the recovery tests.
+func (s *Server) EndSessionsOf(login string) int {
+	n := 0
+	for _, se := range s.sessions.all() {
+		if se.login() == login {
+			s.endSession(se)
+			n++
+		}
+	}
+	return n
+}
