@@ -38,8 +38,16 @@
 // ends expired ones. Ending a session closes its ended channel, which
 // ends its subscriptions and streams.
 //
+// # Events
+//
+// Domain events (internal/events) reach the hub's dispatch goroutine,
+// where a translator per kind reads the fresh state once and builds the
+// O2G event; the hub hands it to the subscriptions that may select it
+// (indexed by user), each of which queues it for its stream. Events only
+// O2G knows (snapshots, communication log changes) are emitted directly.
+//
 // # Lock order
 //
-// sessionTable.mu is a leaf: nothing else is locked while it is held, and
-// no core call is made under it.
+// hub.mu → subscription.mu. sessionTable.mu is a leaf: nothing else is
+// locked while it is held. No core call is made under any of them.
 package o2g

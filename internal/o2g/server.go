@@ -200,9 +200,29 @@ func (s *Server) routes() {
 	s.userRoutes()
 	s.routingRoutes()
 	s.comlogRoutes()
+	// Services the session lists (the SDKs need every entry) but this
+	// server does not serve yet: a clear NOT_SUPPORTED, not a bare 404.
+	for prefix, name := range unservedServices {
+		h := func(w http.ResponseWriter, r *http.Request) {
+			s.fail(w, r, newError(http.StatusBadRequest, typeNotSupported, "the %s service is not available on this server", name))
+		}
+		s.mux.HandleFunc(Base+prefix, h)
+		s.mux.HandleFunc(Base+prefix+"/", h)
+	}
 	s.mux.HandleFunc(Root+"/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errNotFound("no resource at %s", r.URL.Path))
 	})
+}
+
+// unservedServices maps the URL prefix of each listed but unserved
+// service to its name.
+var unservedServices = map[string]string{
+	"/telephony": "Telephony",
+	"/messaging": "Voicemail",
+	"/pbxs":      "PbxManagement",
+	"/acd":       "call center (Acd*)",
+	"/usages":    "Analytics",
+	"/rsi":       "AcdRsi",
 }
 
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {

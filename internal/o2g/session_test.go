@@ -170,4 +170,8 @@ func TestNoSession(t *testing.T) {
 	ctx := context.Background()
 	wantError(t, c.Do(ctx, http.MethodPost, "https://"+w.tb.O2GAddr+"/api/rest/1.0/sessions/keepalive", nil, nil), http.StatusForbidden, "INVALID_SESSION")
 	wantError(t, c.Do(ctx, http.MethodGet, "https://"+w.tb.O2GAddr+"/api/rest/1.0/nothing/here", nil, nil), http.StatusNotFound, "NOT_FOUND")
+	// A listed service this server does not serve says so.
+	adm := w.admin(t)
+	wantError(t, adm.Do(ctx, http.MethodGet, "/telephony/calls", nil, nil), http.StatusBadRequest, "NOT_SUPPORTED")
+	wantError(t, adm.Do(ctx, http.MethodPost, "/acd/agent/logon", nil, nil), http.StatusBadRequest, "NOT_SUPPORTED")
 }

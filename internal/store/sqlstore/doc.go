@@ -117,8 +117,11 @@
 //	call_center_agents       (service_user_id, agent_user_id); position
 //	call_center_supervisors  (service_user_id, supervisor_user_id); position
 //	agent_states             user_id; no row = Sign-Out
-//	user_routing             user_id: call forwarding and Do Not Disturb;
-//	                         no row = the defaults
+//	user_routing             user_id: call forwarding, Do Not Disturb and the
+//	                         O2G overflow route; no row = the defaults
+//	comlog_records           (user_id, id): a user's communication log, at
+//	                         most 100 records each; id unique system-wide
+//	comlog_ids               the next record id (one row)
 //	schema_version           version
 //
 // List* read in pages of 1,000 rows by key (keyset pagination): each page
