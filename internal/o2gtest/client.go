@@ -34,6 +34,8 @@ type Client struct {
 	// Private selects the private URLs of each pair (the SDK's private
 	// access mode); false uses the public ones.
 	Private bool
+	// TimeToLive, when set, is asked for in the session request (seconds).
+	TimeToLive int
 
 	// Session is the SessionInfo of the open session.
 	Session SessionInfo
@@ -121,7 +123,11 @@ func (c *Client) Login(ctx context.Context, login, password, app string) error {
 	if c.Private {
 		sessURL = auth.InternalURL
 	}
-	if err := c.call(ctx, http.MethodPost, sessURL, map[string]any{"applicationName": app}, &c.Session, nil); err != nil {
+	sreq := map[string]any{"applicationName": app}
+	if c.TimeToLive > 0 {
+		sreq["timeToLive"] = c.TimeToLive
+	}
+	if err := c.call(ctx, http.MethodPost, sessURL, sreq, &c.Session, nil); err != nil {
 		return fmt.Errorf("session: %w", err)
 	}
 	c.base = c.Session.PublicBaseURL
@@ -161,6 +167,35 @@ func (c *Client) Do(ctx context.Context, method, url string, body, out any) erro
 // Keepalive is the SDK's periodic session refresh.
 func (c *Client) Keepalive(ctx context.Context) error {
 	return c.Do(ctx, http.MethodPost, "/sessions/keepalive", nil, nil)
+}
+
+// KeepAliveLoop refreshes the session as the Node SDK does, every 90 % of
+// its time to live, until ctx ends or a keepalive fails (the SDK then
+// starts its recovery); it returns that failure, or nil when ctx ended.
+// Each successful keepalive is reported on done when it is not nil.
+func (c *Client) KeepAliveLoop(ctx context.Context, done chan<- time.Time) error {
+	every := time.Duration(c.Session.TimeToLive) * 900 * time.Millisecond
+	if every <= 0 {
+		return errors.New("o2g: the session has no time to live")
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			if err := c.Keepalive(ctx); err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				return err
+			}
+			if done != nil {
+				done <- time.Now()
+			}
+		}
+	}
 }
 
 // Logout closes the session.
