@@ -22,7 +22,6 @@ import (
 
 const comlogPkg = "unifiedComLog"
 
-
 // Identifier names a party.
 type Identifier struct {
 	LoginName   string `json:"loginName,omitempty"`
@@ -559,7 +558,7 @@ func (s *Server) emitComChange(u *userRef, name string, ch provisioning.ComLogCh
 		add(userEventOf(comlogPkg, name, u, ComRecordsEvent{EventName: name, LoginName: u.login, RecordIDs: slices.Clone(ch.IDs)}))
 	}
 	if ch.Missed != ch.MissedBefore {
-		add(eventSummaryEvent(u, ch.Missed))
+		add(s.eventSummaryEvent(u, ch.Missed))
 	}
 	s.emit(evs...)
 }

@@ -144,7 +144,6 @@ const (
 // subscription queues at most maxQueued events, so more would be lost.
 const maxSnapshotUsers = maxQueued
 
-
 // routingErr is a refusal with its routing detail.
 func routingErr(status int, t errType, rtype, dest, cause, format string, args ...any) *apiError {
 	ae := newError(status, t, format, args...)

@@ -200,6 +200,9 @@ func (s *Server) routes() {
 	s.userRoutes()
 	s.routingRoutes()
 	s.comlogRoutes()
+	s.messagingRoutes()
+	s.phoneSetRoutes()
+	s.telephonyRoutes()
 	// Services the session lists (the SDKs need every entry) but this
 	// server does not serve yet: a clear NOT_SUPPORTED, not a bare 404.
 	for prefix, name := range unservedServices {
@@ -217,12 +220,10 @@ func (s *Server) routes() {
 // unservedServices maps the URL prefix of each listed but unserved
 // service to its name.
 var unservedServices = map[string]string{
-	"/telephony": "Telephony",
-	"/messaging": "Voicemail",
-	"/pbxs":      "PbxManagement",
-	"/acd":       "call center (Acd*)",
-	"/usages":    "Analytics",
-	"/rsi":       "AcdRsi",
+	"/pbxs":   "PbxManagement",
+	"/acd":    "call center (Acd*)",
+	"/usages": "Analytics",
+	"/rsi":    "AcdRsi",
 }
 
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {

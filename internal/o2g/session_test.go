@@ -172,6 +172,6 @@ func TestNoSession(t *testing.T) {
 	wantError(t, c.Do(ctx, http.MethodGet, "https://"+w.tb.O2GAddr+"/api/rest/1.0/nothing/here", nil, nil), http.StatusNotFound, "NOT_FOUND")
 	// A listed service this server does not serve says so.
 	adm := w.admin(t)
-	wantError(t, adm.Do(ctx, http.MethodGet, "/telephony/calls", nil, nil), http.StatusBadRequest, "NOT_SUPPORTED")
+	wantError(t, adm.Do(ctx, http.MethodPost, "/telephony/basicCall", nil, nil), http.StatusBadRequest, "NOT_SUPPORTED")
 	wantError(t, adm.Do(ctx, http.MethodPost, "/acd/agent/logon", nil, nil), http.StatusBadRequest, "NOT_SUPPORTED")
 }

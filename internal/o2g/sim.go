@@ -29,6 +29,17 @@ import (
 // acknowledged are ignored; comRef is generated when absent; beginDate
 // defaults to now.
 
+//	POST {base}/_sim/voicemail[?loginName=]   body: a SimVoicemail
+//	     → 201 with the Voicemail as listed
+//
+// The message is left in the mailbox of the session's user (or the user
+// loginName names), as a voicemail system does when a caller records one:
+// new (unread), dated now unless date is given. from names the caller as
+// for comlog participants (absent: anonymous). audio is a WAV file
+// (base64 in JSON); without it the server records a 425 Hz tone of the
+// message's duration (at most 60 s; 8 kHz 16-bit mono PCM). duration
+// defaults to the audio's length, or 5 s for a generated tone.
+
 // simPartyIn is a party of an injected record.
 type simPartyIn struct {
 	ID          Identifier       `json:"id"`
@@ -65,6 +76,7 @@ func (s *Server) simRoutes() {
 		return
 	}
 	s.route("POST /_sim/comlog", s.withSession(s.handleSimComRecord))
+	s.route("POST /_sim/voicemail", s.withSession(s.handleSimVoicemail))
 }
 
 // simParty turns an injected party into a stored one: a user of the
@@ -159,4 +171,72 @@ func (s *Server) handleSimComRecord(w http.ResponseWriter, r *http.Request, se *
 	}
 	s.emitComChange(u, "OnComRecordCreated", ch)
 	writeJSON(w, http.StatusCreated, s.newPartyRenderer(r.Context()).record(ch.Record))
+}
+
+// SimVoicemail is the body of POST /_sim/voicemail.
+type SimVoicemail struct {
+	From         *simPartyIn `json:"from"`
+	Duration     *int        `json:"duration"`
+	Date         string      `json:"date"`
+	HighPriority bool        `json:"highPriority"`
+	Audio        []byte      `json:"audio"`
+}
+
+// simToneMax caps a generated recording.
+const simToneMax = 60
+
+func (s *Server) handleSimVoicemail(w http.ResponseWriter, r *http.Request, se *session) {
+	u, err := s.target(r, se)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in SimVoicemail
+	if err := s.readJSON(r, &in, false); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	msg := store.VoiceMessage{HighPriority: in.HighPriority, Audio: in.Audio}
+	if in.From != nil {
+		if msg.From, err = s.simParty(r, in.From); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if in.Date != "" {
+		if msg.Date, err = parseO2GTime("date", in.Date); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	if in.Duration != nil {
+		if *in.Duration < 0 {
+			s.fail(w, r, errBadParameter("duration must not be negative"))
+			return
+		}
+		msg.Duration = *in.Duration
+	}
+	if len(msg.Audio) > 0 {
+		// Served as a .wav file: it must be one.
+		format, channels, rate, bits, dataLen, ok := wavInfo(msg.Audio)
+		if !ok {
+			s.fail(w, r, errBadParameter("audio is not a WAV (RIFF/WAVE) file"))
+			return
+		}
+		if in.Duration == nil && format == 1 && channels > 0 && rate > 0 && bits > 0 {
+			msg.Duration = dataLen / (channels * rate * ((bits + 7) / 8))
+		}
+	} else {
+		if in.Duration == nil {
+			msg.Duration = 5
+		}
+		msg.Audio = toneWAV(max(1, min(msg.Duration, simToneMax)))
+	}
+	ch, err := s.core.DepositVoiceMessage(r.Context(), se.who.actor, u.id, msg)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.emitVoicemailChange(u, ch)
+	writeJSON(w, http.StatusCreated, voicemailOf(s.newPartyRenderer(r.Context()), ch.Message))
 }

@@ -182,6 +182,18 @@ type Tx interface {
 	ListComRecords(userID string) ([]ComRecord, error)
 	UpdateComRecord(r ComRecord) error
 	DeleteComRecord(userID string, id int64) error
+
+	// Voicemail: the messages of a user's mailbox. InsertVoiceMessage
+	// gives the message a new id, unique system-wide and never reused,
+	// and returns it; ErrNotFound when the user does not exist.
+	// ListVoiceMessages returns a user's messages in id order (oldest
+	// first) without their audio (AudioSize tells its length);
+	// GetVoiceMessage returns one with it. DeleteUser removes them.
+	InsertVoiceMessage(m VoiceMessage) (int64, error)
+	GetVoiceMessage(userID string, id int64) (VoiceMessage, error)
+	ListVoiceMessages(userID string) ([]VoiceMessage, error)
+	SetVoiceMessageUnread(userID string, id int64, unread bool) error
+	DeleteVoiceMessage(userID string, id int64) error
 }
 
 // UserKind separates real users from virtual users (service instances).
@@ -610,4 +622,22 @@ type ComParty struct {
 type ComTag struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
+}
+
+// VoiceMessage is one message of a user's mailbox, as a voicemail system
+// left it: who called, when, how long, and the recording.
+type VoiceMessage struct {
+	ID     int64
+	UserID string
+	// From is the caller: a user of the system by id, or an outside
+	// party by number and names (zero when the caller was anonymous).
+	From         ComParty
+	Date         time.Time
+	Duration     int // seconds
+	Unread       bool
+	HighPriority bool
+	// AudioSize is the length of the recording in bytes; Audio the
+	// recording itself (a WAV file), only filled by GetVoiceMessage.
+	AudioSize int
+	Audio     []byte
 }

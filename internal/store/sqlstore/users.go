@@ -210,6 +210,7 @@ func (t *tx) DeleteUser(userID string) error {
 			"DELETE FROM agent_states WHERE user_id = $1",
 			"DELETE FROM user_routing WHERE user_id = $1",
 			"DELETE FROM comlog_records WHERE user_id = $1",
+			"DELETE FROM voicemail_messages WHERE user_id = $1",
 			"DELETE FROM call_center_agents WHERE agent_user_id = $1",
 			"DELETE FROM call_center_supervisors WHERE supervisor_user_id = $1",
 		} {

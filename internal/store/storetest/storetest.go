@@ -47,6 +47,7 @@ func Run(t *testing.T, newDB Opener) {
 		{"Agents", testAgents},
 		{"UserRouting", testUserRouting},
 		{"ComLog", testComLog},
+		{"Voicemail", testVoicemail},
 		{"Atomicity", testAtomicity},
 		{"ConcurrentUpdates", testConcurrentUpdates},
 		{"Context", testContext},
