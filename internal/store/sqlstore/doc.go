@@ -122,6 +122,9 @@
 //	comlog_records           (user_id, id): a user's communication log, at
 //	                         most 100 records each; id unique system-wide
 //	comlog_ids               the next record id (one row)
+//	voicemail_messages       (user_id, id): voice messages with their audio, at
+//	                         most 100 per user; id unique system-wide
+//	voicemail_ids            the next message id (one row)
 //	schema_version           version
 //
 // List* read in pages of 1,000 rows by key (keyset pagination): each page
