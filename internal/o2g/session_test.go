@@ -175,3 +175,41 @@ func TestNoSession(t *testing.T) {
 	wantError(t, adm.Do(ctx, http.MethodPost, "/telephony/basicCall", nil, nil), http.StatusBadRequest, "NOT_SUPPORTED")
 	wantError(t, adm.Do(ctx, http.MethodPost, "/acd/agent/logon", nil, nil), http.StatusBadRequest, "NOT_SUPPORTED")
 }
+
+// The service list is exact: names (with "Acd Statistics" and its space),
+// versions and relative URLs as the SDKs look them up.
+func TestServiceListGolden(t *testing.T) {
+	w := newWorld(t)
+	c := w.client(t, "oxe2025550101", "1234")
+	var raw map[string]json.RawMessage
+	if err := c.Do(context.Background(), http.MethodGet, "/sessions", nil, &raw); err != nil {
+		t.Fatal(err)
+	}
+	want := `[{"serviceName":"Users","serviceVersion":"1.0","relativeUrl":"/users"},` +
+		`{"serviceName":"UserManagement","serviceVersion":"1.0","relativeUrl":"/usermanagement"},` +
+		`{"serviceName":"Telephony","serviceVersion":"1.0","relativeUrl":"/telephony/calls"},` +
+		`{"serviceName":"Subscriptions","serviceVersion":"1.0","relativeUrl":"/subscriptions"},` +
+		`{"serviceName":"Routing","serviceVersion":"1.0","relativeUrl":"/routing"},` +
+		`{"serviceName":"EventSummary","serviceVersion":"1.0","relativeUrl":"/eventSummary"},` +
+		`{"serviceName":"Directory","serviceVersion":"1.0","relativeUrl":"/directory"},` +
+		`{"serviceName":"Comlog","serviceVersion":"1.0","relativeUrl":"/comlog/records"},` +
+		`{"serviceName":"Maintenance","serviceVersion":"1.0","relativeUrl":"/system"},` +
+		`{"serviceName":"System","serviceVersion":"1.0","relativeUrl":"/system"},` +
+		`{"serviceName":"Voicemail","serviceVersion":"1.0","relativeUrl":"/messaging/mailboxes"},` +
+		`{"serviceName":"PhoneSetProgramming","serviceVersion":"1.0","relativeUrl":"/users"},` +
+		`{"serviceName":"PbxManagement","serviceVersion":"1.0","relativeUrl":"/pbxs"},` +
+		`{"serviceName":"AcdAgent","serviceVersion":"1.0","relativeUrl":"/acd/agent"},` +
+		`{"serviceName":"AcdPilotMonitoring","serviceVersion":"1.0","relativeUrl":"/acd/pilotmonitoring"},` +
+		`{"serviceName":"AcdManagement","serviceVersion":"1.0","relativeUrl":"/acd"},` +
+		`{"serviceName":"AcdRealtime","serviceVersion":"1.0","relativeUrl":"/acd/rti"},` +
+		`{"serviceName":"Acd Statistics","serviceVersion":"1.0","relativeUrl":"/acd/stats"},` +
+		`{"serviceName":"AcdRsi","serviceVersion":"1.0","relativeUrl":"/rsi"},` +
+		`{"serviceName":"Analytics","serviceVersion":"1.0","relativeUrl":"/usages"},` +
+		`{"serviceName":"Logins","serviceVersion":"1.0","relativeUrl":"/logins"}]`
+	if got := string(raw["services"]); got != want {
+		t.Fatalf("services:\n%s\nwant\n%s", got, want)
+	}
+	if string(raw["timeToLive"]) != "1800" || string(raw["admin"]) != "false" {
+		t.Fatalf("timeToLive %s admin %s", raw["timeToLive"], raw["admin"])
+	}
+}
