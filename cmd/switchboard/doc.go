@@ -1,12 +1,12 @@
 // Command switchboard is the single binary of Switchboard, an open telephony
-// control plane. It serves the BroadWorks OCI-P API (O2G is planned) and
-// carries the OCI-P client tooling.
+// control plane. It serves the BroadWorks OCI-P API and the ALE O2G REST
+// API over one shared state, and carries the OCI-P client tooling.
 //
 // Subcommands:
 //
-//	serve          run the server: OCI-P over TCP, TLS and SOAP on the
-//	               embedded SQLite store (or PostgreSQL), /healthz and
-//	               /metrics. Each flag falls back to the environment variable
+//	serve          run the server: OCI-P over TCP, TLS and SOAP, and O2G
+//	               (/api/rest) on the HTTPS listener, on the embedded SQLite
+//	               store (or PostgreSQL), /healthz and /metrics. Each flag falls back to the environment variable
 //	               SWITCHBOARD_<FLAG> (e.g. SWITCHBOARD_DATA_DIR). SIGTERM
 //	               drains in-flight requests and exits 0.
 //	oci commands   list the OCI-P requests, one a line:
@@ -29,8 +29,8 @@
 //	               (audit user <id>) as a table, JSON or CSV.
 //	find           find the users behind an alias, a number or an extension.
 //	bench          start a server on a temporary folder and measure it
-//	               over TCP; bench client measures the SDK against it
-//	               (docs/PERFORMANCE.md).
+//	               over TCP; bench client measures the SDK against it, and
+//	               bench o2g the O2G event streams (docs/PERFORMANCE.md).
 //	version        print the switchboard version and the Go version.
 //
 // Every command that connects to a server takes the connection flags of

@@ -125,9 +125,10 @@ func serveCommand(lookupEnv func(string) (string, bool)) (*cobra.Command, *serve
 	opts := new(serveOptions)
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Run the server: OCI-P over TCP, TLS and SOAP, health and metrics",
+		Short: "Run the server: OCI-P over TCP, TLS and SOAP, O2G over HTTPS, health and metrics",
 		Long: "Run the server: OCI-P over TCP (--ocip-addr), TLS (--ocip-tls-addr) and SOAP\n" +
 			"(/webservice/services/ProvisioningService on --http-addr and --https-addr),\n" +
+			"the O2G REST API (/api/rest on --https-addr),\n" +
 			"with /healthz and /metrics on --http-addr. An empty address disables that\n" +
 			"listener. SIGTERM drains in-flight requests and exits 0.\n\n" +
 			"Every flag not\n" +
