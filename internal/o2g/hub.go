@@ -72,16 +72,26 @@ type translator func(ctx context.Context, ev events.Event) []outEvent
 // (administrators' "*" or packages without ids). Scanning every
 // subscription per event made fan-out cost grow with sessions × events.
 type hub struct {
-	mu          sync.RWMutex
-	subs        map[string]*subscription // by subscription id
-	byUser      map[string]map[*subscription]struct{}
-	wide        map[*subscription]struct{}
-	translators map[events.Kind][]translator
+	mu     sync.RWMutex
+	subs   map[string]*subscription // by subscription id
+	byUser map[string]map[*subscription]struct{}
+	wide   map[*subscription]struct{}
+	// pkgs counts the subscriptions selecting each package, so that a
+	// domain event nobody can receive is not even translated: a bulk load
+	// over OCI-P with no O2G client costs no O2G work.
+	pkgs        map[string]int
+	translators map[events.Kind][]registered
+}
+
+// registered is a translator with the packages its events belong to.
+type registered struct {
+	t    translator
+	pkgs []string
 }
 
 func newHub() *hub {
 	return &hub{subs: map[string]*subscription{}, byUser: map[string]map[*subscription]struct{}{},
-		wide: map[*subscription]struct{}{}, translators: map[events.Kind][]translator{}}
+		wide: map[*subscription]struct{}{}, pkgs: map[string]int{}, translators: map[events.Kind][]registered{}}
 }
 
 // add registers sub; the caller holds h.mu for writing.
@@ -99,8 +109,12 @@ func (h *hub) remove(sub *subscription) {
 	h.unindex(sub)
 }
 
-// index files sub under the users its selections name, or as wide.
+// index files sub under the users its selections name, or as wide, and
+// counts its packages.
 func (h *hub) index(sub *subscription) {
+	for _, p := range sub.packages() {
+		h.pkgs[p]++
+	}
 	users, wide := sub.audience()
 	if wide {
 		h.wide[sub] = struct{}{}
@@ -116,6 +130,11 @@ func (h *hub) index(sub *subscription) {
 }
 
 func (h *hub) unindex(sub *subscription) {
+	for _, p := range sub.packages() {
+		if h.pkgs[p]--; h.pkgs[p] <= 0 {
+			delete(h.pkgs, p)
+		}
+	}
 	users, _ := sub.audience()
 	delete(h.wide, sub)
 	for u := range users {
@@ -162,12 +181,23 @@ func (h *hub) candidates(ev outEvent, fn func(*subscription)) {
 	}
 }
 
-// onDomainEvent registers t for domain events of kind k. Features call it
-// while the server is being built, before the dispatch loop starts.
-func (s *Server) onDomainEvent(k events.Kind, t translator) {
+// onDomainEvent registers t for domain events of kind k; pkgs are the
+// packages of the events t produces. Features call it while the server is
+// being built, before the dispatch loop starts.
+func (s *Server) onDomainEvent(k events.Kind, t translator, pkgs ...string) {
 	s.hub.mu.Lock()
-	s.hub.translators[k] = append(s.hub.translators[k], t)
+	s.hub.translators[k] = append(s.hub.translators[k], registered{t: t, pkgs: pkgs})
 	s.hub.mu.Unlock()
+}
+
+// wanted reports whether any subscription selects one of pkgs.
+func (h *hub) wanted(pkgs []string) bool {
+	for _, p := range pkgs {
+		if h.pkgs[p] > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // emit delivers O2G events to every subscription that selects them.
@@ -202,7 +232,12 @@ func (s *Server) dispatch(feed events.Subscription) {
 				return
 			}
 			s.hub.mu.RLock()
-			ts := s.hub.translators[ev.Kind]
+			var ts []translator
+			for _, r := range s.hub.translators[ev.Kind] {
+				if s.hub.wanted(r.pkgs) {
+					ts = append(ts, r.t)
+				}
+			}
 			s.hub.mu.RUnlock()
 			for _, t := range ts {
 				s.emit(t(ctx, ev)...)

@@ -171,7 +171,7 @@ func (s *Server) routingRoutes() {
 	}
 	s.route("GET /routing/state", s.withSession(s.handleRoutingState))
 	s.route("POST /routing/state/snapshot", s.withSession(s.handleRoutingSnapshot))
-	s.onDomainEvent(events.RoutingChanged, s.translateRoutingChanged)
+	s.onDomainEvent(events.RoutingChanged, s.translateRoutingChanged, routingPkg)
 }
 
 // routingOf reads the target's routing record with the session's rights.

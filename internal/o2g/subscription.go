@@ -101,6 +101,17 @@ func (sel *selection) matches(ev outEvent, se *session) bool {
 	return sel.users[ev.userID]
 }
 
+// packages lists the packages sub selects.
+func (sub *subscription) packages() []string {
+	sub.mu.Lock()
+	defer sub.mu.Unlock()
+	out := make([]string, 0, len(sub.pkgs))
+	for p := range sub.pkgs {
+		out = append(out, p)
+	}
+	return out
+}
+
 // audience is the users sub's selections name, and whether any selection
 // is wide (every user in scope, or keyed by something else than a user).
 func (sub *subscription) audience() (users map[string]bool, wide bool) {

@@ -240,9 +240,9 @@ type onUserInfoChanged struct {
 
 // registerUserEvents installs the translators of the core's user events.
 func (s *Server) registerUserEvents() {
-	s.onDomainEvent(events.UserCreated, s.translateUserCreated)
-	s.onDomainEvent(events.UserDeleted, s.translateUserDeleted)
-	s.onDomainEvent(events.UserChanged, s.translateUserChanged)
+	s.onDomainEvent(events.UserCreated, s.translateUserCreated, "userManagement")
+	s.onDomainEvent(events.UserDeleted, s.translateUserDeleted, "userManagement")
+	s.onDomainEvent(events.UserChanged, s.translateUserChanged, "user", "userManagement")
 }
 
 // eventUser reads the user an event names as it is now; false when it
