@@ -362,3 +362,30 @@ func TestCrashDurability(t *testing.T) {
 	}
 	t.Logf("%d acknowledged users all present after kill -9", len(ids))
 }
+
+// The bench commands run end to end on tiny workloads: they start the
+// built binary as their server, so they can only be tested through it.
+func TestBenchSmoke(t *testing.T) {
+	bin := binary(t)
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"bench", "client", "--users", "30", "--conns", "2", "--callers", "8", "--duration", "500ms", "--sequential", "300ms"},
+			[]string{"1 connection, sequential Do:", "2 connections, Batch (15 per document):", "2 connections, 8 concurrent callers of Do:", "client share"}},
+		{[]string{"bench", "o2g", "--sessions", "5", "--rate", "30", "--duration", "1s"},
+			[]string{"5 sessions with subscription and open stream", "delivered, 0 unexpected", "delivery after the OCI-P answer"}},
+	} {
+		cmd := exec.Command(bin, tc.args...)
+		cmd.Env = append(os.Environ(), "TMPDIR="+t.TempDir())
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v: %v\n%s", tc.args, err, out)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(string(out), w) {
+				t.Errorf("%v: output lacks %q:\n%s", tc.args, w, out)
+			}
+		}
+	}
+}
