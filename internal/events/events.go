@@ -31,6 +31,18 @@ const (
 	// RoutingChanged: the user's forwarding, do-not-disturb or overflow
 	// settings changed.
 	RoutingChanged Kind = "routing.changed"
+	// ComLogChanged: the user's communication log changed. Data carries
+	// what cannot be read back once later changes land: "op" (created,
+	// deleted, ack or unack), "record" (the id created), "ids" (the ids
+	// deleted, acknowledged or unacknowledged, comma-separated),
+	// "dropped" (the ids an insert pushed out) and "missedBefore" and
+	// "missed" (the unacknowledged missed calls before and after).
+	ComLogChanged Kind = "comlog.changed"
+	// VoicemailChanged: the user's mailbox changed. Data carries "op"
+	// (deposited, read or deleted), "ids" (the messages concerned,
+	// comma-separated) and "unreadBefore" and "unread" (the unread
+	// messages before and after).
+	VoicemailChanged Kind = "voicemail.changed"
 )
 
 // Event is one thing that happened.

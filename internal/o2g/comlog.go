@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/switchboard/switchboard/internal/events"
 	"github.com/switchboard/switchboard/internal/provisioning"
 	"github.com/switchboard/switchboard/internal/store"
 )
@@ -17,8 +17,10 @@ import (
 // The communication log (/comlog/records): each user's last call records,
 // kept by the core (at most 100 per user). With no call engine yet,
 // records come from the simulation endpoint (sim.go). Every change is one
-// core call; its events (package unifiedComLog, and OnEventSummaryUpdated
-// when the missed call counter moved) are emitted after it commits.
+// core call, which publishes ComLogChanged on the bus after it commits;
+// translateComLogChanged turns that into the events (package
+// unifiedComLog, and OnEventSummaryUpdated when the missed call counter
+// moved), so that a change reaches streams on any node.
 
 const comlogPkg = "unifiedComLog"
 
@@ -449,7 +451,6 @@ func (s *Server) handleDeleteComRecord(w http.ResponseWriter, r *http.Request, s
 		s.fail(w, r, errNotFound("no communication log record %d", id))
 		return
 	}
-	s.emitComChange(u, "OnComRecordsDeleted", ch)
 	noContent(w)
 }
 
@@ -464,12 +465,10 @@ func (s *Server) handleDeleteComRecords(w http.ResponseWriter, r *http.Request, 
 		s.fail(w, r, err)
 		return
 	}
-	ch, err := s.core.DeleteComRecords(r.Context(), se.who.actor, u.id, f)
-	if err != nil {
+	if _, err := s.core.DeleteComRecords(r.Context(), se.who.actor, u.id, f); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.emitComChange(u, "OnComRecordsDeleted", ch)
 	noContent(w)
 }
 
@@ -521,44 +520,90 @@ func (s *Server) handleAckComRecords(w http.ResponseWriter, r *http.Request, se 
 		}
 		ids = append(ids, id)
 	}
-	ch, err := s.core.AckComRecords(r.Context(), se.who.actor, u.id, ids, ack)
-	if err != nil {
+	if _, err := s.core.AckComRecords(r.Context(), se.who.actor, u.id, ids, ack); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	name := "OnComRecordsAck"
-	if !ack {
-		name = "OnComRecordsUnAck"
-	}
-	s.emitComChange(u, name, ch)
 	noContent(w)
 }
 
-// emitComChange emits what a committed change did: the records event
-// (none when no record changed), the deletion of records a new one pushed
-// out, and the event summary when the missed call counter moved.
-func (s *Server) emitComChange(u *userRef, name string, ch provisioning.ComLogChange) {
-	var evs []outEvent
-	add := func(ev outEvent, err error) {
+// comLogEventNames are the event names of ComLogChanged's operations.
+var comLogEventNames = map[string]string{"created": "OnComRecordCreated", "deleted": "OnComRecordsDeleted",
+	"ack": "OnComRecordsAck", "unack": "OnComRecordsUnAck"}
+
+// translateComLogChanged turns the core's ComLogChanged into what the
+// change did: the deletion of records a new one pushed out, the records
+// event, and the event summary when the missed call counter moved. The ids
+// and counters come from the event; only the created record is read back,
+// and skipped when it is already gone.
+func (s *Server) translateComLogChanged(ctx context.Context, ev events.Event) []outEvent {
+	u := s.eventUserRef(ctx, ev, "comlog")
+	if u == nil {
+		return nil
+	}
+	name := comLogEventNames[ev.Data["op"]]
+	var out []outEvent
+	add := func(o outEvent, err error) {
 		if err != nil {
-			s.log.Error("o2g: comlog event", "event", name, "err", err)
+			s.log.Error("o2g: comlog event", "event", name, "user", u.id, "err", err)
 			return
 		}
-		evs = append(evs, ev)
+		out = append(out, o)
 	}
-	if len(ch.Dropped) > 0 {
+	if dropped := eventIDs(ev.Data["dropped"]); len(dropped) > 0 {
 		add(userEventOf(comlogPkg, "OnComRecordsDeleted", u,
-			ComRecordsEvent{EventName: "OnComRecordsDeleted", LoginName: u.login, RecordIDs: ch.Dropped}))
+			ComRecordsEvent{EventName: "OnComRecordsDeleted", LoginName: u.login, RecordIDs: dropped}))
 	}
-	switch {
+	switch ids := eventIDs(ev.Data["ids"]); {
 	case name == "OnComRecordCreated":
-		rec := s.newPartyRenderer(context.Background()).record(ch.Record)
+		id, err := strconv.ParseInt(ev.Data["record"], 10, 64)
+		if err != nil {
+			s.log.Error("o2g: comlog event without a record id", "user", u.id, "data", ev.Data)
+			break
+		}
+		r, err := s.core.ComRecord(ctx, systemReader, u.id, id)
+		if err != nil {
+			if e, ok := provisioning.AsError(err); !ok || (e.Kind != provisioning.KindNotFound && e.Kind != provisioning.KindUserNotFound) {
+				s.log.Warn("o2g: comlog event: reading the record", "user", u.id, "record", id, "err", err)
+			}
+			break
+		}
+		rec := s.newPartyRenderer(ctx).record(r)
 		add(userEventOf(comlogPkg, name, u, ComRecordEvent{EventName: name, LoginName: u.login, Record: rec}))
-	case len(ch.IDs) > 0:
-		add(userEventOf(comlogPkg, name, u, ComRecordsEvent{EventName: name, LoginName: u.login, RecordIDs: slices.Clone(ch.IDs)}))
+	case name != "" && len(ids) > 0:
+		add(userEventOf(comlogPkg, name, u, ComRecordsEvent{EventName: name, LoginName: u.login, RecordIDs: ids}))
 	}
-	if ch.Missed != ch.MissedBefore {
-		add(s.eventSummaryEvent(u, ch.Missed))
+	if ev.Data["missed"] != ev.Data["missedBefore"] {
+		if missed, err := strconv.Atoi(ev.Data["missed"]); err == nil {
+			add(s.eventSummaryEvent(ctx, u, missed))
+		}
 	}
-	s.emit(evs...)
+	return out
+}
+
+// eventUserRef reads the user a domain event concerns, or nil when it is no
+// longer a user (deleted since: its streams are gone too).
+func (s *Server) eventUserRef(ctx context.Context, ev events.Event, what string) *userRef {
+	d, err := s.core.User(ctx, systemReader, ev.UserID)
+	if err != nil {
+		if e, ok := provisioning.AsError(err); !ok || e.Kind != provisioning.KindUserNotFound {
+			s.log.Warn("o2g: "+what+" event: reading the user", "user", ev.UserID, "err", err)
+		}
+		return nil
+	}
+	if d.User.Kind != store.KindUser {
+		return nil
+	}
+	return &userRef{id: d.User.ID, login: s.loginNameOf(d.User), d: d}
+}
+
+// eventIDs reads the comma-separated ids of an event's data.
+func eventIDs(v string) []int64 {
+	var out []int64
+	for part := range strings.SplitSeq(v, ",") {
+		if id, err := strconv.ParseInt(part, 10, 64); err == nil {
+			out = append(out, id)
+		}
+	}
+	return out
 }

@@ -1,15 +1,21 @@
 package o2g
 
 import (
+	"context"
 	"errors"
 	"strings"
+	"sync"
+	"time"
+
+	"github.com/switchboard/switchboard/internal/events"
 )
 
 // ComlogWatch registers in the hub, by hand, a subscription of the
 // latest session logged in as login to the given packages (every user the
 // session covers), so that tests see what the comlog family emits without
 // an event stream. take returns the event lines queued since the last
-// call.
+// call, once the dispatch loop has handled every domain event published
+// before it: those events are translated asynchronously.
 func (s *Server) ComlogWatch(login string, pkgs ...string) (take func() []string, err error) {
 	var se *session
 	for _, o := range s.sessions.all() {
@@ -20,6 +26,10 @@ func (s *Server) ComlogWatch(login string, pkgs ...string) (take func() []string
 	if se == nil {
 		return nil, errors.New("no session of " + login)
 	}
+	// Events of earlier changes must not reach the new subscription.
+	if err := s.settle(); err != nil {
+		return nil, err
+	}
 	sel := map[string][]*selection{}
 	for _, p := range pkgs {
 		sel[p] = []*selection{{allUsers: true}}
@@ -29,13 +39,52 @@ func (s *Server) ComlogWatch(login string, pkgs ...string) (take func() []string
 	s.hub.add(sub)
 	s.hub.mu.Unlock()
 	return func() []string {
+		var out []string
+		if err := s.settle(); err != nil {
+			// Fails the caller's exact comparison, saying why.
+			out = append(out, err.Error())
+		}
 		sub.mu.Lock()
 		defer sub.mu.Unlock()
-		var out []string
 		for _, l := range sub.queue {
 			out = append(out, string(l))
 		}
 		sub.queue = nil
 		return out
 	}, nil
+}
+
+// Barriers: settle publishes a barrier event on the bus and waits until
+// the dispatch loop reaches it. The bus delivers in order, so by then
+// every event published before has been translated and emitted.
+const (
+	barrierKind events.Kind = "test.barrier"
+	barrierPkg              = "test-barrier"
+)
+
+var barriers sync.Map // token → chan struct{}
+
+func (s *Server) settle() error {
+	s.hub.mu.Lock()
+	if len(s.hub.translators[barrierKind]) == 0 {
+		s.hub.translators[barrierKind] = []registered{{t: func(_ context.Context, ev events.Event) []outEvent {
+			if c, ok := barriers.LoadAndDelete(ev.Data["token"]); ok {
+				close(c.(chan struct{}))
+			}
+			return nil
+		}, pkgs: []string{barrierPkg}}}
+		// No subscription selects it: count it as wanted for good.
+		s.hub.pkgs[barrierPkg]++
+	}
+	s.hub.mu.Unlock()
+	token, done := newToken(), make(chan struct{})
+	barriers.Store(token, done)
+	s.cfg.Bus.Publish(events.Event{Kind: barrierKind, Data: map[string]string{"token": token}})
+	select {
+	case <-done:
+		return nil
+	case <-time.After(5 * time.Second):
+		barriers.Delete(token)
+		return errors.New("the dispatch loop did not reach the barrier within 5 s")
+	}
 }

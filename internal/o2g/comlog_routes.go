@@ -1,6 +1,10 @@
 package o2g
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/switchboard/switchboard/internal/events"
+)
 
 // comlogRoutes registers the communication log, the event summary, the
 // directory search and, when simulation is on, the injection endpoints.
@@ -16,6 +20,7 @@ func (s *Server) comlogRoutes() {
 	// accepted too, path literals being case-insensitive on real servers.
 	s.route("GET /eventSummary", s.withSession(s.handleEventSummary))
 	s.route("GET /eventsummary", s.withSession(s.handleEventSummary))
+	s.onDomainEvent(events.ComLogChanged, s.translateComLogChanged, comlogPkg, eventSummaryPkg)
 
 	d := newDirectory(s)
 	s.route("POST /directory/search", s.withSession(d.handleStart))

@@ -43,8 +43,10 @@
 // Domain events (internal/events) reach the hub's dispatch goroutine,
 // where a translator per kind reads the fresh state once and builds the
 // O2G event; the hub hands it to the subscriptions that may select it
-// (indexed by user), each of which queues it for its stream. Events only
-// O2G knows (snapshots, communication log changes) are emitted directly.
+// (indexed by user), each of which queues it for its stream. Communication
+// log and voicemail changes go through the bus too, so that a multi-node
+// bus delivers them to streams on any node; only snapshots, which answer
+// the session that asked, are emitted directly.
 //
 // # Lock order
 //

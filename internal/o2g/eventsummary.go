@@ -45,8 +45,8 @@ func eventSummaryEventOf(u *userRef, missed, voice int) (outEvent, error) {
 
 // eventSummaryEvent is the OnEventSummaryUpdated of u after a change of
 // its missed calls; the voice message counter is read as it stands.
-func (s *Server) eventSummaryEvent(u *userRef, missed int) (outEvent, error) {
-	st, err := s.core.Mailbox(context.Background(), systemReader, u.id)
+func (s *Server) eventSummaryEvent(ctx context.Context, u *userRef, missed int) (outEvent, error) {
+	st, err := s.core.Mailbox(ctx, systemReader, u.id)
 	if err != nil {
 		return outEvent{}, err
 	}

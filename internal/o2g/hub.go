@@ -11,9 +11,9 @@ import (
 
 // The hub routes O2G events to subscriptions. Events come from two
 // sources: domain events on the bus (a user changed through OCI-P, a
-// forward set through O2G), which the dispatch loop turns into O2G events
-// with the translators each feature registers; and events only O2G knows
-// (a snapshot asked for), which features emit directly.
+// forward set through O2G, a call logged), which the dispatch loop turns
+// into O2G events with the translators each feature registers; and events
+// only O2G knows (a snapshot asked for), which features emit directly.
 
 // outEvent is one O2G event ready to send.
 type outEvent struct {

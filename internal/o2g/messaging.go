@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/switchboard/switchboard/internal/events"
 	"github.com/switchboard/switchboard/internal/provisioning"
 	"github.com/switchboard/switchboard/internal/store"
 )
@@ -34,7 +35,9 @@ import (
 //     single byte range is answered 206 with those bytes, any other Range
 //     header is ignored (200 with the whole file), as HTTP allows.
 //   - The event summary's voiceMessagesNb counts unread messages; each
-//     change that moves it emits OnEventSummaryUpdated.
+//     change that moves it emits OnEventSummaryUpdated, translated from
+//     the core's VoicemailChanged on the bus so that it reaches streams on
+//     any node.
 
 // MailBoxCapabilities says what a mailbox supports. Switchboard serves the
 // message list, the recordings and the summary events; playing through a
@@ -117,6 +120,7 @@ func (s *Server) messagingRoutes() {
 	s.route("DELETE /messaging/mailboxes/{mailboxId}/voicemails", s.withSession(m.handleDeleteSome))
 	s.route("GET /messaging/mailboxes/{mailboxId}/voicemails/{voicemailId}", s.withSession(m.handleDownload))
 	s.route("DELETE /messaging/mailboxes/{mailboxId}/voicemails/{voicemailId}", s.withSession(m.handleDeleteOne))
+	s.onDomainEvent(events.VoicemailChanged, s.translateVoicemailChanged, eventSummaryPkg)
 }
 
 // connect records that se may use u's mailbox, until se ends.
@@ -354,7 +358,6 @@ func (m *messaging) handleDownload(w http.ResponseWriter, r *http.Request, se *s
 		m.s.fail(w, r, err)
 		return
 	}
-	m.s.emitVoicemailChange(u, ch)
 	audio := ch.Message.Audio
 	h := w.Header()
 	h.Set("Content-Type", "application/octet-stream")
@@ -397,7 +400,6 @@ func (m *messaging) handleDeleteOne(w http.ResponseWriter, r *http.Request, se *
 		m.s.fail(w, r, errNotFound("no voice message %d", id))
 		return
 	}
-	m.s.emitVoicemailChange(u, ch)
 	noContent(w)
 }
 
@@ -429,32 +431,40 @@ func (m *messaging) handleDeleteSome(w http.ResponseWriter, r *http.Request, se 
 		m.s.fail(w, r, errBadParameter("msgIds names more than %d messages", maxMsgIDs))
 		return
 	}
-	ch, err := m.s.core.DeleteVoiceMessages(r.Context(), se.who.actor, u.id, ids)
-	if err != nil {
+	if _, err := m.s.core.DeleteVoiceMessages(r.Context(), se.who.actor, u.id, ids); err != nil {
 		m.s.fail(w, r, err)
 		return
 	}
-	m.s.emitVoicemailChange(u, ch)
 	noContent(w)
 }
 
-// emitVoicemailChange emits the event summary when a committed change
-// moved the unread counter.
-func (s *Server) emitVoicemailChange(u *userRef, ch provisioning.VoicemailChange) {
-	if ch.Before.Unread == ch.After.Unread {
-		return
+// translateVoicemailChanged turns the core's VoicemailChanged into the
+// event summary when the change moved the unread counter. That counter
+// comes from the event; the missed calls are read as they stand.
+func (s *Server) translateVoicemailChanged(ctx context.Context, ev events.Event) []outEvent {
+	if ev.Data["unread"] == ev.Data["unreadBefore"] {
+		return nil
 	}
-	missed, err := s.core.MissedCallCount(context.Background(), systemReader, u.id)
+	unread, err := strconv.Atoi(ev.Data["unread"])
+	if err != nil {
+		s.log.Error("o2g: voicemail event without counters", "user", ev.UserID, "data", ev.Data)
+		return nil
+	}
+	u := s.eventUserRef(ctx, ev, "voicemail")
+	if u == nil {
+		return nil
+	}
+	missed, err := s.core.MissedCallCount(ctx, systemReader, u.id)
 	if err != nil {
 		s.log.Error("o2g: voicemail event", "user", u.id, "err", err)
-		return
+		return nil
 	}
-	ev, err := eventSummaryEventOf(u, missed, ch.After.Unread)
+	out, err := eventSummaryEventOf(u, missed, unread)
 	if err != nil {
 		s.log.Error("o2g: voicemail event", "user", u.id, "err", err)
-		return
+		return nil
 	}
-	s.emit(ev)
+	return []outEvent{out}
 }
 
 // WAV (RIFF/WAVE) files: the format recordings are served in.

@@ -169,7 +169,6 @@ func (s *Server) handleSimComRecord(w http.ResponseWriter, r *http.Request, se *
 		s.fail(w, r, err)
 		return
 	}
-	s.emitComChange(u, "OnComRecordCreated", ch)
 	writeJSON(w, http.StatusCreated, s.newPartyRenderer(r.Context()).record(ch.Record))
 }
 
@@ -237,6 +236,5 @@ func (s *Server) handleSimVoicemail(w http.ResponseWriter, r *http.Request, se *
 		s.fail(w, r, err)
 		return
 	}
-	s.emitVoicemailChange(u, ch)
 	writeJSON(w, http.StatusCreated, voicemailOf(s.newPartyRenderer(r.Context()), ch.Message))
 }

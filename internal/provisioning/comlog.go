@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/switchboard/switchboard/internal/events"
 	"github.com/switchboard/switchboard/internal/store"
 )
 
@@ -17,7 +18,8 @@ import (
 // live here so that every writer obeys them: at most ComLogMax records per
 // user (the oldest dropped on insert), rights as for the user itself (the
 // user, or an administrator covering it; writes refused to read-only
-// administrators), and every change in one transaction.
+// administrators), and every change in one transaction, published as
+// ComLogChanged once it commits.
 
 // ComLogMax is the number of records kept per user, as on real O2G
 // servers.
@@ -201,6 +203,7 @@ func (c *Core) AddComRecord(ctx context.Context, a *Actor, userID string, r stor
 		r.ID = id
 		ch.Record = r
 		ch.Missed = MissedCalls(append(all, r))
+		emit(tx, comLogEvent(u, "created", ch))
 		return nil
 	})
 	return ch, err
@@ -315,6 +318,9 @@ func (c *Core) DeleteComRecords(ctx context.Context, a *Actor, userID string, f 
 			ch.IDs = append(ch.IDs, r.ID)
 		}
 		ch.Missed = MissedCalls(kept)
+		if len(ch.IDs) > 0 {
+			emit(tx, comLogEvent(u, "deleted", ch))
+		}
 		return nil
 	})
 	return ch, err
@@ -350,12 +356,41 @@ func (c *Core) AckComRecords(ctx context.Context, a *Actor, userID string, ids [
 			ch.IDs = append(ch.IDs, r.ID)
 		}
 		ch.Missed = MissedCalls(all)
+		if len(ch.IDs) > 0 {
+			op := "ack"
+			if !ack {
+				op = "unack"
+			}
+			emit(tx, comLogEvent(u, op, ch))
+		}
 		return nil
 	})
 	return ch, err
 }
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// joinIDs writes ids comma-separated, as events carry them.
+func joinIDs(ids []int64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = itoa64(id)
+	}
+	return strings.Join(parts, ",")
+}
+
+// comLogEvent is the ComLogChanged of a change to u's log. It carries the
+// ids and counters because the records may be gone by the time a consumer
+// handles it.
+func comLogEvent(u store.User, op string, ch ComLogChange) events.Event {
+	ev := userEvent(events.ComLogChanged, u)
+	ev.Data = map[string]string{"op": op, "ids": joinIDs(ch.IDs), "dropped": joinIDs(ch.Dropped),
+		"missedBefore": itoa(ch.MissedBefore), "missed": itoa(ch.Missed)}
+	if op == "created" {
+		ev.Data["record"] = itoa64(ch.Record.ID)
+	}
+	return ev
+}
 
 // MissedCallCount is the number of the user's unacknowledged missed calls
 // (the event summary's missed call counter).

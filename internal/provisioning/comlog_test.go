@@ -2,10 +2,12 @@ package provisioning
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/switchboard/switchboard/internal/events"
 	"github.com/switchboard/switchboard/internal/store"
 	"github.com/switchboard/switchboard/internal/store/sqlstore"
 )
@@ -242,4 +244,48 @@ func TestComLogRights(t *testing.T) {
 	if list, _, err := c.ComRecords(ctx, sys, "b@cl.example.com", ComLogFilter{}); err != nil || len(list) != 0 {
 		t.Fatalf("a new user with the old id inherited %d records (%v)", len(list), err)
 	}
+}
+
+// A communication log change publishes ComLogChanged after commit, with
+// the ids and counters a consumer cannot read back; a refused one
+// publishes nothing.
+func TestComLogEvents(t *testing.T) {
+	c, sys, _, readOnly := comlogCore(t)
+	ctx := context.Background()
+	bus := events.NewMemory()
+	sub := bus.Subscribe(10)
+	c.opt.Events = bus
+	none := func() {
+		t.Helper()
+		select {
+		case ev := <-sub.C():
+			t.Fatalf("unexpected event %+v", ev)
+		default:
+		}
+	}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	_, err := c.AddComRecord(ctx, readOnly, "a@cl.example.com", incoming("r", false, t0))
+	comWantKind(t, err, KindUnauthorized)
+	none()
+	bad := incoming("", false, t0) // no comRef
+	_, err = c.AddComRecord(ctx, sys, "a@cl.example.com", bad)
+	comWantKind(t, err, KindInvalid)
+	none()
+
+	ch, err := c.AddComRecord(ctx, sys, "a@cl.example.com", incoming("r", false, t0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case ev := <-sub.C():
+		want := map[string]string{"op": "created", "record": itoa64(ch.Record.ID), "ids": "", "dropped": "",
+			"missedBefore": "0", "missed": "1"}
+		if ev.Kind != events.ComLogChanged || ev.UserID != "a@cl.example.com" || ev.SPID != "sp" || ev.GroupID != "g" ||
+			!maps.Equal(ev.Data, want) {
+			t.Fatalf("event %+v, want data %v", ev, want)
+		}
+	default:
+		t.Fatal("no event after a committed add")
+	}
+	none()
 }

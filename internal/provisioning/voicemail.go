@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/switchboard/switchboard/internal/events"
 	"github.com/switchboard/switchboard/internal/store"
 )
 
@@ -17,7 +18,8 @@ import (
 // live here so that every writer obeys them: at most VoicemailMax messages
 // and VoicemailMaxAudio bytes of recording each, rights as for the user
 // itself (the user, or an administrator covering it; changes refused to
-// read-only administrators), and every change in one transaction.
+// read-only administrators), and every change in one transaction,
+// published as VoicemailChanged once it commits.
 
 // VoicemailService is the user service that gives a user a mailbox.
 const VoicemailService = "Voice Messaging User"
@@ -188,6 +190,9 @@ func (c *Core) ReadVoiceMessage(ctx context.Context, a *Actor, userID string, id
 		}
 		ch.Message = m
 		ch.After = mailboxStateOf(ms)
+		if len(ch.IDs) > 0 {
+			emit(tx, voicemailEvent(u, "read", ch.IDs, ch))
+		}
 		return nil
 	})
 	return ch, err
@@ -222,6 +227,9 @@ func (c *Core) DeleteVoiceMessages(ctx context.Context, a *Actor, userID string,
 			ch.IDs = append(ch.IDs, m.ID)
 		}
 		ch.After = mailboxStateOf(kept)
+		if len(ch.IDs) > 0 {
+			emit(tx, voicemailEvent(u, "deleted", ch.IDs, ch))
+		}
 		return nil
 	})
 	return ch, err
@@ -280,7 +288,18 @@ func (c *Core) DepositVoiceMessage(ctx context.Context, a *Actor, userID string,
 		msg.ID = id
 		ch.Message = msg
 		ch.After = mailboxStateOf(append(ms, msg))
+		emit(tx, voicemailEvent(u, "deposited", []int64{id}, ch))
 		return nil
 	})
 	return ch, err
+}
+
+// voicemailEvent is the VoicemailChanged of a change to u's mailbox. It
+// carries the unread counts because later changes move them before a
+// consumer handles it.
+func voicemailEvent(u store.User, op string, ids []int64, ch VoicemailChange) events.Event {
+	ev := userEvent(events.VoicemailChanged, u)
+	ev.Data = map[string]string{"op": op, "ids": joinIDs(ids),
+		"unreadBefore": itoa(ch.Before.Unread), "unread": itoa(ch.After.Unread)}
+	return ev
 }
