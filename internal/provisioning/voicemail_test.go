@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard/switchboard/internal/events"
 	"github.com/switchboard/switchboard/internal/store"
 )
 
@@ -95,5 +96,53 @@ func TestVoicemailLimits(t *testing.T) {
 	ch, err := c.DeleteVoiceMessages(ctx, sys, a, []int64{list[0].ID, list[1].ID, 999999})
 	if err != nil || len(ch.IDs) != 2 || ch.After.Total != VoicemailMax-2 {
 		t.Fatalf("delete: %+v %v", ch.IDs, err)
+	}
+}
+
+// Voicemail changes are published after commit; refused or no-op ones are
+// not.
+func TestVoicemailEvents(t *testing.T) {
+	c, sys, _, readOnly := vmCore(t)
+	ctx := context.Background()
+	bus := events.NewMemory()
+	sub := bus.Subscribe(10)
+	c.opt.Events = bus
+	const a = "a@cl.example.com"
+	next := func() (events.Event, bool) {
+		select {
+		case ev := <-sub.C():
+			return ev, true
+		default:
+			return events.Event{}, false
+		}
+	}
+	msg := store.VoiceMessage{From: store.ComParty{PhoneNumber: "+33-1234", Type: "external"}, Duration: 3,
+		Date: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Audio: []byte("RIFF....")}
+	if _, err := c.DepositVoiceMessage(ctx, readOnly, a, msg); err == nil {
+		t.Fatal("a read-only administrator deposited a message")
+	}
+	if ev, ok := next(); ok {
+		t.Fatalf("event after a refused deposit: %+v", ev)
+	}
+	ch, err := c.DepositVoiceMessage(ctx, sys, a, msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, ok := next()
+	if !ok || ev.Kind != events.VoicemailChanged || ev.UserID != a || ev.Data["unreadBefore"] != "0" || ev.Data["unread"] != "1" {
+		t.Fatalf("deposit event %+v (%v)", ev, ok)
+	}
+	if _, err := c.ReadVoiceMessage(ctx, sys, a, ch.Message.ID); err != nil {
+		t.Fatal(err)
+	}
+	if ev, ok = next(); !ok || ev.Data["unread"] != "0" || ev.Data["ids"] != itoa64(ch.Message.ID) {
+		t.Fatalf("read event %+v (%v)", ev, ok)
+	}
+	// Reading it again changes nothing and publishes nothing.
+	if _, err := c.ReadVoiceMessage(ctx, sys, a, ch.Message.ID); err != nil {
+		t.Fatal(err)
+	}
+	if ev, ok := next(); ok {
+		t.Fatalf("event after a no-op read: %+v", ev)
 	}
 }
