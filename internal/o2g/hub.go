@@ -47,7 +47,7 @@ func userEventOf(pkg, name string, u *userRef, obj any) (outEvent, error) {
 	if u != nil {
 		ev.userID = u.id
 		ev.target = provisioning.Target{SPID: u.d.User.SPID, GroupID: u.d.User.GroupID, UserID: u.id,
-			Department: u.d.User.Department, DeptEnt: u.d.User.DepartmentEnt}
+			Department: u.d.User.Department, DeptEnt: u.d.User.DepartmentEnt, ResellerID: u.d.ResellerID}
 	}
 	return ev, nil
 }

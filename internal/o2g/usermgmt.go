@@ -310,15 +310,15 @@ func (s *Server) emitOnce(evs ...outEvent) {
 }
 
 // translateUserDeleted names the deleted user from what the event kept:
-// its record is gone. Administrators' scope is matched on its service
-// provider and group (its department is not kept, so department
-// administrators do not receive it).
+// its record is gone. Administrators' scope is matched on the service
+// provider, reseller, group and department the event carries.
 func (s *Server) translateUserDeleted(ctx context.Context, ev events.Event) []outEvent {
 	if k := ev.Data["kind"]; k != "" && k != string(store.KindUser) {
 		return nil
 	}
-	u := store.User{ID: ev.UserID, SPID: ev.SPID, GroupID: ev.GroupID, PhoneNumber: ev.Data["phoneNumber"]}
-	ref := &userRef{id: u.ID, login: s.loginNameOf(u), d: provisioning.UserDetail{User: u}}
+	u := store.User{ID: ev.UserID, SPID: ev.SPID, GroupID: ev.GroupID, PhoneNumber: ev.Data["phoneNumber"],
+		Department: ev.Data["department"], DepartmentEnt: ev.Data["departmentEnt"] == "true"}
+	ref := &userRef{id: u.ID, login: s.loginNameOf(u), d: provisioning.UserDetail{User: u, ResellerID: ev.Data["resellerId"]}}
 	return s.userEvents(ref, []string{"userManagement"}, "OnUserDeleted", onUserDeleted{EventName: "OnUserDeleted", LoginName: ref.login})
 }
 

@@ -256,3 +256,47 @@ func TestUsersPasswordUserIDMode(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A reseller administrator's subscription for every user it covers
+// receives the events of its resellers' users, deletions included (the
+// events carry the reseller), and not those of other service providers.
+func TestUsersEventsResellerScope(t *testing.T) {
+	s, sys, _ := usrEventServer(t)
+	ctx := context.Background()
+	core := s.core
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(core.AddReseller(ctx, sys, store.Reseller{ID: "r1", Name: "Reseller One"}))
+	must(core.AddServiceProvider(ctx, sys, provisioning.ServiceProviderAdd{SP: store.ServiceProvider{ID: "rsp", ResellerID: "r1",
+		DefaultDomain: "e.example.com", IsEnterprise: true}}))
+	must(core.AddGroup(ctx, sys, provisioning.GroupAdd{Group: store.Group{SPID: "rsp", ID: "rg", DefaultDomain: "e.example.com", UserLimit: 10}}))
+	must(core.AddAdmin(ctx, sys, provisioning.AdminAdd{Admin: store.Admin{ID: "radm", Level: store.LevelReseller, ResellerID: "r1"}, Password: "Radm-pass-123"}))
+	info, err := core.Login(ctx, "radm", provisioning.Credential{Password: "Radm-pass-123"})
+	must(err)
+	reseller := usrSubscribe(t, s, info.Actor, "reseller", "userManagement")
+	add := func(id, sp, group string) {
+		t.Helper()
+		must(core.AddUser(ctx, sys, provisioning.UserAdd{User: store.User{ID: id, SPID: sp, GroupID: group, LastName: "L",
+			FirstName: "F", CLIDLastName: "L", CLIDFirstName: "F"}, Password: "User-pass-1"}))
+	}
+	add("out@e.example.com", "sp", "g")
+	add("in@e.example.com", "rsp", "rg")
+	got := usrNext(t, reseller, 1)
+	if got[0]["eventName"] != "OnUserCreated" || got[0]["user"].(map[string]any)["loginName"] != "in@e.example.com" {
+		t.Fatalf("reseller admin: %v", got)
+	}
+	must(core.DeleteUser(ctx, sys, "out@e.example.com"))
+	must(core.DeleteUser(ctx, sys, "in@e.example.com"))
+	got = usrNext(t, reseller, 1)
+	if got[0]["eventName"] != "OnUserDeleted" || got[0]["loginName"] != "in@e.example.com" {
+		t.Fatalf("reseller admin, deletion: %v", got)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if extra := reseller.take(); len(extra) != 0 {
+		t.Fatalf("events outside the reseller: %q", extra)
+	}
+}

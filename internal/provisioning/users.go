@@ -249,6 +249,9 @@ type UserDetail struct {
 	User        store.User
 	Group       store.Group
 	CountryCode string
+	// ResellerID is the reseller of the user's service provider ("" when
+	// none), for facades that filter by scope what they already hold.
+	ResellerID string
 	// DepartmentPath is the department's full path ("Sales \ East").
 	DepartmentPath string
 }
@@ -279,6 +282,9 @@ func (c *Core) User(ctx context.Context, a *Actor, id string) (d UserDetail, err
 			return err
 		}
 		d = UserDetail{User: u, Group: g, CountryCode: c.opt.CountryCode}
+		if sp, err := tx.GetServiceProvider(u.SPID); err == nil {
+			d.ResellerID = sp.ResellerID
+		}
 		if u.PhoneNumber != "" {
 			if n, err := c.ParseNumber(u.PhoneNumber); err == nil {
 				d.CountryCode = n.CC
@@ -523,7 +529,11 @@ func (c *Core) deleteUser(tx store.Tx, u store.User) error {
 	// The deleted record cannot be read back, so the event keeps what a
 	// consumer needs to name the user.
 	ev := userEvent(events.UserDeleted, u)
-	ev.Data = map[string]string{"phoneNumber": u.PhoneNumber, "extension": u.Extension, "kind": string(u.Kind)}
+	ev.Data = map[string]string{"phoneNumber": u.PhoneNumber, "extension": u.Extension, "kind": string(u.Kind),
+		"department": u.Department, "departmentEnt": strconv.FormatBool(u.DepartmentEnt)}
+	if sp, err := tx.GetServiceProvider(u.SPID); err == nil {
+		ev.Data["resellerId"] = sp.ResellerID
+	}
 	emit(tx, ev)
 	as, err := tx.ListAssignedServices(u.ID)
 	if err != nil {
