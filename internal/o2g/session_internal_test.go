@@ -206,3 +206,39 @@ func TestSessionLimit(t *testing.T) {
 		}
 	}
 }
+
+// Credentials granted by authenticate are bounded (twice the session
+// limit): past it, authenticate answers NOT_READY instead of growing the
+// table, and lapsed credentials make room again.
+func TestCredentialLimit(t *testing.T) {
+	s, hs, clock := sessTestServer(t, Config{MaxSessions: 2, SessionTTL: 100 * time.Second})
+	auth := func() int {
+		c := sessClient(t, hs)
+		req, _ := http.NewRequest(http.MethodGet, "https://"+c.Addr+Root+"/authenticate?version=1.0", nil)
+		req.SetBasicAuth("sys", "Sys-pass-123")
+		resp, err := c.HTTP.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i := range 4 {
+		if code := auth(); code != http.StatusOK {
+			t.Fatalf("authentication %d: HTTP %d", i, code)
+		}
+	}
+	if code := auth(); code != http.StatusServiceUnavailable {
+		t.Fatalf("authentication past the limit: HTTP %d", code)
+	}
+	clock.add(101 * time.Second)
+	if code := auth(); code != http.StatusOK {
+		t.Fatalf("authentication after the others lapsed: HTTP %d", code)
+	}
+	s.sessions.mu.Lock()
+	n := len(s.sessions.creds)
+	s.sessions.mu.Unlock()
+	if n != 1 {
+		t.Fatalf("%d credentials kept, want 1", n)
+	}
+}

@@ -88,13 +88,33 @@ func newToken() string {
 
 // grant records a credential for who. A credential not turned into a
 // session lapses after ttl like a session would.
-func (t *sessionTable) grant(who identity, ttl time.Duration) *credential {
-	c := &credential{token: newToken(), who: who, expires: t.now().Add(ttl)}
+//
+// Credentials are bounded like sessions: a client that authenticates in a
+// loop without opening sessions (an SDK stuck in recovery, or abuse with
+// valid credentials) must not grow the table without limit. Lapsed ones
+// are dropped first; then, when it is still full, grant refuses.
+func (t *sessionTable) grant(who identity, ttl time.Duration) (*credential, *apiError) {
+	now := t.now()
+	c := &credential{token: newToken(), who: who, expires: now.Add(ttl)}
 	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.creds) >= t.maxCreds() {
+		for tok, old := range t.creds {
+			if _, open := t.sessions[tok]; !open && !now.Before(old.expires) {
+				delete(t.creds, tok)
+			}
+		}
+		if len(t.creds) >= t.maxCreds() {
+			return nil, newError(http.StatusServiceUnavailable, typeNotReady, "too many authentications are pending; open sessions with those already granted, or try again later")
+		}
+	}
 	t.creds[c.token] = c
-	t.mu.Unlock()
-	return c
+	return c, nil
 }
+
+// maxCreds bounds credentials: every open session holds one, and as many
+// again may wait to become sessions.
+func (t *sessionTable) maxCreds() int { return 2 * t.max }
 
 // credential returns the live credential of a token.
 func (t *sessionTable) credential(token string) (*credential, bool) {
@@ -314,7 +334,12 @@ func (s *Server) handleAuthenticate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	c := s.sessions.grant(who, s.cfg.SessionTTL)
+	c, gerr := s.sessions.grant(who, s.cfg.SessionTTL)
+	if gerr != nil {
+		s.log.Warn("o2g: authentication refused: credential table full", "login", who.login, "remote", r.RemoteAddr)
+		s.fail(w, r, gerr)
+		return
+	}
 	// Path=/ so that the cookie of a later authentication replaces this
 	// one in the client's jar instead of sitting beside it.
 	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: c.token, Path: "/", HttpOnly: true, Secure: r.TLS != nil})
