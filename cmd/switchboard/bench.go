@@ -82,19 +82,12 @@ func runBench(ctx context.Context, o benchOptions, out io.Writer) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	dir, err := os.MkdirTemp("", "switchboard-bench")
-	if err != nil {
-		return err
-	}
-	if !o.keep {
-		defer os.RemoveAll(dir)
-	}
-	srv, err := startBenchServer(dir, o.profile)
+	srv, err := startBenchServer(o.keep, o.profile)
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
-	fmt.Fprintf(out, "server: pid %d, data %s (SQLite, synchronous=FULL), OCI-P %s\n", srv.cmd.Process.Pid, dir, srv.addr)
+	fmt.Fprintf(out, "server: pid %d, data %s (SQLite, synchronous=FULL), OCI-P %s\n", srv.cmd.Process.Pid, srv.dir, srv.addr)
 	fmt.Fprintf(out, "load: %d connections, %d commands per document\n\n", o.conns, o.batch)
 
 	conns := make([]*ocitest.Conn, o.conns)
@@ -283,6 +276,9 @@ type benchServer struct {
 	// (for O2G).
 	httpsAddr, caFile string
 	done              chan struct{}
+	// dir is the data folder's parent, removed by stop unless keep.
+	dir  string
+	keep bool
 }
 
 var (
@@ -291,13 +287,24 @@ var (
 	benchCARE     = regexp.MustCompile(`generated CA; give clients this CA file" ca=(\S+)`)
 )
 
-// startBenchServer starts `switchboard serve` on dir. With https, the
-// HTTPS listener (O2G) runs too and the function waits for its address.
-func startBenchServer(dir, profile string, extra ...string) (*benchServer, error) {
+// startBenchServer starts `switchboard serve` on a new temporary data
+// folder, which stop removes unless keep. With "--https-addr" in extra,
+// the HTTPS listener (O2G) runs too and the function waits for its
+// address and CA.
+func startBenchServer(keep bool, profile string, extra ...string) (srv *benchServer, err error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
+	dir, err := os.MkdirTemp("", "switchboard-bench")
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil && !keep {
+			os.RemoveAll(dir)
+		}
+	}()
 	https := slices.Contains(extra, "--https-addr")
 	args := []string{"serve", "--data-dir", filepath.Join(dir, "data"), "--ocip-addr", "127.0.0.1:0",
 		"--ocip-tls-addr", "", "--http-addr", "", "--admin-user", "bench"}
@@ -316,7 +323,7 @@ func startBenchServer(dir, profile string, extra ...string) (*benchServer, error
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	s := &benchServer{cmd: cmd, done: make(chan struct{})}
+	s := &benchServer{cmd: cmd, dir: dir, keep: keep, done: make(chan struct{})}
 	ready := make(chan struct{})
 	go func() {
 		sc := bufio.NewScanner(stderr)
@@ -357,6 +364,10 @@ func (s *benchServer) stop() {
 	case <-s.done:
 	case <-time.After(30 * time.Second):
 		s.cmd.Process.Kill()
+		<-s.done
+	}
+	if !s.keep {
+		os.RemoveAll(s.dir)
 	}
 }
 

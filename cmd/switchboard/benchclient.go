@@ -68,12 +68,7 @@ func runBenchClient(ctx context.Context, o benchClientOptions, out io.Writer) er
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	dir, err := os.MkdirTemp("", "switchboard-bench")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	srv, err := startBenchServer(dir, "")
+	srv, err := startBenchServer(false, "")
 	if err != nil {
 		return err
 	}

@@ -109,12 +109,7 @@ func runBenchO2G(ctx context.Context, o benchO2GOptions, out io.Writer) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	dir, err := os.MkdirTemp("", "switchboard-bench")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	srv, err := startBenchServer(dir, o.profile, "--https-addr", "127.0.0.1:0")
+	srv, err := startBenchServer(false, o.profile, "--https-addr", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package o2g
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"sync"
 
 	"github.com/switchboard/switchboard/internal/events"
@@ -244,4 +245,66 @@ func (s *Server) dispatch(feed events.Subscription) {
 			}
 		}
 	}
+}
+
+// snapshot answers a state snapshot request: 204 once the asking
+// session's events are queued, built by event for one user, or for an
+// administrator without loginName for every user it covers. Users deleted
+// since the list was read are skipped.
+func (s *Server) snapshot(w http.ResponseWriter, r *http.Request, se *session, event func(context.Context, *userRef) (outEvent, error)) {
+	var users []*userRef
+	if se.user != nil || trimLogin(r.URL.Query().Get("loginName")) != "" {
+		u, err := s.target(r, se)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		users = append(users, u)
+	} else {
+		var err error
+		if users, err = s.coveredUsers(r.Context(), se.who.actor); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	evs := make([]outEvent, 0, len(users))
+	for _, u := range users {
+		ev, err := event(r.Context(), u)
+		if err != nil {
+			if e, ok := provisioning.AsError(err); ok && e.Kind == provisioning.KindUserNotFound {
+				continue
+			}
+			s.fail(w, r, err)
+			return
+		}
+		ev.session = se
+		evs = append(evs, ev)
+	}
+	s.emit(evs...)
+	noContent(w)
+}
+
+// coveredUsers lists the users an administrator's scope covers, at most
+// maxSnapshotUsers of them.
+func (s *Server) coveredUsers(ctx context.Context, a *provisioning.Actor) ([]*userRef, error) {
+	var f provisioning.UserListFilter
+	switch a.Level {
+	case provisioning.LevelServiceProvider:
+		f.SPID = a.SPID
+	case provisioning.LevelGroup, provisioning.LevelDepartment:
+		f.SPID, f.GroupID = a.SPID, a.GroupID
+	}
+	var out []*userRef
+	err := s.core.ListUsers(ctx, a, f, func(row *provisioning.UserRow) bool {
+		out = append(out, &userRef{id: row.User.ID, login: s.loginNameOf(row.User), d: provisioning.UserDetail{User: row.User, ResellerID: row.ResellerID}})
+		return len(out) <= maxSnapshotUsers
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(out) > maxSnapshotUsers {
+		return nil, newError(http.StatusBadRequest, typeNotSupported,
+			"more than %d users: name one in loginName, or take snapshots per user", maxSnapshotUsers)
+	}
+	return out, nil
 }

@@ -624,70 +624,16 @@ func routingEvent(u *userRef, rt store.UserRouting) (outEvent, error) {
 		RoutingStateEvent{EventName: routingChangedEvent, LoginName: u.login, RoutingState: stateOf(rt)})
 }
 
-// handleRoutingSnapshot answers 204 once the asking session's events are
-// queued: one user's, or for an administrator without loginName those of
-// every user it covers.
+// handleRoutingSnapshot queues OnRoutingStateChanged for the asking
+// session (see snapshot).
 func (s *Server) handleRoutingSnapshot(w http.ResponseWriter, r *http.Request, se *session) {
-	var users []*userRef
-	if se.user != nil || trimLogin(r.URL.Query().Get("loginName")) != "" {
-		u, err := s.target(r, se)
+	s.snapshot(w, r, se, func(ctx context.Context, u *userRef) (outEvent, error) {
+		rt, err := s.core.UserRouting(ctx, se.who.actor, u.id)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return outEvent{}, err
 		}
-		users = append(users, u)
-	} else {
-		var err error
-		if users, err = s.coveredUsers(r.Context(), se.who.actor); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	evs := make([]outEvent, 0, len(users))
-	for _, u := range users {
-		rt, err := s.core.UserRouting(r.Context(), se.who.actor, u.id)
-		if err != nil {
-			if e, ok := provisioning.AsError(err); ok && e.Kind == provisioning.KindUserNotFound {
-				continue // deleted since the list was read
-			}
-			s.fail(w, r, err)
-			return
-		}
-		ev, err := routingEvent(u, rt.UserRouting)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		ev.session = se
-		evs = append(evs, ev)
-	}
-	s.emit(evs...)
-	noContent(w)
-}
-
-// coveredUsers lists the users an administrator's scope covers, at most
-// maxSnapshotUsers of them.
-func (s *Server) coveredUsers(ctx context.Context, a *provisioning.Actor) ([]*userRef, error) {
-	var f provisioning.UserListFilter
-	switch a.Level {
-	case provisioning.LevelServiceProvider:
-		f.SPID = a.SPID
-	case provisioning.LevelGroup, provisioning.LevelDepartment:
-		f.SPID, f.GroupID = a.SPID, a.GroupID
-	}
-	var out []*userRef
-	err := s.core.ListUsers(ctx, a, f, func(row *provisioning.UserRow) bool {
-		out = append(out, &userRef{id: row.User.ID, login: s.loginNameOf(row.User), d: provisioning.UserDetail{User: row.User}})
-		return len(out) <= maxSnapshotUsers
+		return routingEvent(u, rt.UserRouting)
 	})
-	if err != nil {
-		return nil, err
-	}
-	if len(out) > maxSnapshotUsers {
-		return nil, newError(http.StatusBadRequest, typeNotSupported,
-			"more than %d users: name one in loginName, or take snapshots per user", maxSnapshotUsers)
-	}
-	return out, nil
 }
 
 // translateRoutingChanged turns the core's RoutingChanged, whatever

@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strings"
-
-	"github.com/switchboard/switchboard/internal/provisioning"
 )
 
 // Telephony (/telephony): the state reads, served truthfully from a
@@ -340,44 +338,15 @@ func (s *Server) handleTelDevice(w http.ResponseWriter, r *http.Request, se *ses
 	s.fail(w, r, errNotFound("no device %s of user %s", dev, u.login))
 }
 
-// handleTelSnapshot answers 204 once the asking session's events are
-// queued: one user's, or for an administrator without loginName those of
-// every user it covers.
+// handleTelSnapshot queues OnTelephonyState for the asking session (see
+// snapshot).
 func (s *Server) handleTelSnapshot(w http.ResponseWriter, r *http.Request, se *session) {
-	var users []*userRef
-	if se.user != nil || trimLogin(r.URL.Query().Get("loginName")) != "" {
-		u, err := s.target(r, se)
+	s.snapshot(w, r, se, func(ctx context.Context, u *userRef) (outEvent, error) {
+		st, err := s.telStateOf(ctx, u)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return outEvent{}, err
 		}
-		users = append(users, u)
-	} else {
-		var err error
-		if users, err = s.coveredUsers(r.Context(), se.who.actor); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	evs := make([]outEvent, 0, len(users))
-	for _, u := range users {
-		st, err := s.telStateOf(r.Context(), u)
-		if err != nil {
-			if e, ok := provisioning.AsError(err); ok && e.Kind == provisioning.KindUserNotFound {
-				continue // deleted since the list was read
-			}
-			s.fail(w, r, err)
-			return
-		}
-		ev, err := userEventOf(telephonyPkg, telephonyStateEvent, u,
+		return userEventOf(telephonyPkg, telephonyStateEvent, u,
 			TelephonyStateEvent{EventName: telephonyStateEvent, LoginName: u.login, State: st})
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		ev.session = se
-		evs = append(evs, ev)
-	}
-	s.emit(evs...)
-	noContent(w)
+	})
 }

@@ -115,11 +115,7 @@ func (c *Core) OpenMailbox(ctx context.Context, a *Actor, userID string, passcod
 		return st, errLocked
 	}
 	err = c.view(ctx, func(tx store.Tx) error {
-		u, err := c.userForRead(tx, a, userID)
-		if err != nil {
-			return err
-		}
-		ms, err := mailbox(tx, u)
+		u, ms, err := c.mailboxOf(tx, a, userID, false)
 		if err != nil {
 			return err
 		}
@@ -143,11 +139,7 @@ func (c *Core) OpenMailbox(ctx context.Context, a *Actor, userID string, passcod
 // audio.
 func (c *Core) VoiceMessages(ctx context.Context, a *Actor, userID string) (out []store.VoiceMessage, err error) {
 	err = c.view(ctx, func(tx store.Tx) error {
-		u, err := c.userForRead(tx, a, userID)
-		if err != nil {
-			return err
-		}
-		ms, err := mailbox(tx, u)
+		_, ms, err := c.mailboxOf(tx, a, userID, false)
 		if err != nil {
 			return err
 		}
@@ -163,11 +155,7 @@ func (c *Core) VoiceMessages(ctx context.Context, a *Actor, userID string) (out 
 func (c *Core) ReadVoiceMessage(ctx context.Context, a *Actor, userID string, id int64) (ch VoicemailChange, err error) {
 	err = c.update(ctx, func(tx store.Tx) error {
 		ch = VoicemailChange{}
-		u, err := c.userForWrite(tx, a, userID, LevelUser)
-		if err != nil {
-			return err
-		}
-		ms, err := mailbox(tx, u)
+		u, ms, err := c.mailboxOf(tx, a, userID, true)
 		if err != nil {
 			return err
 		}
@@ -203,11 +191,7 @@ func (c *Core) ReadVoiceMessage(ctx context.Context, a *Actor, userID string, id
 func (c *Core) DeleteVoiceMessages(ctx context.Context, a *Actor, userID string, ids []int64) (ch VoicemailChange, err error) {
 	err = c.update(ctx, func(tx store.Tx) error {
 		ch = VoicemailChange{}
-		u, err := c.userForWrite(tx, a, userID, LevelUser)
-		if err != nil {
-			return err
-		}
-		ms, err := mailbox(tx, u)
+		u, ms, err := c.mailboxOf(tx, a, userID, true)
 		if err != nil {
 			return err
 		}
@@ -263,11 +247,7 @@ func (c *Core) DepositVoiceMessage(ctx context.Context, a *Actor, userID string,
 	}
 	err = c.update(ctx, func(tx store.Tx) error {
 		ch = VoicemailChange{}
-		u, err := c.userForWrite(tx, a, userID, LevelUser)
-		if err != nil {
-			return err
-		}
-		ms, err := mailbox(tx, u)
+		u, ms, err := c.mailboxOf(tx, a, userID, true)
 		if err != nil {
 			return err
 		}
@@ -302,4 +282,21 @@ func voicemailEvent(u store.User, op string, ids []int64, ch VoicemailChange) ev
 	ev.Data = map[string]string{"op": op, "ids": joinIDs(ids),
 		"unreadBefore": itoa(ch.Before.Unread), "unread": itoa(ch.After.Unread)}
 	return ev
+}
+
+// mailboxOf reads userID's mailbox as a reads it (write: to change it):
+// the user, checked, and its messages.
+func (c *Core) mailboxOf(tx store.Tx, a *Actor, userID string, write bool) (store.User, []store.VoiceMessage, error) {
+	var u store.User
+	var err error
+	if write {
+		u, err = c.userForWrite(tx, a, userID, LevelUser)
+	} else {
+		u, err = c.userForRead(tx, a, userID)
+	}
+	if err != nil {
+		return store.User{}, nil, err
+	}
+	ms, err := mailbox(tx, u)
+	return u, ms, err
 }

@@ -55,14 +55,8 @@ func scanComRecord(row scanner) (store.ComRecord, error) {
 func (t *tx) InsertComRecord(r store.ComRecord) (int64, error) {
 	var id int64
 	err := t.write(true, func() error {
-		n, err := t.count("comlog user", "SELECT COUNT(*) FROM users WHERE id = $1", r.UserID)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return notFound(fmt.Sprintf("user %q", r.UserID))
-		}
-		if err := t.get("comlog id", "UPDATE comlog_ids SET next_id = next_id + 1 WHERE one = 1 RETURNING next_id - 1", nil, &id); err != nil {
+		var err error
+		if id, err = t.nextOwnedID("comlog", "comlog_ids", r.UserID); err != nil {
 			return err
 		}
 		r.ID = id
@@ -131,4 +125,22 @@ func (t *tx) DeleteComRecord(userID string, id int64) error {
 	return t.write(false, func() error {
 		return t.change(comName(userID, id), "DELETE FROM comlog_records WHERE user_id = $1 AND id = $2", userID, id)
 	})
+}
+
+// nextOwnedID takes the next id of a per-user record kind from its
+// counter table (one row, ids never reused) once the owning user is known
+// to exist. Callers run it in the savepoint of the insert it is for, so a
+// refused insert consumes no id.
+func (t *tx) nextOwnedID(what, counter, userID string) (int64, error) {
+	n, err := t.count(what+" user", "SELECT COUNT(*) FROM users WHERE id = $1", userID)
+	if err != nil {
+		return 0, err
+	}
+	if n == 0 {
+		return 0, notFound(fmt.Sprintf("user %q", userID))
+	}
+	var id int64
+	// counter is one of this package's table names, never input.
+	err = t.get(what+" id", "UPDATE "+counter+" SET next_id = next_id + 1 WHERE one = 1 RETURNING next_id - 1", nil, &id)
+	return id, err
 }

@@ -44,14 +44,8 @@ func scanVoiceMessage(row scanner, withAudio bool) (store.VoiceMessage, error) {
 func (t *tx) InsertVoiceMessage(m store.VoiceMessage) (int64, error) {
 	var id int64
 	err := t.write(true, func() error {
-		n, err := t.count("voicemail user", "SELECT COUNT(*) FROM users WHERE id = $1", m.UserID)
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return notFound(fmt.Sprintf("user %q", m.UserID))
-		}
-		if err := t.get("voicemail id", "UPDATE voicemail_ids SET next_id = next_id + 1 WHERE one = 1 RETURNING next_id - 1", nil, &id); err != nil {
+		var err error
+		if id, err = t.nextOwnedID("voicemail", "voicemail_ids", m.UserID); err != nil {
 			return err
 		}
 		what := vmName(m.UserID, id)
