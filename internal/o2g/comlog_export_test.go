@@ -62,14 +62,24 @@ const (
 	barrierPkg              = "test-barrier"
 )
 
-var barriers sync.Map // token → chan struct{}
+// barriers maps a barrier's token to its waiter. Several servers may share
+// one bus (a test's second server over the testbed's core), so each
+// barrier is released only by the dispatch loop of the server that sent
+// it.
+var barriers sync.Map // token → barrier
+
+type barrier struct {
+	s    *Server
+	done chan struct{}
+}
 
 func (s *Server) settle() error {
 	s.hub.mu.Lock()
 	if len(s.hub.translators[barrierKind]) == 0 {
 		s.hub.translators[barrierKind] = []registered{{t: func(_ context.Context, ev events.Event) []outEvent {
-			if c, ok := barriers.LoadAndDelete(ev.Data["token"]); ok {
-				close(c.(chan struct{}))
+			if b, ok := barriers.Load(ev.Data["token"]); ok && b.(barrier).s == s {
+				barriers.Delete(ev.Data["token"])
+				close(b.(barrier).done)
 			}
 			return nil
 		}, pkgs: []string{barrierPkg}}}
@@ -78,7 +88,7 @@ func (s *Server) settle() error {
 	}
 	s.hub.mu.Unlock()
 	token, done := newToken(), make(chan struct{})
-	barriers.Store(token, done)
+	barriers.Store(token, barrier{s: s, done: done})
 	s.cfg.Bus.Publish(events.Event{Kind: barrierKind, Data: map[string]string{"token": token}})
 	select {
 	case <-done:
@@ -88,3 +98,7 @@ func (s *Server) settle() error {
 		return errors.New("the dispatch loop did not reach the barrier within 5 s")
 	}
 }
+
+// Settle waits until the dispatch loop has handled every event published
+// so far, so that a test's subscriptions see only what it does next.
+func (s *Server) Settle() error { return s.settle() }

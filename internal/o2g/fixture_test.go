@@ -80,6 +80,9 @@ func newWorld(t *testing.T) *world {
 	add(dave, "g2", "Davis", "Dave", "+1-2025550150", "150", "1357", routingServices)
 	must(tb.Core.AddAdmin(ctx, a, provisioning.AdminAdd{Admin: store.Admin{ID: "g1admin", Level: store.LevelGroup, SPID: "sp1", GroupID: "g1",
 		LastName: "Admin"}, Password: adminPassword}))
+	// The fixture's own events (users created) are handled before any
+	// test subscribes.
+	must(tb.O2G.Settle())
 	return &world{tb: tb, sys: a}
 }
 

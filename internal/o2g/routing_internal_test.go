@@ -21,6 +21,11 @@ func (s *Server) TapRoutingEvents(t testing.TB, token string, userIDs ...string)
 			t.Fatalf("no session for token %q", token)
 		}
 	}
+	// Events published before the tap (the dispatch loop is asynchronous)
+	// must not land in it: wait until the loop has handled them.
+	if err := s.settle(); err != nil {
+		t.Fatal(err)
+	}
 	sel := &selection{allUsers: len(userIDs) == 0, users: map[string]bool{}}
 	for _, id := range userIDs {
 		sel.users[id] = true
